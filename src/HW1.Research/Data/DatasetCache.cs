@@ -30,7 +30,14 @@ public static class DatasetCache
             Directory.CreateDirectory(staging);
             try
             {
-                spec.Fetcher.FetchInto(staging, wrong.Select(f => f.Name).ToList());
+                try
+                {
+                    spec.Fetcher.FetchInto(staging, wrong.Select(f => f.Name).ToList());
+                }
+                catch (DatasetException e)
+                {
+                    throw new DatasetException($"{spec.Name}: {e.Message} {spec.ManualHelp(folder)}", e);
+                }
                 foreach (var file in wrong)
                 {
                     var fetched = Path.Combine(staging, file.Name);

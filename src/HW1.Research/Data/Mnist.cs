@@ -33,7 +33,16 @@ public static class IdxImageDatasets
         if (spec.Files.Count != 4)
             throw new ArgumentException($"{spec.Name}: expected 4 files (train images, train labels, test images, test labels), found {spec.Files.Count}.", nameof(spec));
         var folder = DatasetCache.Ensure(spec, dataRoot, log);
-        var arrays = spec.Files.Select(f => IdxFile.Read(Path.Combine(folder, f.Name), f.Shape)).ToArray();
+        IdxArray[] arrays;
+        try
+        {
+            arrays = spec.Files.Select(f => IdxFile.Read(Path.Combine(folder, f.Name), f.Shape)).ToArray();
+        }
+        catch (IdxFormatException e)
+        {
+            // Only reachable when a file matches its checksum yet not its shape: the spec itself is wrong.
+            throw new DatasetException($"{spec.Name}: {e.Message} {spec.ManualHelp(folder)}", e);
+        }
         const int classes = 10;
         var train = LabeledImages.FromIdx(arrays[0], arrays[1], classes, $"{spec.Name} training set");
         var test = LabeledImages.FromIdx(arrays[2], arrays[3], classes, $"{spec.Name} test set");
