@@ -54,3 +54,37 @@ public static class ModuleFacts
         return module.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
     }
 }
+
+/// <summary>A small LeNet-style convolutional network for 28×28 single-channel images.</summary>
+public static class Cnn
+{
+    /// <summary>
+    /// conv 5×5 → ReLU → max-pool 2 → conv 5×5 → ReLU → max-pool 2 → flatten (28 → 24 → 12 → 8 → 4) →
+    /// Linear → ReLU → Linear to <paramref name="classes"/>.
+    /// </summary>
+    public static Sequential Create(int channels1, int channels2, int hidden, int classes = 10)
+    {
+        if (channels1 < 1 || channels2 < 1 || hidden < 1 || classes < 1)
+            throw new ArgumentException($"Sizes must be positive: channels {channels1}, {channels2}, hidden {hidden}, classes {classes}.");
+        return Sequential(
+            ("conv1", Conv2d(1, channels1, 5)),
+            ("relu1", ReLU()),
+            ("pool1", MaxPool2d(2)),
+            ("conv2", Conv2d(channels1, channels2, 5)),
+            ("relu2", ReLU()),
+            ("pool2", MaxPool2d(2)),
+            ("flatten", Flatten()),
+            ("fc", Linear(channels2 * 4 * 4, hidden)),
+            ("relu3", ReLU()),
+            ("out", Linear(hidden, classes)));
+    }
+
+    /// <summary>Parameters of <see cref="Create"/> with these sizes, computed without building it.</summary>
+    public static long CountParameters(int channels1, int channels2, int hidden, int classes = 10) =>
+        ((25L * channels1) + channels1) + ((25L * channels1 * channels2) + channels2) +
+        ((channels2 * 16L * hidden) + hidden) + ((long)hidden * classes) + classes;
+
+    /// <summary>The hidden width that brings <see cref="Create"/> closest to <paramref name="budget"/> parameters.</summary>
+    public static int HiddenForBudget(int channels1, int channels2, long budget, int classes = 10) =>
+        Enumerable.Range(1, 1 << 16).MinBy(h => Math.Abs(CountParameters(channels1, channels2, h, classes) - budget));
+}

@@ -9,7 +9,7 @@ namespace HW1.Research.Training;
 public sealed record ClassifierTraining(int Epochs, int BatchSize, double LearningRate)
 {
     /// <summary>Examples per forward pass when evaluating (no gradients are kept, so large is fast).</summary>
-    public int EvaluationBatchSize { get; init; } = 10_000;
+    public int EvaluationBatchSize { get; init; } = 2_000;
 
     public void Validate()
     {
@@ -69,7 +69,7 @@ public static class ClassifierTrainer
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>, in eval mode.</summary>
-    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, LabeledImages data, int batchSize = 10_000)
+    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, LabeledImages data, int batchSize = 2_000)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using HW1.Research.Artifacts;
+using HW1.Research.Training;
+using Xunit.Abstractions;
+
+namespace HW1.Experiments.Infrastructure;
+
+/// <summary>
+/// The end of every experiment test: run the assertions and the snapshot match, then store the report section
+/// as reproduced, or, when either fails, as not reproduced with the failure's message (and fail the test).
+/// Also prints the experiment's wall time to the test output.
+/// </summary>
+public sealed class ExperimentRun(ITestOutputHelper output)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public Profile Profile { get; } = Profile.Current;
+
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>Writes a progress line to the test output (shown by detailed loggers and in TRX files).</summary>
+    public void Log(string line) => output.WriteLine($"[{_clock.Elapsed:mm\\:ss\\.f}] {line}");
+
+    /// <summary>Asserts, snapshots and stores <paramref name="section"/>; must be called from the test method itself.</summary>
+    public void Complete(ReportSection section, object snapshot, Action assertions)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(assertions);
+        var timed = section with { WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1) };
+        try
+        {
+            assertions();
+            ResultSnapshot.Match(snapshot, Profile);
+        }
+        catch (Exception e)
+        {
+            var path = SectionStore.Write(timed with { Status = SectionStatus.NotReproduced, Failure = e.Message });
+            Log($"{section.Id}: NOT reproduced after {timed.WallSeconds} s; section stored at {path}");
+            throw;
+        }
+        var stored = SectionStore.Write(timed with { Status = SectionStatus.Reproduced, Failure = null });
+        Log($"{section.Id}: reproduced in {timed.WallSeconds} s ({Profile} profile); section stored at {stored}");
+    }
+}

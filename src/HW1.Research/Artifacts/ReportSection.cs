@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HW1.Research.Artifacts;
+
+/// <summary>Whether a section's experiment met every assertion (and its snapshot) or not.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SectionStatus>))]
+public enum SectionStatus
+{
+    Reproduced,
+    NotReproduced,
+}
+
+/// <summary>One row of a section's settings table: what was used, as the reader should see it.</summary>
+public sealed record Setting(string Name, string Value);
+
+/// <summary>A headline number of a section, for the summary table.</summary>
+public sealed record Metric(string Name, double Value);
+
+/// <summary>A table in a section: a caption, column headers and rows of cell text.</summary>
+public sealed record Table(string Caption, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
+
+/// <summary>How a series is drawn.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SeriesStyle>))]
+public enum SeriesStyle
+{
+    Line,
+    Markers,
+    LineAndMarkers,
+    DashedLine,
+}
+
+/// <summary>One named series of (x, y) points; optional per-point labels; optionally on the panel's right axis.</summary>
+public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)
+{
+    public SeriesStyle Style { get; init; } = SeriesStyle.Line;
+    public bool RightAxis { get; init; }
+    public IReadOnlyList<string>? PointLabels { get; init; }
+
+    /// <summary>At most <paramref name="maxPoints"/> points, evenly spaced by index, the first and last kept.</summary>
+    public Series Downsampled(int maxPoints)
+    {
+        if (maxPoints < 2) throw new ArgumentOutOfRangeException(nameof(maxPoints), maxPoints, "Keep at least 2 points.");
+        if (X.Count <= maxPoints) return this;
+        var keep = Enumerable.Range(0, maxPoints).Select(i => (int)Math.Round((double)i * (X.Count - 1) / (maxPoints - 1))).Distinct().ToArray();
+        return this with
+        {
+            X = keep.Select(i => X[i]).ToArray(),
+            Y = keep.Select(i => Y[i]).ToArray(),
+            PointLabels = PointLabels == null ? null : keep.Select(i => PointLabels[i]).ToArray(),
+        };
+    }
+}
+
+/// <summary>An axis: its label (with unit or scale) and whether it is logarithmic.</summary>
+public sealed record Axis(string Label, bool Log = false);
+
+/// <summary>A grid of values z[row][column] over y (rows) and x (columns), drawn as a heatmap or contours.</summary>
+public sealed record Grid(IReadOnlyList<double> X, IReadOnlyList<double> Y, IReadOnlyList<IReadOnlyList<double>> Z, string ValueLabel);
+
+/// <summary>One plot area of a figure.</summary>
+public sealed record Panel(string Title, Axis X, Axis Y, IReadOnlyList<Series> Series)
+{
+    public Axis? RightY { get; init; }
+    public Grid? Grid { get; init; }
+}
+
+/// <summary>A figure: a title, a caption (numbered by the report), and one or more panels.</summary>
+public sealed record Figure(string Id, string Title, string Caption, IReadOnlyList<Panel> Panels);
+
+/// <summary>
+/// What one experiment contributes to the report: the question, the settings actually used, tables,
+/// figure data, comments built from measured numbers, headline metrics, and whether it reproduced.
+/// </summary>
+public sealed record ReportSection
+{
+    /// <summary>The stored format's version; a stored section of another version is not read.</summary>
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+    public required string Id { get; init; }
+    /// <summary>The assignment part, "1-1", "1-2" or "1-3".</summary>
+    public required string Part { get; init; }
+    /// <summary>Position within the part (the assignment's order).</summary>
+    public required int Order { get; init; }
+    public required string Title { get; init; }
+    public bool Bonus { get; init; }
+    /// <summary>The question in the report's words.</summary>
+    public required string Question { get; init; }
+    public required string Profile { get; init; }
+    public IReadOnlyList<Setting> Settings { get; init; } = [];
+    public IReadOnlyList<Table> Tables { get; init; } = [];
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+    public IReadOnlyList<string> Comments { get; init; } = [];
+    public IReadOnlyList<Metric> Headline { get; init; } = [];
+    public SectionStatus Status { get; init; } = SectionStatus.Reproduced;
+    /// <summary>The failing assertion's message when <see cref="Status"/> is NotReproduced.</summary>
+    public string? Failure { get; init; }
+    public double WallSeconds { get; init; }
+}
+
+/// <summary>Stores and reads report sections under <c>artifacts/&lt;profile&gt;/sections/&lt;id&gt;.json</c>, atomically.</summary>
+public static class SectionStore
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string Folder(string profile, string? artifactsRoot = null) =>
+        Path.Combine(artifactsRoot ?? RepoPaths.ArtifactsDir, profile, "sections");
+
+    public static string PathOf(string profile, string id, string? artifactsRoot = null) =>
+        Path.Combine(Folder(profile, artifactsRoot), id + ".json");
+
+    public static string Write(ReportSection section, string? artifactsRoot = null)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var path = PathOf(section.Profile, section.Id, artifactsRoot);
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(section, Json));
+        return path;
+    }
+
+    /// <summary>Reads a stored section; a file that is not a section of this format and profile is an error naming it.</summary>
+    public static ReportSection Read(string path, string expectedProfile)
+    {
+        ReportSection? section;
+        try
+        {
+            section = JsonSerializer.Deserialize<ReportSection>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid report section ({e.Message}). Delete it and re-run its experiment.", e);
+        }
+        if (section == null)
+            throw new InvalidDataException($"{path}: empty report section. Delete it and re-run its experiment.");
+        if (section.Format != ReportSection.CurrentFormat)
+            throw new InvalidDataException($"{path}: section format {section.Format}, expected {ReportSection.CurrentFormat}. Re-run its experiment.");
+        if (section.Profile != expectedProfile)
+            throw new InvalidDataException($"{path}: a section of profile '{section.Profile}', expected '{expectedProfile}'. Re-run its experiment.");
+        return section;
+    }
+
+    /// <summary>Every stored section of a profile, in report order.</summary>
+    public static IReadOnlyList<ReportSection> ReadAll(string profile, string? artifactsRoot = null)
+    {
+        var folder = Folder(profile, artifactsRoot);
+        if (!Directory.Exists(folder)) return [];
+        return Directory.GetFiles(folder, "*.json")
+            .Select(p => Read(p, profile))
+            .OrderBy(s => s.Part, StringComparer.Ordinal)
+            .ThenBy(s => s.Order)
+            .ToList();
+    }
+}

@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace HW1.Research.Data;
+
+/// <summary>
+/// Fetches files shipped in a Debian package: copies them from the installed package when it is installed,
+/// else downloads the .deb with <c>apt-get download</c> (no root needed; as root, a missing package list is
+/// refreshed once with <c>apt-get update</c>) and unpacks it with <c>dpkg -x</c>.
+/// </summary>
+public sealed class DebianPackageFetcher(string package, string folderInPackage) : IDatasetFetcher
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    public string Source => $"Debian package {package} (/{folderInPackage.Trim('/')}/)";
+
+    public void FetchInto(string folder, IReadOnlyList<string> fileNames)
+    {
+        ArgumentNullException.ThrowIfNull(fileNames);
+        var installed = "/" + folderInPackage.Trim('/');
+        if (fileNames.All(n => File.Exists(Path.Combine(installed, n))))
+        {
+            foreach (var name in fileNames) File.Copy(Path.Combine(installed, name), Path.Combine(folder, name), overwrite: true);
+            return;
+        }
+
+        var work = Path.Combine(folder, ".deb");
+        Directory.CreateDirectory(work);
+        var download = Run("apt-get", work, "download", package);
+        if (download.ExitCode != 0 && IsRoot())
+        {
+            // A fresh machine has no package lists yet; as root they can be fetched.
+            Run("apt-get", work, "update", "-qq");
+            download = Run("apt-get", work, "download", package);
+        }
+        if (download.ExitCode != 0)
+            throw new DatasetException(
+                $"'apt-get download {package}' failed with exit code {download.ExitCode}: {download.Output.Trim()} " +
+                (IsRoot() ? "" : "Run 'apt-get update' as root once, then try again. "));
+        var deb = Directory.GetFiles(work, "*.deb").SingleOrDefault()
+            ?? throw new DatasetException($"'apt-get download {package}' left no .deb file in {work}.");
+        var root = Path.Combine(work, "root");
+        var unpack = Run("dpkg", work, "-x", deb, root);
+        if (unpack.ExitCode != 0)
+            throw new DatasetException($"'dpkg -x {deb}' failed with exit code {unpack.ExitCode}: {unpack.Output.Trim()}");
+        foreach (var name in fileNames)
+        {
+            var source = Path.Combine(root, folderInPackage.Trim('/'), name);
+            if (!File.Exists(source))
+                throw new DatasetException($"The package {package} has no {installed}/{name}.");
+            File.Move(source, Path.Combine(folder, name), overwrite: true);
+        }
+        Directory.Delete(work, recursive: true);
+    }
+
+    private static (int ExitCode, string Output) Run(string command, string workingDirectory, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(command)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new DatasetException($"'{command}' could not be started.");
+        }
+        catch (Win32Exception e)
+        {
+            throw new DatasetException(
+                $"The command '{command}' was not found or could not run ({e.Message}); it is needed to fetch a Debian package. " +
+                "On a Debian or Ubuntu machine it is part of the base system.", e);
+        }
+        using (process)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(Timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new DatasetException($"'{command} {string.Join(' ', arguments)}' did not finish within {Timeout.TotalMinutes} minutes.");
+            }
+            return (process.ExitCode, $"{stderr.Result} {stdout.Result}");
+        }
+    }
+
+    // Environment.UserName is the effective user's name on Unix.
+    private static bool IsRoot() => OperatingSystem.IsLinux() && Environment.UserName == "root";
+}
