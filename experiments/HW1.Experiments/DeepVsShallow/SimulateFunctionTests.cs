@@ -25,21 +25,21 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
         int PilotEpochs,
         ConvergenceCriterion Criterion,
         int MaxEpochs,
-        long Seed,
+        long[] Seeds,
         int Threads);
 
     private static Config For(Profile profile) => profile.Pick(
         quick: new Config(
             [TargetFunction.Sinc, TargetFunction.SignOfSine],
             [1, 2, 4], Points: 200, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 300,
-            new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 8000, Seed: 11, Threads: 1),
+            new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 8000, Seeds: [11, 12, 13], Threads: 1),
         full: new Config(
             [TargetFunction.Sinc, TargetFunction.SignOfSine, TargetFunction.SinPlusLinear, TargetFunction.CosPlusQuadratic],
             [1, 2, 4], Points: 1000, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 1000,
-            new ConvergenceCriterion(Window: 500, RelativeImprovement: 0.05), MaxEpochs: 40000, Seed: 11, Threads: 1));
+            new ConvergenceCriterion(Window: 500, RelativeImprovement: 0.05), MaxEpochs: 40000, Seeds: [11, 12, 13], Threads: 1));
 
     private sealed record Fit(
-        string Function, string Model, int[] Widths, long Parameters, double LearningRate, int Epochs, bool Converged,
+        string Function, string Model, int[] Widths, long Parameters, double LearningRate, long Seed, int Epochs, bool Converged,
         double FinalMse, double MseOverVariance, double SignAgreement,
         [property: Newtonsoft.Json.JsonIgnore] IReadOnlyList<double> Losses,
         [property: Newtonsoft.Json.JsonIgnore] float[] Curve);
@@ -61,26 +61,27 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
             var targets = function.Grid(config.Points).Select(function.Evaluate).ToArray();
             foreach (var (depth, widths) in models)
             {
-                // Fair tuning: every model gets the same pilot budget for each learning rate, from the same seed.
-                var pilots = config.LearningRates.Select(lr =>
+                // Fair tuning: every model gets the same pilot budget for each learning rate and initialisation
+                // (seed); the pair with the lowest pilot loss is trained to convergence.
+                var pilots = config.LearningRates.SelectMany(lr => config.Seeds.Select(seed =>
                 {
-                    using var random = Reproducibility.Seed(config.Seed, config.Threads);
+                    using var random = Reproducibility.Seed(seed, config.Threads);
                     using var pilot = Mlp.Create(1, widths, 1);
                     var history = RegressionTrainer.Train(pilot, x, y, new RegressionTraining(config.PilotEpochs, lr, config.Criterion, Drops: 0));
-                    return (Rate: lr, history.BestLoss);
-                }).ToList();
-                var rate = pilots.MinBy(p => p.BestLoss).Rate;
+                    return (Rate: lr, Seed: seed, history.BestLoss);
+                })).ToList();
+                var (rate, chosenSeed, _) = pilots.MinBy(p => p.BestLoss);
 
-                using var seeded = Reproducibility.Seed(config.Seed, config.Threads);
+                using var seeded = Reproducibility.Seed(chosenSeed, config.Threads);
                 using var model = Mlp.Create(1, widths, 1);
                 var trained = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion));
                 var predictions = RegressionTrainer.Predict(model, x);
                 var agreement = targets.Zip(predictions).Count(p => Math.Sign(p.First) == Math.Sign(p.Second)) / (double)targets.Length;
-                var fit = new Fit(function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate,
+                var fit = new Fit(function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, chosenSeed,
                     trained.Epochs, trained.Converged, trained.FinalLoss, trained.FinalLoss / variance, agreement,
                     trained.Losses, RegressionTrainer.Predict(model, plotX));
                 fits.Add(fit);
-                run.Log($"{function.Id} {fit.Model}: lr {rate}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
+                run.Log($"{function.Id} {fit.Model}: lr {rate}, seed {chosenSeed}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
             }
             x.Dispose();
             y.Dispose();
@@ -173,17 +174,17 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
                 new("functions", string.Join("; ", config.Functions.Select(f => $"{f.Formula} on [{f.Low:0.###}, {f.High:0.###}]"))),
                 new("training data", $"{config.Points} evenly spaced points per function, input rescaled to [-1, 1]"),
                 new("optimizer", "Adam, full batch, mean squared error"),
-                new("learning-rate tuning", $"for each model and function: {string.Join(", ", config.LearningRates)}, " +
-                                            $"{config.PilotEpochs} pilot epochs each, the lowest pilot loss wins"),
+                new("tuning", $"for each model and function, every learning rate in {string.Join(", ", config.LearningRates)} with every " +
+                              $"initialisation seed in {string.Join(", ", config.Seeds)}: {config.PilotEpochs} pilot epochs each; the lowest pilot loss wins"),
                 new("convergence", $"{config.Criterion}; then the learning rate drops tenfold, twice; converged when it holds at the last rate"),
                 new("epoch budget", $"{config.MaxEpochs}"),
-                new("seed", $"{config.Seed} (the same initialisation for the pilots and the final run)"),
+                new("seeds", "the final run starts from the chosen pilot's initialisation (seed in the table)"),
                 new("threads", $"{config.Threads}"),
             ],
             Tables =
             [
-                new Table("Every model on every function", ["function", "model", "parameters", "learning rate", "epochs", "final MSE", "MSE / variance"],
-                    fits.Select(f => (IReadOnlyList<string>)[f.Function, f.Model, f.Parameters.ToString(c), f.LearningRate.ToString(c),
+                new Table("Every model on every function", ["function", "model", "parameters", "learning rate", "seed", "epochs", "final MSE", "MSE / variance"],
+                    fits.Select(f => (IReadOnlyList<string>)[f.Function, f.Model, f.Parameters.ToString(c), f.LearningRate.ToString(c), f.Seed.ToString(c),
                         f.Epochs.ToString(c), f.FinalMse.ToString("0.###E+0", c), f.MseOverVariance.ToString("P3", c)]).ToList()),
             ],
             Figures = figures,

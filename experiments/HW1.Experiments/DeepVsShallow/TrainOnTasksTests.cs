@@ -52,8 +52,9 @@ public sealed class TrainOnTasksTests(ITestOutputHelper output)
             // Fashion-MNIST is harder than MNIST: measured here 81-85% after 5 epochs on 10k examples; the floor of 78%
             // is far above chance (10%), and a final loss under 80% of the first epoch's shows learning went on.
             quick: new Expectation(0.78, 0.78, 0.80, "quick profile: 10k examples, 5 epochs"),
-            // Fashion-MNIST's published baselines: MLPs about 87-88%, small CNNs above 90%.
-            full: new Expectation(0.86, 0.90, 0.40, "full profile: MLPs reach 86%, a small CNN 90% on Fashion-MNIST"));
+            // Fashion-MNIST's benchmark puts MLPs at about 87% and two-layer CNNs at 89-92%; its classes overlap
+            // (shirt, T-shirt, pullover), so training loss falls less than on MNIST: at most half the first epoch's.
+            full: new Expectation(0.86, 0.89, 0.50, "full profile: MLPs reach 86%, a small CNN 89% on Fashion-MNIST"));
         RunTask(run, "1-1-task-fashion-mnist", 3, bonus: true, "Fashion-MNIST", () => FashionMnist.Load(log: run.Log), expectation);
     }
 

@@ -5,14 +5,22 @@ using static TorchSharp.torch.nn;
 
 namespace HW1.Research.Models;
 
+/// <summary>The non-linearity between hidden layers.</summary>
+public enum Activation
+{
+    ReLU,
+    Tanh,
+}
+
 /// <summary>Fully connected networks and parameter counting.</summary>
 public static class Mlp
 {
     /// <summary>
-    /// A multilayer perceptron: flatten, then Linear+ReLU for each hidden width, then a Linear output layer.
-    /// Takes inputs of any shape [N, ...] whose trailing dimensions multiply to <paramref name="inputs"/>.
+    /// A multilayer perceptron: flatten, then Linear + activation (ReLU unless said otherwise) for each hidden
+    /// width, then a Linear output layer. Takes inputs of any shape [N, ...] whose trailing dimensions multiply
+    /// to <paramref name="inputs"/>.
     /// </summary>
-    public static Sequential Create(int inputs, IReadOnlyList<int> hidden, int outputs)
+    public static Sequential Create(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.ReLU)
     {
         ArgumentNullException.ThrowIfNull(hidden);
         if (inputs < 1 || outputs < 1 || hidden.Any(h => h < 1))
@@ -22,7 +30,7 @@ public static class Mlp
         for (int i = 0; i < hidden.Count; i++)
         {
             layers.Add(($"fc{i + 1}", Linear(width, hidden[i])));
-            layers.Add(($"relu{i + 1}", ReLU()));
+            layers.Add(activation == Activation.Tanh ? ($"tanh{i + 1}", Tanh()) : ($"relu{i + 1}", ReLU()));
             width = hidden[i];
         }
         layers.Add(("out", Linear(width, outputs)));

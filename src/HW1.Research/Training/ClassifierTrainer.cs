@@ -11,11 +11,15 @@ public sealed record ClassifierTraining(int Epochs, int BatchSize, double Learni
     /// <summary>Examples per forward pass when evaluating (no gradients are kept, so large is fast).</summary>
     public int EvaluationBatchSize { get; init; } = 2_000;
 
+    /// <summary>Evaluate after every this many epochs (and after the last); 1 evaluates after each epoch.</summary>
+    public int EvaluateEvery { get; init; } = 1;
+
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, found {Epochs}.");
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, found {BatchSize}.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be a positive number, found {LearningRate}.");
+        if (EvaluateEvery < 1) throw new ArgumentException($"EvaluateEvery must be at least 1, found {EvaluateEvery}.");
     }
 }
 
@@ -25,14 +29,26 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccur
 /// <summary>Mean cross-entropy and accuracy of a model on a data set.</summary>
 public sealed record Evaluation(double Loss, double Accuracy);
 
+/// <summary>Watches a training run: called after each backward pass (gradients present, before the optimizer step) and after each evaluation.</summary>
+public interface ITrainingObserver
+{
+    /// <summary>Step <paramref name="step"/> (from 1) has computed <paramref name="loss"/> and the gradients. Tensors die with the step: keep copies.</summary>
+    void AfterBackward(int step, Tensor loss) { }
+
+    /// <summary>The model has been evaluated after <paramref name="metrics"/>.Epoch epochs (gradients off, eval mode).</summary>
+    void AfterEvaluation(EpochMetrics metrics) { }
+}
+
 /// <summary>
 /// Trains a classifier with Adam and mini-batches drawn in a seeded random order, and evaluates it on the
-/// whole training and test sets after every epoch (in eval mode, without gradients).
+/// whole training and test sets after every epoch, or every <see cref="ClassifierTraining.EvaluateEvery"/> epochs
+/// (in eval mode, without gradients). An observer sees every step's gradients and every evaluation.
 /// </summary>
 public static class ClassifierTrainer
 {
     public static IReadOnlyList<EpochMetrics> Train(
-        nn.Module<Tensor, Tensor> model, LabeledImages train, LabeledImages test, ClassifierTraining settings, SeededRandom random)
+        nn.Module<Tensor, Tensor> model, LabeledImages train, LabeledImages test, ClassifierTraining settings, SeededRandom random,
+        ITrainingObserver? observer = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -44,6 +60,7 @@ public static class ClassifierTrainer
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
         var history = new List<EpochMetrics>(settings.Epochs);
         long n = train.Count;
+        int step = 0;
         for (int epoch = 1; epoch <= settings.Epochs; epoch++)
         {
             model.train();
@@ -58,12 +75,15 @@ public static class ClassifierTrainer
                     optimizer.zero_grad();
                     var loss = nn.functional.cross_entropy(model.call(x), y);
                     loss.backward();
+                    observer?.AfterBackward(++step, loss);
                     optimizer.step();
                 }
             }
+            if (epoch % settings.EvaluateEvery != 0 && epoch != settings.Epochs) continue;
             var onTrain = Evaluate(model, train, settings.EvaluationBatchSize);
             var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
             history.Add(new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, onTest.Loss, onTest.Accuracy));
+            observer?.AfterEvaluation(history[^1]);
         }
         return history;
     }

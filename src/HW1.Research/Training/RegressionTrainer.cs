@@ -67,7 +67,7 @@ public static class RegressionTrainer
                 var loss = nn.functional.mse_loss(model.call(x), y);
                 loss.backward();
                 optimizer.step();
-                losses.Add(loss.item<float>());
+                losses.Add(loss.to_type(ScalarType.Float64).item<double>());
             }
             if (epoch % checkEvery != 0 || !settings.Criterion.IsMet(losses, stageStart)) continue;
             if (drops.Count == settings.Drops) return new RegressionHistory(losses, drops, Converged: true);

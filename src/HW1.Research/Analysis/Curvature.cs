@@ -1,0 +1,92 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HW1.Research.Analysis;
+
+/// <summary>Gradients, Hessians and their spectra of a scalar loss with respect to a list of parameters.</summary>
+public static class Curvature
+{
+    /// <summary>The 2-norm of the gradient over all parameters that have one (after a backward pass).</summary>
+    public static Tensor GradientNorm(IEnumerable<Tensor> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).ToArray();
+        if (squares.Length == 0) throw new InvalidOperationException("No parameter has a gradient: run backward first.");
+        return stack(squares).sum().sqrt();
+    }
+
+    /// <summary>
+    /// The gradient of <paramref name="loss"/> with respect to <paramref name="parameters"/>, flattened into one
+    /// vector and kept in the graph (create_graph) so that it can be differentiated again.
+    /// </summary>
+    public static Tensor GradientWithGraph(Tensor loss, IList<Tensor> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(parameters);
+        // TorchSharp needs retain_graph with create_graph; without it the native engine aborts the process.
+        var grads = autograd.grad([loss], parameters, retain_graph: true, create_graph: true);
+        return cat(grads.Select(g => g.reshape(-1)).ToArray());
+    }
+
+    /// <summary>
+    /// The full Hessian of <paramref name="loss"/> (P × P, float64) by double backward: one backward pass of each
+    /// gradient entry. For small models only (tens to a few hundred parameters).
+    /// </summary>
+    public static Tensor Hessian(Tensor loss, IList<Tensor> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var gradient = GradientWithGraph(loss, parameters);
+        long count = gradient.shape[0];
+        var rows = new Tensor[count];
+        for (long i = 0; i < count; i++)
+        {
+            var second = autograd.grad([gradient[i]], parameters, retain_graph: true, allow_unused: true);
+            rows[i] = cat(second.Select((g, k) => (g is null || g.IsInvalid ? zeros_like(parameters[k]) : g).reshape(-1).to_type(ScalarType.Float64)).ToArray());
+        }
+        return stack(rows);
+    }
+
+    /// <summary>The largest absolute asymmetry |H − Hᵀ| relative to the largest |H| entry.</summary>
+    public static double RelativeAsymmetry(Tensor hessian)
+    {
+        ArgumentNullException.ThrowIfNull(hessian);
+        using var scope = NewDisposeScope();
+        var scale = hessian.abs().max().item<double>();
+        return scale == 0 ? 0 : (hessian - hessian.t()).abs().max().item<double>() / scale;
+    }
+
+    /// <summary>Eigenvalues of a symmetric matrix, ascending (the symmetric part is used).</summary>
+    public static double[] Eigenvalues(Tensor symmetric)
+    {
+        ArgumentNullException.ThrowIfNull(symmetric);
+        using var scope = NewDisposeScope();
+        var h = (symmetric + symmetric.t()) / 2;
+        return linalg.eigvalsh(h.to_type(ScalarType.Float64)).data<double>().ToArray();
+    }
+}
+
+/// <summary>How the eigenvalues of a Hessian split into positive, negative and (numerically) zero.</summary>
+public sealed record MinimalRatio(double Ratio, int Positive, int Negative, int Zero, double Tolerance)
+{
+    /// <summary>
+    /// The tolerance below which |λ| counts as zero: this fraction of the largest |λ| (float32 gradients carry
+    /// about 7 significant digits; curvature below a millionth of the largest is indistinguishable from zero).
+    /// </summary>
+    public const double RelativeTolerance = 1e-6;
+
+    /// <summary>
+    /// The minimal ratio: the proportion of all eigenvalues that are greater than zero, where |λ| at or below
+    /// <see cref="RelativeTolerance"/> × max|λ| counts as zero (and so not as positive). 1 at a strict local
+    /// minimum; smaller at a saddle or along flat directions.
+    /// </summary>
+    public static MinimalRatio Of(IReadOnlyList<double> eigenvalues)
+    {
+        ArgumentNullException.ThrowIfNull(eigenvalues);
+        if (eigenvalues.Count == 0) throw new ArgumentException("No eigenvalues.", nameof(eigenvalues));
+        var tolerance = RelativeTolerance * eigenvalues.Max(Math.Abs);
+        int positive = eigenvalues.Count(l => l > tolerance);
+        int negative = eigenvalues.Count(l => l < -tolerance);
+        int zero = eigenvalues.Count - positive - negative;
+        return new MinimalRatio((double)positive / eigenvalues.Count, positive, negative, zero, tolerance);
+    }
+}

@@ -1,0 +1,41 @@
+using HW1.Research.Models;
+
+namespace HW1.Research.Tests.Models;
+
+public class ParameterBudgetTests
+{
+    [Theory]
+    [InlineData(1, new[] { 190 }, 571)] // 1·190 + 190 + 190·1 + 1
+    [InlineData(2, new[] { 22, 22 }, 573)] // 44 + 506 + 23
+    [InlineData(4, new[] { 13, 13, 13, 12 }, 571)] // 26 + 182 + 182 + 168 + 13
+    public void Widths_for_the_assignments_budget_land_within_one_percent(int depth, int[] expected, long count)
+    {
+        var widths = ParameterBudget.Widths(depth, 571);
+        Assert.Equal(expected, widths);
+        Assert.Equal(count, Mlp.CountParameters(1, widths, 1));
+        Assert.InRange(count, 571 * 0.99, 571 * 1.01);
+    }
+
+    [Fact]
+    public void Counting_without_building_matches_the_built_module()
+    {
+        using var mlp = Mlp.Create(784, [100, 50], 10);
+        Assert.Equal(Mlp.CountParameters(784, [100, 50], 10), ModuleFacts.ParameterCount(mlp));
+        Assert.Equal((785 * 100) + (101 * 50) + (51 * 10), ModuleFacts.ParameterCount(mlp));
+        using var cnn = Cnn.Create(16, 32, 166);
+        Assert.Equal(Cnn.CountParameters(16, 32, 166), ModuleFacts.ParameterCount(cnn));
+    }
+
+    [Fact]
+    public void Cnn_hidden_width_for_a_budget_is_the_closest()
+    {
+        var hidden = Cnn.HiddenForBudget(16, 32, 100_000);
+        var gap = Math.Abs(Cnn.CountParameters(16, 32, hidden) - 100_000);
+        Assert.True(gap <= Math.Abs(Cnn.CountParameters(16, 32, hidden + 1) - 100_000));
+        Assert.True(gap <= Math.Abs(Cnn.CountParameters(16, 32, hidden - 1) - 100_000));
+    }
+
+    [Fact]
+    public void A_budget_below_the_smallest_network_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ParameterBudget.Widths(3, 5));
+}
