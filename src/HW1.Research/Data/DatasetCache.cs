@@ -13,6 +13,9 @@ public static class DatasetCache
     /// <summary>How many times a fetch is tried before a wrong checksum is an error.</summary>
     public const int FetchAttempts = 2;
 
+    /// <summary>How long a process waits for another one that is fetching the same data set.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(20);
+
     /// <summary>Makes sure every file of <paramref name="spec"/> is present and verified; returns the data set's folder.</summary>
     public static string Ensure(DatasetSpec spec, string? dataRoot = null, Action<string>? log = null)
     {
@@ -21,6 +24,8 @@ public static class DatasetCache
         var root = dataRoot ?? RepoPaths.DataDir;
         var folder = Path.Combine(root, spec.FolderName);
         PrepareFolder(spec, root, folder);
+        // Test projects run in parallel processes: one fetches while the others wait, then find the files valid.
+        using var folderLock = FolderLock.Acquire(Path.Combine(folder, ".lock"), LockTimeout, spec.Name, log);
 
         var wrong = spec.Files.Where(f => !IsValid(Path.Combine(folder, f.Name), f)).ToList();
         for (int attempt = 1; wrong.Count > 0 && attempt <= FetchAttempts; attempt++)
@@ -96,6 +101,33 @@ public static class DatasetCache
         {
             throw new DatasetException(
                 $"{spec.Name}: the data folder {folder} cannot be written ({e.Message}). Make it writable or set {RepoPaths.DataDirVariable} to a writable folder. {spec.ManualHelp(folder)}", e);
+        }
+    }
+}
+
+/// <summary>An exclusive lock on a file, held across processes for as long as the handle is open.</summary>
+internal static class FolderLock
+{
+    public static FileStream Acquire(string path, TimeSpan timeout, string what, Action<string> log)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        bool told = false;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                if (!told) log($"{what}: another process is fetching or checking it; waiting for {path}.");
+                told = true;
+                Thread.Sleep(500);
+            }
+            catch (IOException e)
+            {
+                throw new DatasetException($"{what}: {path} stayed locked by another process for {timeout.TotalMinutes} minutes. If no other run is active, delete it.", e);
+            }
         }
     }
 }

@@ -37,7 +37,7 @@ public sealed class DatasetCacheTests : IDisposable
         DatasetCache.Ensure(Spec(fetcher), _root);
         Assert.Equal(1, fetcher.Calls);
         Assert.Equal(Good, File.ReadAllBytes(Path.Combine(folder, "labels")));
-        Assert.Equal(["labels"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+        Assert.Equal([".lock", "labels"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order());
     }
 
     [Fact]
@@ -84,7 +84,25 @@ public sealed class DatasetCacheTests : IDisposable
         var folder = Path.Combine(_root, "tiny");
         Assert.Contains($"{Path.Combine(folder, "labels")} is missing (expected SHA-256 {Sha(Good)})", e.Message, StringComparison.Ordinal);
         Assert.Contains("To supply the files by hand", e.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(folder));
+        Assert.Equal([".lock"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_second_user_waits_for_the_first_and_then_finds_the_files()
+    {
+        var fetcher = new FakeFetcher();
+        var folder = Path.Combine(_root, "tiny");
+        Directory.CreateDirectory(folder);
+        var messages = new List<string>();
+        Task<string> waiter;
+        using (var held = new FileStream(Path.Combine(folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            waiter = Task.Run(() => DatasetCache.Ensure(Spec(fetcher), _root, m => { lock (messages) messages.Add(m); }));
+            await Task.Delay(1500);
+            Assert.False(waiter.IsCompleted);
+        }
+        Assert.Equal(folder, await waiter.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(messages, m => m.Contains("another process is fetching", StringComparison.Ordinal));
     }
 
     [Fact]
