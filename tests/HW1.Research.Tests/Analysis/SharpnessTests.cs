@@ -1,0 +1,36 @@
+using HW1.Research.Analysis;
+using static TorchSharp.torch;
+
+namespace HW1.Research.Tests.Analysis;
+
+public class SharpnessTests
+{
+    [Fact]
+    public void Power_iteration_recovers_the_top_eigenvalue_of_a_quadratic()
+    {
+        // A = Q diag(5, 2, 0.5) Qᵀ with a rotation Q: the Hessian of ½θᵀAθ is A, its top eigenvalue 5.
+        using var scope = NewDisposeScope();
+        double c = Math.Cos(0.7), s = Math.Sin(0.7);
+        var q = tensor(new[,] { { c, -s, 0 }, { s, c, 0 }, { 0, 0, 1.0 } }, dtype: ScalarType.Float64);
+        var a = q.matmul(diag(tensor(new[] { 5.0, 2.0, 0.5 }, dtype: ScalarType.Float64))).matmul(q.t());
+        var theta = tensor(new[] { 0.3, -0.2, 0.9 }, dtype: ScalarType.Float64).requires_grad_();
+        using var generator = new Generator(3);
+
+        var top = Sharpness.TopHessianEigenvalue([theta], () => 0.5 * theta.dot(a.matmul(theta)), generator, maxIterations: 200, relativeTolerance: 1e-10);
+
+        Assert.True(top.Converged);
+        Assert.Equal(5.0, top.Value, 6);
+    }
+
+    [Fact]
+    public void Epsilon_sharpness_of_a_quadratic_is_the_rise_at_the_box_edge()
+    {
+        // L(θ) = θ² at θ = 1 with ε = 0.01: the box is |δ| ≤ ε(|θ| + 1) = 0.02, the ascent ends at θ = 1.02,
+        // so the rise is 1.02² − 1 = 0.0404 and the sharpness 100 · 0.0404 / (1 + 1) = 2.02 percent.
+        using var scope = NewDisposeScope();
+        var theta = tensor(new[] { 1.0 }, dtype: ScalarType.Float64).requires_grad_();
+        var sharpness = Sharpness.EpsilonSharpness([theta], () => theta.pow(2).sum(), epsilon: 0.01, steps: 10);
+        Assert.Equal(2.02, sharpness, 9);
+        Assert.Equal(1.0, theta.item<double>()); // the weights come back
+    }
+}
