@@ -14,6 +14,9 @@ public sealed record ClassifierTraining(int Epochs, int BatchSize, double Learni
     /// <summary>Evaluate after every this many epochs (and after the last); 1 evaluates after each epoch.</summary>
     public int EvaluateEvery { get; init; } = 1;
 
+    /// <summary>Stops training after an evaluation for which this returns true (e.g. a target accuracy reached).</summary>
+    public Func<EpochMetrics, bool>? StopWhen { get; init; }
+
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, found {Epochs}.");
@@ -84,6 +87,7 @@ public static class ClassifierTrainer
             var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
             history.Add(new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, onTest.Loss, onTest.Accuracy));
             observer?.AfterEvaluation(history[^1]);
+            if (settings.StopWhen?.Invoke(history[^1]) == true) break;
         }
         return history;
     }
