@@ -1,10 +1,12 @@
 // The HW1.Research pipeline: data -> build -> tests -> experiments -> report.
 // Run with: dotnet tool restore && dotnet cake [--target=<task>] [--profile=quick|full]
-// Experiments and Report join this pipeline as the questions and the report renderer land.
+// Default: tests in the quick profile, then every experiment in the chosen profile (full by default).
+// The PDF report step joins when the renderer lands.
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
 var profile = Argument("profile", "full");
+var only = Argument("only", "");
 
 var validProfiles = new[] { "quick", "full" };
 if (!validProfiles.Contains(profile))
@@ -36,7 +38,7 @@ Task("Build")
     .Does(() => DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration, NoRestore = true }));
 
 Task("Data")
-    .Description("Fetches and verifies every data set (MNIST) into the data folder.")
+    .Description("Fetches and verifies every data set (MNIST, Fashion-MNIST) into the data folder.")
     .IsDependentOn("Build")
     .Does(() => DotNetRun(reportProject, new ProcessArgumentBuilder().Append("data"),
         new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true }));
@@ -52,7 +54,21 @@ Task("Test")
         EnvironmentVariables = { ["HW1_PROFILE"] = "quick" },
     }));
 
+Task("Experiments")
+    .Description("Runs every experiment (or those matching --only) in the chosen profile; each stores its report section.")
+    .IsDependentOn("Data")
+    .Does(() => DotNetTest("./experiments/HW1.Experiments/HW1.Experiments.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+        Filter = string.IsNullOrEmpty(only) ? null : $"FullyQualifiedName~{only}",
+        Loggers = { "console;verbosity=normal" },
+        EnvironmentVariables = { ["HW1_PROFILE"] = profile },
+    }));
+
 Task("Default")
-    .IsDependentOn("Test");
+    .IsDependentOn("Test")
+    .IsDependentOn("Experiments");
 
 RunTarget(target);

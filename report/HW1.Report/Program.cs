@@ -27,9 +27,12 @@ try
             return 0;
         case "data":
             Console.WriteLine($"Profile: {Profile.Current}; {TorchRuntime.EnsureLoaded()}");
-            var folder = DatasetCache.Ensure(Mnist.Spec(), log: Console.WriteLine);
-            foreach (var file in Mnist.Spec().Files)
-                Console.WriteLine($"  verified {Path.Combine(folder, file.Name)}  sha256 {file.Sha256}");
+            foreach (var spec in new[] { Mnist.Spec(), FashionMnist.Spec() })
+            {
+                var folder = DatasetCache.Ensure(spec, log: Console.WriteLine);
+                foreach (var file in spec.Files)
+                    Console.WriteLine($"  verified {Path.Combine(folder, file.Name)}  sha256 {file.Sha256}");
+            }
             return 0;
         case "render":
             Console.Error.WriteLine("The report renderer is not available yet: no sections are stored to render.");
