@@ -89,7 +89,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output)
             Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"MLP 784-{string.Join("-", config.Hidden)}-10, ReLU; {ModuleFacts.ParameterCount(model):N0} parameters; no batch normalization, so the parameters are the whole state"),
+                new("model", $"{Mlp.Describe(784, config.Hidden, 10)}; no batch normalization, so the parameters are the whole state"),
                 new("m1", $"Adam, batch size {Approaches[0].Batch}, learning rate {Approaches[0].Rate}"),
                 new("m2", $"Adam, batch size {Approaches[1].Batch}, learning rate {Approaches[1].Rate}"),
                 new("training", $"MNIST, first {config.TrainExamples:N0} images, {config.Epochs} epochs each, the same initialisation (seed {config.Seed})"),

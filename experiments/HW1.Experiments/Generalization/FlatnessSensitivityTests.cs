@@ -60,7 +60,7 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output)
             Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"MLP 784-{string.Join("-", config.Hidden)}-10, ReLU; {Mlp.CountParameters(784, config.Hidden, 10):N0} parameters"),
+                new("model", Mlp.Describe(784, config.Hidden, 10)),
                 new("training", $"MNIST, first {config.TrainExamples:N0} images; Adam, learning rate {config.LearningRate}, {config.Epochs} epochs, seed {config.Seed} for every batch size"),
                 new("batch sizes", string.Join(", ", config.BatchSizes)),
                 new("sensitivity (assignment)", "mean over examples of the Frobenius norm of ∂ℓ/∂x, the cross-entropy's gradient with respect to the input image"),

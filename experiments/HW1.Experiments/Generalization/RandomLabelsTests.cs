@@ -62,7 +62,7 @@ public sealed class RandomLabelsTests(ITestOutputHelper output)
             Settings =
             [
                 new("task", $"MNIST, first {config.TrainExamples:N0} training images with their labels shuffled by a seeded permutation ({kept:P1} keep their true label by chance); test: the first {config.TestExamples:N0} test images with true labels"),
-                new("model", $"MLP 784-{string.Join("-", config.Hidden)}-10, ReLU; {ModuleFacts.ParameterCount(model):N0} parameters"),
+                new("model", Mlp.Describe(784, config.Hidden, 10)),
                 new("optimizer", $"Adam, learning rate {config.LearningRate}, batch size {config.BatchSize}"),
                 new("stopping", $"after the first epoch with training accuracy ≥ {config.TargetAccuracy:P0}, at most {config.MaxEpochs} epochs; it stopped after {history.Count}"),
                 new("seed", $"{config.Seed} (permutation, initialisation, batch order)"),

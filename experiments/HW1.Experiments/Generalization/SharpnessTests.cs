@@ -122,7 +122,7 @@ public sealed class SharpnessTests(ITestOutputHelper output)
             Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"MLP 784-{string.Join("-", config.Hidden)}-10, ReLU; {Mlp.CountParameters(784, config.Hidden, 10):N0} parameters"),
+                new("model", Mlp.Describe(784, config.Hidden, 10)),
                 new("approaches", $"batch sizes {string.Join(", ", config.BatchSizes)}; Adam, learning rate {config.LearningRate}, {config.Epochs} epochs on the first {config.TrainExamples:N0} MNIST images; seed {config.Seed}"),
                 new("top Hessian eigenvalue", $"power iteration on Hessian-vector products (double backward) of the mean cross-entropy on the first {config.HessianExamples:N0} training images; stops at a relative change below 1e-3 or after 100 iterations"),
                 new("ε-sharpness", $"Keskar et al. 2017: 100·(max L(θ+δ) − L(θ))/(1 + L(θ)) over |δᵢ| ≤ ε(|θᵢ| + 1), ε = {config.Epsilon:0E0}, on the first {config.SharpnessExamples} training images; the maximum approximated by 10 steps of projected sign-gradient ascent"),

@@ -69,7 +69,7 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output)
             Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"MLP 784-{string.Join("-", config.Hidden)}-10, ReLU; {ModuleFacts.ParameterCount(model):N0} parameters"),
+                new("model", Mlp.Describe(784, config.Hidden, 10)),
                 new("training", $"MNIST, first {config.TrainExamples:N0} images, Adam {config.LearningRate}, batch {config.BatchSize}, {config.Epochs} epochs; final training loss {history[^1].TrainLoss:0.####}"),
                 new("method", "loss at θ* + a·d1 + b·d2 for two random Gaussian directions, filter-normalized (each row of every weight matrix scaled to the norm of that row of θ*; biases not moved), Li et al. 2018"),
                 new("grid", $"{config.GridPoints} × {config.GridPoints} points, a and b from {-config.Span} to {config.Span}"),

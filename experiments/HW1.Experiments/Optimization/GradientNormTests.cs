@@ -83,7 +83,7 @@ public sealed class GradientNormTests(ITestOutputHelper output)
             Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"MLP 784-{string.Join("-", config.Hidden)}-10, ReLU; {ModuleFacts.ParameterCount(model):N0} parameters"),
+                new("model", Mlp.Describe(784, config.Hidden, 10)),
                 new("task", $"MNIST, first {config.TrainExamples:N0} training images"),
                 new("optimizer", $"Adam, learning rate {config.LearningRate}, batch size {config.BatchSize}, {config.Epochs} epochs ({losses.Length} iterations, {stepsPerEpoch} per epoch)"),
                 new("gradient norm", "√(Σ over every parameter of its squared gradient) of the mini-batch loss, after backward and before the optimizer step"),

@@ -117,7 +117,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output)
             Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"MLP 1-{string.Join("-", config.Hidden)}-1, tanh; {parameters} parameters; float64 throughout"),
+                new("model", $"{Mlp.Describe(1, config.Hidden, 1, Activation.Tanh)}; float64 throughout"),
                 new("task", $"{function.Formula} on [{function.Low}, {function.High}], {config.Points} evenly spaced points, mean squared error"),
                 new("phase 1", $"Adam on the MSE, full batch, learning rate {config.Phase1Rate}; {Phase1Criterion}, then the rate drops tenfold (twice); at most {config.Phase1Epochs} epochs"),
                 new("phase 2", $"objective changed to the squared gradient norm ‖∇L‖², minimized by Levenberg–Marquardt (each step solves (H² + μI)δ = −H∇L); stops when ‖∇L‖ ≤ {config.Tolerance:0E0} or after {config.Phase2Iterations} iterations"),

@@ -133,7 +133,7 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output)
             Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"MLP 784-{string.Join("-", config.Hidden)}-10, ReLU; {d:N0} parameters, first layer {f:N0}"),
+                new("model", $"{Mlp.Describe(784, config.Hidden, 10)}, first layer {f:N0}"),
                 new("data", $"MNIST, first {config.TrainExamples:N0} training and {config.TestExamples:N0} test images"),
                 new("optimizer", $"Adam, learning rate {config.LearningRate}, batch size {config.BatchSize}, {config.Epochs} epochs"),
                 new("training events", $"{config.Events}, seeds {config.FirstSeed} to {config.FirstSeed + config.Events - 1} (initialisation and batch order)"),

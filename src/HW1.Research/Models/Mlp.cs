@@ -37,6 +37,14 @@ public static class Mlp
         return Sequential(layers);
     }
 
+    /// <summary>How a report names an MLP, e.g. "MLP 784-64-32-10, ReLU; 52,650 parameters".</summary>
+    public static string Describe(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.ReLU)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        var widths = string.Join("-", hidden.Prepend(inputs).Append(outputs));
+        return $"MLP {widths}, {(activation == Activation.Tanh ? "tanh" : "ReLU")}; {CountParameters(inputs, hidden, outputs):N0} parameters";
+    }
+
     /// <summary>Parameters of an MLP with these widths, computed without building it.</summary>
     public static long CountParameters(int inputs, IReadOnlyList<int> hidden, int outputs)
     {

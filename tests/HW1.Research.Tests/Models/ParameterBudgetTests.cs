@@ -36,6 +36,13 @@ public class ParameterBudgetTests
     }
 
     [Fact]
+    public void Descriptions_name_widths_activation_and_count()
+    {
+        Assert.Equal("MLP 784-64-32-10, ReLU; 52,650 parameters", Mlp.Describe(784, [64, 32], 10));
+        Assert.Equal("MLP 1-6-6-1, tanh; 61 parameters", Mlp.Describe(1, [6, 6], 1, Activation.Tanh));
+    }
+
+    [Fact]
     public void A_budget_below_the_smallest_network_is_refused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => ParameterBudget.Widths(3, 5));
 }
