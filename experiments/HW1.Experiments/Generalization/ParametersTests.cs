@@ -88,9 +88,11 @@ public sealed class ParametersTests(ITestOutputHelper output)
         };
         run.Complete(section, models, () =>
         {
-            // Two hidden units cannot separate ten classes well; two thousand can fit the training set: the
-            // difference in training accuracy must be wide (30 points), or width had no effect and something broke.
-            Assert.True(largest.TrainAccuracy - smallest.TrainAccuracy >= 0.30, $"training accuracy {smallest.TrainAccuracy:P1} -> {largest.TrainAccuracy:P1}");
+            // A two-unit bottleneck cannot separate ten classes, while the widest model nearly fits the training
+            // set: the narrowest's training error must be at least ten times the widest's (measured here: 27x in
+            // the quick profile, over 300x in the full one), or width had no effect and something broke.
+            Assert.True(1 - smallest.TrainAccuracy >= 10 * (1 - largest.TrainAccuracy),
+                $"training error {1 - smallest.TrainAccuracy:P2} (width {smallest.Width}) vs {1 - largest.TrainAccuracy:P2} (width {largest.Width})");
             // Over the upper half of the sizes the larger model fits its training data relatively better than its
             // test data: the test-minus-training loss gap of the largest exceeds the median-sized model's.
             Assert.True(largest.Gap > median.Gap, $"gap {median.Gap} at {median.Parameters} parameters vs {largest.Gap} at {largest.Parameters}");
