@@ -142,8 +142,8 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
             comments.Add(
                 $"On {function.Formula}, the {best.Model} reached the lowest training MSE, {best.FinalMse:0.###E+0} " +
                 $"({best.MseOverVariance:P3} of the target's variance), {worst.FinalMse / best.FinalMse:0.#} times lower than the " +
-                $"{worst.Model}'s {worst.FinalMse:0.###E+0}; the runs took {string.Join(", ", ofFunction.Select(f => f.Epochs))} epochs to converge " +
-                $"(tuned learning rates {string.Join(", ", ofFunction.Select(f => f.LearningRate.ToString("0.###", c)))}).");
+                $"{worst.Model}'s {worst.FinalMse:0.###E+0}; the runs took {string.Join(", ", ofFunction.Select(f => $"{f.Epochs} ({f.Widths.Length} layer{(f.Widths.Length == 1 ? "" : "s")})"))} epochs to converge " +
+                $"with tuned learning rates {string.Join(", ", ofFunction.Select(f => f.LearningRate.ToString("0.###", c)))}.");
         }
         var deepest = config.Depths.Max();
         var winners = config.Functions.Select(fn => (Function: fn, Best: fits.Where(f => f.Function == fn.Id).MinBy(f => f.FinalMse)!)).ToList();

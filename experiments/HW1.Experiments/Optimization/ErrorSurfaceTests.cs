@@ -88,7 +88,7 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output)
                 minimum >= centre
                     ? $"At the trained weights the loss is {centre:0.####} and no point of the grid is lower: the trained point is the bottom of this plane."
                     : $"At the trained weights the loss is {centre:0.####}; the lowest grid point is {(centre - minimum) / centre:P1} lower ({minimum:0.####}), so along this plane the basin's bottom lies slightly off the trained point.",
-                $"Moving one filter-norm away in both directions (the corners) raises the loss to {corners.Min():0.###}–{corners.Max():0.###} on average {corners.Average() / centre:0.#} times the centre's: a basin whose walls rise steeply once the weights are perturbed by their own scale.",
+                $"Moving one filter-norm away in both directions (the corners) raises the loss to {corners.Min():0.###}–{corners.Max():0.###}, on average {corners.Average() / centre:0.#} times the centre's: a basin whose walls rise steeply once the weights are perturbed by their own scale.",
                 $"Along direction 1 alone the loss goes from {slice[0]:0.###} (a = {-config.Span}) through {slice[mid]:0.####} (a = 0) to {slice[^1]:0.###} (a = {config.Span}).",
             ],
             Headline = [new Metric("centre loss", centre), new Metric("mean corner loss", corners.Average())],
