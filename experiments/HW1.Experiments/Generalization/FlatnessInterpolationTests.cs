@@ -52,7 +52,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output)
         // a model with running statistics would need its buffers interpolated the same way.
         using var model = Mlp.Create(784, config.Hidden, 10);
         var parameters = model.parameters().Cast<Tensor>().ToList();
-        using var zero = NewDisposeScope();
+        using var differenceScope = NewDisposeScope();
         var difference = endpoints[1].Zip(endpoints[0], (b, a) => b - a).ToArray();
         var alphas = Enumerable.Range(0, config.AlphaPoints).Select(i => -1.0 + (3.0 * i / (config.AlphaPoints - 1))).ToArray();
         var line = alphas.Select(alpha =>
@@ -62,6 +62,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output)
             var onTest = ClassifierTrainer.Evaluate(model, test);
             return new AlphaPoint(alpha, onTrain.Loss, onTrain.Accuracy, onTest.Loss, onTest.Accuracy);
         }).ToList();
+        foreach (var t in endpoints.SelectMany(e => e)) t.Dispose();
 
         var at0 = line.MinBy(p => Math.Abs(p.Alpha))!;
         var at1 = line.MinBy(p => Math.Abs(p.Alpha - 1))!;

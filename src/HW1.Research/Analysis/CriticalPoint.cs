@@ -37,7 +37,7 @@ public static class CriticalPoint
                     {
                         var system = hessian.matmul(hessian) + (mu * eye(hessian.shape[0], dtype: hessian.dtype));
                         var step = -linalg.solve(system, hessian.matmul(gradient));
-                        ParameterVector.SetTo(parameters, origin, (1.0, Split(step, parameters)));
+                        ParameterVector.SetTo(parameters, origin, (1.0, ParameterVector.Split(step, parameters)));
                     }
                     var (g, h, v) = Evaluate(parameters, loss);
                     double candidate = g.norm().item<double>();
@@ -74,22 +74,10 @@ public static class CriticalPoint
     {
         using var scope = NewDisposeScope();
         var l = loss();
-        var hessian = Curvature.Hessian(l, parameters);
-        var gradient = Curvature.GradientWithGraph(l, parameters).detach().to_type(ScalarType.Float64);
+        var withGraph = Curvature.GradientWithGraph(l, parameters);
+        var hessian = Curvature.HessianOfGradient(withGraph, parameters);
+        var gradient = withGraph.detach().to_type(ScalarType.Float64);
         return (gradient.MoveToOuterDisposeScope(), hessian.MoveToOuterDisposeScope(), l.to_type(ScalarType.Float64).item<double>());
-    }
-
-    private static Tensor[] Split(Tensor flat, IList<Tensor> like)
-    {
-        var parts = new Tensor[like.Count];
-        long offset = 0;
-        for (int i = 0; i < like.Count; i++)
-        {
-            long n = like[i].numel();
-            parts[i] = flat.narrow(0, offset, n).reshape(like[i].shape).to_type(like[i].dtype);
-            offset += n;
-        }
-        return parts;
     }
 
     private static void Dispose(Tensor a, Tensor b)

@@ -32,10 +32,14 @@ public static class Curvature
     /// The full Hessian of <paramref name="loss"/> (P × P, float64) by double backward: one backward pass of each
     /// gradient entry. For small models only (tens to a few hundred parameters).
     /// </summary>
-    public static Tensor Hessian(Tensor loss, IList<Tensor> parameters)
+    public static Tensor Hessian(Tensor loss, IList<Tensor> parameters) =>
+        HessianOfGradient(GradientWithGraph(loss, parameters), parameters);
+
+    /// <summary>The Hessian from a gradient already computed by <see cref="GradientWithGraph"/> (so it is not computed twice).</summary>
+    public static Tensor HessianOfGradient(Tensor gradient, IList<Tensor> parameters)
     {
+        ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(parameters);
-        var gradient = GradientWithGraph(loss, parameters);
         long count = gradient.shape[0];
         var rows = new Tensor[count];
         for (long i = 0; i < count; i++)

@@ -14,6 +14,22 @@ public static class ParameterVector
         return cat(parameters.Select(p => p.detach().reshape(-1)).ToArray()).data<float>().ToArray();
     }
 
+    /// <summary>Cuts a flat vector (in <see cref="Flatten"/>'s order) into tensors shaped and typed like <paramref name="like"/>.</summary>
+    public static Tensor[] Split(Tensor flat, IList<Tensor> like)
+    {
+        ArgumentNullException.ThrowIfNull(flat);
+        ArgumentNullException.ThrowIfNull(like);
+        var parts = new Tensor[like.Count];
+        long offset = 0;
+        for (int i = 0; i < like.Count; i++)
+        {
+            long n = like[i].numel();
+            parts[i] = flat.narrow(0, offset, n).reshape(like[i].shape).to_type(like[i].dtype);
+            offset += n;
+        }
+        return parts;
+    }
+
     /// <summary>Detached copies of the parameters.</summary>
     public static Tensor[] Snapshot(IEnumerable<Tensor> parameters)
     {

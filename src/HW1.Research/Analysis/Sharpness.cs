@@ -61,7 +61,6 @@ public static class Sharpness
             for (int s = 0; s < steps; s++)
             {
                 using var scope = NewDisposeScope();
-                foreach (var p in parameters) p.grad?.zero_();
                 var l = loss();
                 var grads = autograd.grad([l], parameters);
                 using (no_grad())

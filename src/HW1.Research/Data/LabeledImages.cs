@@ -29,9 +29,9 @@ public sealed class LabeledImages : IDisposable
         ArgumentNullException.ThrowIfNull(labels);
         if (images.Shape.Count != 3 || labels.Shape.Count != 1 || images.Shape[0] != labels.Shape[0])
             throw new DatasetException($"{what}: images of shape [{string.Join(", ", images.Shape)}] do not pair with labels of shape [{string.Join(", ", labels.Shape)}].");
-        var bad = labels.Data.FirstOrDefault(l => l >= classes);
-        if (labels.Data.Any(l => l >= classes))
-            throw new DatasetException($"{what}: found label {bad}, expected labels 0 to {classes - 1}.");
+        int bad = Array.FindIndex(labels.Data, l => l >= classes);
+        if (bad >= 0)
+            throw new DatasetException($"{what}: label {labels.Data[bad]} at index {bad}, expected labels 0 to {classes - 1}.");
         using var scope = NewDisposeScope();
         var pixels = tensor(images.Data, new long[] { images.Shape[0], 1, images.Shape[1], images.Shape[2] }, ScalarType.Byte);
         var x = pixels.to_type(ScalarType.Float32).div_(255f);
