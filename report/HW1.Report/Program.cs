@@ -1,32 +1,40 @@
 using HW1.Research;
+using HW1.Research.Artifacts;
 using HW1.Research.Data;
+using HW1.Research.Reporting;
 using HW1.Research.Training;
+using HW1.Report;
 
-// The report assembler. Until the report renderer lands it offers the data step that the pipeline
-// needs before anything trains, and says plainly that rendering is not available yet.
 const string Usage = """
-    HW1.Report: assembles the HW1 report from the sections the experiments stored.
+    HW1.Report: runs the experiments for the pipeline and assembles the HW1 report from the sections they stored.
 
-    Usage: dotnet run --project report/HW1.Report -- <command>
+    Usage: dotnet run --project report/HW1.Report -- <command> [options]
 
     Commands:
-      data      Fetch (when missing) and verify every data set the experiments use; print where they are.
-      render    Render artifacts/report/HW1-Report.pdf and summary.md (not available yet).
-      help      Print this text.
+      data                      Fetch (when missing) and verify every data set the experiments use.
+      render [--page-png N FILE] Render the PDF, the Markdown summary, the figure PNGs and the manifest from the
+                                stored sections; optionally also page N of the report as a PNG.
+      check                     Read the rendered PDF back and check that every section's heading and every
+                                figure's caption is in it and that no text runs off a page.
+      help                      Print this text.
 
-    Environment: HW1_PROFILE (quick|full), HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM.
+    Options: --profile quick|full (default: HW1_PROFILE, else quick).
+    Environment: HW1_PROFILE, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM.
+    Exit codes: 0 success; 1 a section not reproduced, missing, or a check failed; 2 bad usage or input.
     """;
 
-var command = args.Length == 0 ? "help" : args[0];
+var arguments = new Arguments(args);
 try
 {
-    switch (command)
+    var profile = arguments.Option("--profile") is { } p ? Profile.Parse(p, "--profile").Name : Profile.Current.Name;
+    switch (arguments.Command)
     {
         case "help" or "--help" or "-h":
             Console.WriteLine(Usage);
             return 0;
         case "data":
-            Console.WriteLine($"Profile: {Profile.Current}; {TorchRuntime.EnsureLoaded()}");
+            arguments.EnsureConsumed();
+            Console.WriteLine($"Profile: {profile}; {TorchRuntime.EnsureLoaded()}");
             foreach (var spec in new[] { Mnist.Spec(), FashionMnist.Spec() })
             {
                 var folder = DatasetCache.Ensure(spec, log: Console.WriteLine);
@@ -35,16 +43,23 @@ try
             }
             return 0;
         case "render":
-            Console.Error.WriteLine("The report renderer is not available yet: no sections are stored to render.");
-            return 2;
+            return Commands.Render(profile, arguments);
+        case "check":
+            arguments.EnsureConsumed();
+            return Commands.Check(profile);
         default:
-            Console.Error.WriteLine($"Unknown command '{command}'. Valid commands: data, render, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, render, check, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }
 }
-catch (Exception e) when (e is DatasetException or ArgumentException or InvalidOperationException)
+catch (UsageException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
+    return 2;
+}
+catch (Exception e) when (e is DatasetException or ArgumentException or InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
 }

@@ -97,6 +97,13 @@ public sealed record ReportSection
     /// <summary>The failing assertion's message when <see cref="Status"/> is NotReproduced.</summary>
     public string? Failure { get; init; }
     public double WallSeconds { get; init; }
+    /// <summary>Peak memory of the process that ran the experiment, in MiB.</summary>
+    public double PeakMemoryMiB { get; init; }
+    /// <summary>
+    /// The pipeline's key for the run that stored this section (a hash of the built code, the profile and the experiment),
+    /// or null when the experiment ran outside the pipeline (e.g. under a plain <c>dotnet test</c>).
+    /// </summary>
+    public string? RunKey { get; init; }
 }
 
 /// <summary>Stores and reads report sections under <c>artifacts/&lt;profile&gt;/sections/&lt;id&gt;.json</c>, atomically.</summary>

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using HW1.Research;
+using HW1.Research.Artifacts;
+using HW1.Research.Reporting;
+
+namespace HW1.Report;
+
+internal static class Commands
+{
+    /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or missing.</summary>
+    public static int Render(string profile, Arguments arguments)
+    {
+        var pagePng = arguments.Option("--page-png", 2);
+        arguments.EnsureConsumed();
+        int page = 0;
+        if (pagePng != null && (!int.TryParse(pagePng[0], out page) || page < 1))
+            throw new UsageException($"--page-png expects a page number from 1 and a file name, found '{pagePng[0]}'.");
+
+        var clock = Stopwatch.StartNew();
+        var stored = SectionStore.ReadAll(profile);
+        var pipeline = PipelineLog.Read(profile);
+        var (sections, missing) = ReportBuilder.Select(stored, pipeline);
+        if (sections.Count == 0)
+        {
+            Console.Error.WriteLine($"error: no report sections of the {profile} profile to render in {SectionStore.Folder(profile)}" +
+                (stored.Count > 0 ? $" ({stored.Count} stored by another build; see below)" : "") +
+                $". Run the experiments first: dotnet cake --profile={profile}");
+            foreach (var m in missing) Console.Error.WriteLine($"  {m}");
+            return 2;
+        }
+
+        Console.WriteLine($"Rendering the {profile} report from {sections.Count} sections ({SectionStore.Folder(profile)})");
+        var manifest = new RunManifest(profile, DateTimeOffset.UtcNow, SourceInfo.Current(RepoPaths.Root), MachineInfo.Current(), TorchRuntime.Versions)
+        {
+            Data = RunManifest.DataFiles(),
+            Sections = sections.Select(s => new SectionInfo(s.Id, s.Title, s.Status, s.WallSeconds, s.PeakMemoryMiB)).ToList(),
+            Pipeline = pipeline,
+            Missing = missing,
+        };
+        var result = ReportWriter.Write(sections, manifest, ReportWriter.FolderOf(profile), Console.WriteLine);
+        if (pagePng != null)
+        {
+            using var document = ReportBuilder.Build(sections, manifest);
+            AtomicFile.WriteAllBytes(pagePng[1], document.PagePng(Math.Min(page, document.PageCount)));
+            Console.WriteLine($"  page {Math.Min(page, document.PageCount)} as PNG: {Path.GetFullPath(pagePng[1])}");
+        }
+        Console.WriteLine($"Rendered in {clock.Elapsed.TotalSeconds:0.0} s: {result.Pages} pages, {result.Figures} figures, " +
+            $"{sections.Count - result.NotReproduced} of {sections.Count} sections reproduced.");
+
+        foreach (var s in sections.Where(s => s.Status == SectionStatus.NotReproduced))
+            Console.Error.WriteLine($"NOT REPRODUCED {s.Id}: {FirstLine(s.Failure)}");
+        foreach (var m in missing) Console.Error.WriteLine($"MISSING {m}");
+        return result.NotReproduced > 0 || missing.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>Checks the rendered PDF against the sections it was rendered from.</summary>
+    public static int Check(string profile)
+    {
+        var folder = ReportWriter.FolderOf(profile);
+        var (sections, _) = ReportBuilder.Select(SectionStore.ReadAll(profile), PipelineLog.Read(profile));
+        var expected = new List<string> { ReportBuilder.Title, "Contents" };
+        expected.AddRange(sections.Select(ReportBuilder.HeadingOf));
+        int figures = sections.Sum(s => s.Figures.Count);
+        expected.AddRange(Enumerable.Range(1, figures).Select(n => $"Figure {n}."));
+        var pdf = Path.Combine(folder, ReportWriter.PdfName);
+        var problems = PdfCheck.Problems(pdf, expected);
+        foreach (var p in problems) Console.Error.WriteLine($"check: {p}");
+        if (problems.Count > 0) return 1;
+        Console.WriteLine($"check: {pdf} has all {sections.Count} section headings and {figures} figure captions, a footer on every page, and no text off the page.");
+        return 0;
+    }
+
+    private static string FirstLine(string? text) => (text ?? "").Split('\n')[0].Trim();
+}

@@ -1,0 +1,17 @@
+using HW1.Research.Artifacts;
+using ScottPlot;
+
+namespace HW1.Research.Figures;
+
+/// <summary>Picks the chart kind a stored panel needs and builds it.</summary>
+public static class PanelChart
+{
+    public static Plot Build(Panel panel)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        if (panel.Grid != null) return HeatmapChart.Build(panel);
+        if (panel.RightY != null) return TwinAxisChart.Build(panel);
+        if (panel.Series.Any(s => s.PointLabels != null)) return TrajectoryChart.Build(panel);
+        return LineChart.Build(panel);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using HW1.Research.Artifacts;
+
+namespace HW1.Research.Reporting;
+
+/// <summary>
+/// The Markdown summary for reviewing in pull requests: per section, its status, a table of headline metrics and
+/// its figures as PNG files beside the summary.
+/// </summary>
+public static class MarkdownSummary
+{
+    /// <summary>The file name of a figure's PNG inside the figures folder.</summary>
+    public static string FigureFile(ReportSection section, Figure figure) => $"{section.Id}--{figure.Id}.png";
+
+    public static string Build(IReadOnlyList<ReportSection> sections, RunManifest manifest, string pdfName, string figuresFolder)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var md = new StringBuilder();
+        int reproduced = sections.Count(s => s.Status == SectionStatus.Reproduced);
+        md.AppendLine($"# {ReportBuilder.Title}: summary ({manifest.Profile} profile)").AppendLine();
+        md.AppendLine($"- Commit: {Escape(manifest.Source.ToString())}");
+        md.AppendLine($"- Date: {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC; machine: {Escape(manifest.Machine.Cpu)}, {manifest.Machine.Cores} cores; {Escape(manifest.Torch)}");
+        md.AppendLine($"- Sections: {reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $", {manifest.Missing.Count} missing" : ""));
+        if (manifest.Pipeline != null) md.AppendLine($"- Pipeline wall time up to the report: {ReportBuilder.Seconds(manifest.Pipeline.Seconds)}");
+        md.AppendLine($"- Full report: [{pdfName}]({pdfName})").AppendLine();
+        foreach (var missing in manifest.Missing) md.AppendLine($"- **Missing:** {Escape(missing)}");
+        if (manifest.Missing.Count > 0) md.AppendLine();
+
+        md.AppendLine("| section | status | wall time |").AppendLine("| --- | --- | ---: |");
+        foreach (var s in sections)
+            md.AppendLine($"| {Escape(ReportBuilder.HeadingOf(s))} | {Status(s)} | {ReportBuilder.Seconds(s.WallSeconds)} |");
+        md.AppendLine();
+
+        int figureNumber = 0;
+        foreach (var s in sections)
+        {
+            md.AppendLine($"## {Escape(ReportBuilder.HeadingOf(s))}").AppendLine();
+            md.AppendLine($"{Status(s)}. {Escape(s.Question)}").AppendLine();
+            if (s.Status == SectionStatus.NotReproduced && s.Failure != null)
+                md.AppendLine("```").AppendLine(s.Failure.Trim()).AppendLine("```").AppendLine();
+            if (s.Headline.Count > 0)
+            {
+                md.AppendLine("| metric | value |").AppendLine("| --- | ---: |");
+                foreach (var m in s.Headline) md.AppendLine($"| {Escape(m.Name)} | {Number(m.Value)} |");
+                md.AppendLine();
+            }
+            foreach (var f in s.Figures)
+                md.AppendLine($"![Figure {++figureNumber}. {Escape(f.Title)}]({figuresFolder}/{FigureFile(s, f)})").AppendLine();
+        }
+        return md.ToString();
+    }
+
+    private static string Status(ReportSection s) => s.Status == SectionStatus.Reproduced ? "reproduced" : "**NOT reproduced**";
+
+    /// <summary>A metric with 4 significant digits (one more than the snapshots keep).</summary>
+    public static string Number(double value) =>
+        double.IsFinite(value) ? SignificantDigits.Round(value, 4).ToString("G4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}

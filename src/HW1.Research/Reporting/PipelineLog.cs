@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HW1.Research.Artifacts;
+
+namespace HW1.Research.Reporting;
+
+/// <summary>How one experiment fared in a pipeline run.</summary>
+public sealed record PipelineExperiment(string Name, string Key, string Outcome, double Seconds)
+{
+    public const string Ran = "ran";
+    public const string Reused = "reused";
+    public const string Failed = "failed";
+
+    public string? Failure { get; init; }
+}
+
+/// <summary>
+/// What the Cake pipeline records about a run (<c>artifacts/&lt;profile&gt;/pipeline.json</c>): when it started, each step's
+/// and each experiment's wall time and outcome, and the key each experiment's sections must carry to belong to this run.
+/// </summary>
+public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, double Seconds)
+{
+    public IReadOnlyList<PipelineExperiment> Experiments { get; init; } = [];
+    public IReadOnlyList<PipelineStep> Steps { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static string PathOf(string profile, string? artifactsRoot = null) =>
+        Path.Combine(artifactsRoot ?? RepoPaths.ArtifactsDir, profile, "pipeline.json");
+
+    /// <summary>Reads a pipeline log, or null when there is none; a log that cannot be read or belongs to another profile is an error naming it.</summary>
+    public static PipelineLog? Read(string profile, string? artifactsRoot = null)
+    {
+        var path = PathOf(profile, artifactsRoot);
+        if (!File.Exists(path)) return null;
+        PipelineLog? log;
+        try
+        {
+            log = JsonSerializer.Deserialize<PipelineLog>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid pipeline log ({e.Message}). Delete it and run the pipeline again.", e);
+        }
+        if (log == null) throw new InvalidDataException($"{path}: empty pipeline log. Delete it and run the pipeline again.");
+        if (log.Profile != profile)
+            throw new InvalidDataException($"{path}: a log of profile '{log.Profile}', expected '{profile}'. Delete it and run the pipeline again.");
+        return log;
+    }
+
+    public string Write(string? artifactsRoot = null)
+    {
+        var path = PathOf(Profile, artifactsRoot);
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, Json));
+        return path;
+    }
+}
+
+/// <summary>A pipeline step's wall time.</summary>
+public sealed record PipelineStep(string Name, double Seconds);

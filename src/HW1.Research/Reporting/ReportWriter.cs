@@ -1,0 +1,75 @@
+using HW1.Research.Artifacts;
+using SkiaSharp;
+
+namespace HW1.Research.Reporting;
+
+/// <summary>What a render produced.</summary>
+public sealed record RenderResult(string Pdf, string Summary, string Manifest, int Pages, int Figures, IReadOnlyList<ReportSection> Sections, IReadOnlyList<string> Missing)
+{
+    public int NotReproduced => Sections.Count(s => s.Status == SectionStatus.NotReproduced);
+}
+
+/// <summary>Writes the report's files (PDF, Markdown summary, figure PNGs, manifest), each atomically.</summary>
+public static class ReportWriter
+{
+    public const string PdfName = "HW1-Report.pdf";
+    public const string SummaryName = "summary.md";
+    public const string FiguresFolder = "figures";
+
+    /// <summary>The report folder of a profile: <c>artifacts/report</c> for the full profile, <c>artifacts/&lt;profile&gt;/report</c> otherwise.</summary>
+    public static string FolderOf(string profile, string? artifactsRoot = null)
+    {
+        var root = artifactsRoot ?? RepoPaths.ArtifactsDir;
+        return profile == "full" ? Path.Combine(root, "report") : Path.Combine(root, profile, "report");
+    }
+
+    public static RenderResult Write(IReadOnlyList<ReportSection> sections, RunManifest manifest, string folder, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        ArgumentNullException.ThrowIfNull(manifest);
+        Directory.CreateDirectory(folder);
+        var figures = Path.Combine(folder, FiguresFolder);
+        Directory.CreateDirectory(figures);
+
+        // Figures of earlier renders that this one does not draw again must not linger beside the summary.
+        var expected = sections.SelectMany(s => s.Figures.Select(f => MarkdownSummary.FigureFile(s, f))).ToHashSet(StringComparer.Ordinal);
+        foreach (var old in Directory.GetFiles(figures, "*.png").Where(p => !expected.Contains(Path.GetFileName(p)))) File.Delete(old);
+        int count = 0;
+        foreach (var section in sections)
+        {
+            foreach (var figure in section.Figures)
+            {
+                AtomicFile.WriteAllBytes(Path.Combine(figures, MarkdownSummary.FigureFile(section, figure)), Figures.FigureRenderer.Png(figure));
+                count++;
+            }
+        }
+        log?.Invoke($"  {count} figures as PNG in {figures}");
+
+        var summary = Path.Combine(folder, SummaryName);
+        AtomicFile.WriteAllText(summary, MarkdownSummary.Build(sections, manifest, PdfName, FiguresFolder));
+        log?.Invoke($"  summary: {summary}");
+
+        using var document = ReportBuilder.Build(sections, manifest);
+        var missingGlyphs = document.MissingGlyphs;
+        if (missingGlyphs.Length > 0) log?.Invoke($"  warning: the report font has no glyph for: {missingGlyphs}");
+        var pdf = Path.Combine(folder, PdfName);
+        // Start from the defaults: a bare struct would ask for JPEG quality 0 and 0 dpi for rasterized parts.
+        var metadata = SKDocumentPdfMetadata.Default;
+        metadata.EncodingQuality = 101; // lossless images (heatmaps keep every cell)
+        metadata.RasterDpi = 300;
+        metadata = metadata with
+        {
+            Title = ReportBuilder.Title,
+            Subject = $"{manifest.Profile} profile, commit {manifest.Source.Commit}",
+            Creator = "HW1.Research",
+            Producer = "HW1.Research (SkiaSharp PDF)",
+            Creation = manifest.CreatedUtc.UtcDateTime,
+            Modified = manifest.CreatedUtc.UtcDateTime,
+        };
+        AtomicFile.Write(pdf, stream => document.WritePdf(stream, metadata));
+        log?.Invoke($"  PDF: {pdf} ({document.PageCount} pages)");
+
+        var manifestPath = manifest.Write(Path.Combine(folder, "manifest.json"));
+        return new RenderResult(pdf, summary, manifestPath, document.PageCount, count, sections, manifest.Missing);
+    }
+}

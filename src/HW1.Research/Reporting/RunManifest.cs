@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HW1.Research.Artifacts;
+using HW1.Research.Data;
+
+namespace HW1.Research.Reporting;
+
+/// <summary>The machine a run used.</summary>
+public sealed record MachineInfo(string OperatingSystem, string Cpu, int Cores, double MemoryGiB, string Runtime)
+{
+    public static MachineInfo Current() => new(
+        RuntimeInformation.OSDescription,
+        CpuModel(),
+        Environment.ProcessorCount,
+        Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
+        RuntimeInformation.FrameworkDescription);
+
+    private static string CpuModel()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        if (File.Exists(cpuinfo))
+        {
+            var line = File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            if (line != null && line.Contains(':')) return line[(line.IndexOf(':') + 1)..].Trim();
+        }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}
+
+/// <summary>The source a run was built from: the git commit and whether the working tree had uncommitted changes.</summary>
+public sealed record SourceInfo(string Commit, bool? Dirty)
+{
+    public override string ToString() => Dirty switch
+    {
+        true => $"{Commit} (working tree had uncommitted changes)",
+        false => $"{Commit} (clean working tree)",
+        null => Commit,
+    };
+
+    /// <summary>Asks git in <paramref name="repository"/>; without git or outside a repository the commit is "unknown".</summary>
+    public static SourceInfo Current(string repository)
+    {
+        var commit = Git(repository, "rev-parse", "HEAD");
+        if (commit == null) return new SourceInfo("unknown (not a git checkout, or git is not installed)", null);
+        var status = Git(repository, "status", "--porcelain", "--untracked-files=no");
+        return new SourceInfo(commit, status == null ? null : status.Length > 0);
+    }
+
+    private static string? Git(string repository, params string[] arguments)
+    {
+        try
+        {
+            var info = new ProcessStartInfo("git") { WorkingDirectory = repository, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in arguments) info.ArgumentList.Add(a);
+            using var process = Process.Start(info);
+            if (process == null) return null;
+            var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                process.Kill(entireProcessTree: true);
+                return null;
+            }
+            return process.ExitCode == 0 ? output.Result.Trim() : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A data file the run used, with the SHA-256 it was verified against.</summary>
+public sealed record DataFileInfo(string Dataset, string File, string Sha256);
+
+/// <summary>A section as the manifest lists it.</summary>
+public sealed record SectionInfo(string Id, string Title, SectionStatus Status, double WallSeconds, double PeakMemoryMiB);
+
+/// <summary>
+/// The run manifest: what produced a report (commit, machine, library versions, data checksums, wall times),
+/// written beside the PDF as <c>manifest.json</c>.
+/// </summary>
+public sealed record RunManifest(string Profile, DateTimeOffset CreatedUtc, SourceInfo Source, MachineInfo Machine, string Torch)
+{
+    public IReadOnlyList<DataFileInfo> Data { get; init; } = [];
+    public IReadOnlyList<SectionInfo> Sections { get; init; } = [];
+    public PipelineLog? Pipeline { get; init; }
+
+    /// <summary>Sections that were expected from the pipeline's experiments but are missing or stale, with the reason.</summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The data files of every data set the suite uses, with their expected checksums.</summary>
+    public static IReadOnlyList<DataFileInfo> DataFiles() =>
+        new[] { Mnist.Spec(), FashionMnist.Spec() }
+            .SelectMany(spec => spec.Files.Select(f => new DataFileInfo(spec.Name, f.Name, f.Sha256)))
+            .ToList();
+
+    public string Write(string path)
+    {
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, Json));
+        return path;
+    }
+}
