@@ -1,12 +1,18 @@
 // The HW1.Research pipeline: data -> build -> tests -> experiments -> report.
-// Run with: dotnet tool restore && dotnet cake [--target=<task>] [--profile=quick|full]
-// Default: tests in the quick profile, then every experiment in the chosen profile (full by default).
-// The PDF report step joins when the renderer lands.
+// Run with: dotnet tool restore && dotnet cake [--target=<task>] [--profile=quick|full] [--only=<text>] [--force]
+//   Default   tests (quick profile), every experiment (chosen profile), then the report.
+//   --target=Report   re-renders the report from the stored sections without running anything.
+//   --only=<text>     runs only the experiments whose test name contains <text> (e.g. --only=Optimization).
+//   --force           re-runs tests and experiments even when stored results match the built code.
+
+using System.Diagnostics;
+using System.Security.Cryptography;
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
 var profile = Argument("profile", "full");
 var only = Argument("only", "");
+var force = HasArgument("force");
 
 var validProfiles = new[] { "quick", "full" };
 if (!validProfiles.Contains(profile))
@@ -14,18 +20,52 @@ if (!validProfiles.Contains(profile))
 
 var solution = "./HW1.Research.sln";
 var reportProject = "./report/HW1.Report/HW1.Report.csproj";
+var experimentsProject = "./experiments/HW1.Experiments/HW1.Experiments.csproj";
+var artifacts = EnvironmentVariable("HW1_ARTIFACTS_DIR") ?? MakeAbsolute(Directory("./artifacts")).FullPath;
+var pipelineStarted = DateTimeOffset.UtcNow;
+var pipelineClock = Stopwatch.StartNew();
+var failures = new List<string>();
 
-TaskSetup(ctx => Information($"==> {ctx.Task.Name} (profile {profile})"));
+Setup(ctx => Information($"HW1 pipeline: target {target}, profile {profile}, configuration {configuration}{(only != "" ? $", only '{only}'" : "")}{(force ? ", forced" : "")}"));
+TaskSetup(ctx => Information($"==> {ctx.Task.Name} (profile {profile}; pipeline elapsed {pipelineClock.Elapsed:m\\:ss})"));
+
+// Runs the report tool (built by Build) with the given arguments; a non-zero exit is recorded, not thrown, when tolerate is set.
+void Tool(string arguments, string failureNote = null)
+{
+    var settings = new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true };
+    try
+    {
+        DotNetRun(reportProject, new ProcessArgumentBuilder().Append(arguments), settings);
+    }
+    catch (Exception e) when (failureNote != null)
+    {
+        failures.Add($"{failureNote} ({e.Message})");
+        Error($"{failureNote}; the pipeline goes on and fails at the end.");
+    }
+}
+
+// SHA-256 over the built test assemblies and the committed snapshots: the quick tests need not run twice on the same build.
+string TestInputsHash()
+{
+    var files = GetFiles($"./tests/**/bin/{configuration}/**/*.dll")
+        .Concat(GetFiles($"./experiments/**/bin/{configuration}/**/*.dll"))
+        .Concat(GetFiles("./experiments/**/__snapshots__/*.snap"))
+        .Select(f => f.FullPath).Where(p => !p.Contains("__mismatch__")).OrderBy(p => p, StringComparer.Ordinal).ToList();
+    using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    foreach (var file in files) sha.AppendData(System.IO.File.ReadAllBytes(file));
+    return Convert.ToHexString(sha.GetHashAndReset());
+}
 
 Task("Clean")
-    .Description("Removes build outputs and the current profile's artifacts (never the data cache).")
+    .Description("Removes build outputs and the current profile's artifacts and report (never the data cache).")
     .Does(() =>
 {
     CleanDirectories("./src/**/bin/" + configuration);
     CleanDirectories("./experiments/**/bin/" + configuration);
     CleanDirectories("./report/**/bin/" + configuration);
     CleanDirectories("./tests/**/bin/" + configuration);
-    CleanDirectory($"./artifacts/{profile}");
+    CleanDirectory(System.IO.Path.Combine(artifacts, profile));
+    if (profile == "full") CleanDirectory(System.IO.Path.Combine(artifacts, "report"));
 });
 
 Task("Restore")
@@ -40,35 +80,66 @@ Task("Build")
 Task("Data")
     .Description("Fetches and verifies every data set (MNIST, Fashion-MNIST) into the data folder.")
     .IsDependentOn("Build")
-    .Does(() => DotNetRun(reportProject, new ProcessArgumentBuilder().Append("data"),
-        new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true }));
+    .Does(() => Tool("data"));
 
 Task("Test")
-    .Description("Runs every test in the quick profile: `dotnet test` as a user runs it.")
+    .Description("Runs every test in the quick profile (`dotnet test`); skipped when the same build and snapshots passed before, unless --force.")
     .IsDependentOn("Data")
-    .Does(() => DotNetTest(solution, new DotNetTestSettings
+    .Does(() =>
+{
+    var marker = System.IO.Path.Combine(artifacts, "quick", "tests-passed.sha256");
+    var hash = TestInputsHash();
+    if (!force && System.IO.File.Exists(marker) && System.IO.File.ReadAllText(marker).Trim() == hash)
+    {
+        Information($"The quick tests passed on this very build and snapshots ({System.IO.File.GetLastWriteTimeUtc(marker):yyyy-MM-dd HH:mm} UTC); not re-run (--force re-runs them).");
+        return;
+    }
+    DotNetTest(solution, new DotNetTestSettings
     {
         Configuration = configuration,
         NoBuild = true,
         NoRestore = true,
         EnvironmentVariables = { ["HW1_PROFILE"] = "quick" },
-    }));
+    });
+    System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(marker));
+    System.IO.File.WriteAllText(marker + ".tmp", hash);
+    System.IO.File.Move(marker + ".tmp", marker, overwrite: true);
+});
 
 Task("Experiments")
-    .Description("Runs every experiment (or those matching --only) in the chosen profile; each stores its report section.")
+    .Description("Runs every experiment (or those matching --only) in the chosen profile, each in its own process, reusing stored results of the same build unless --force.")
     .IsDependentOn("Data")
-    .Does(() => DotNetTest("./experiments/HW1.Experiments/HW1.Experiments.csproj", new DotNetTestSettings
-    {
-        Configuration = configuration,
-        NoBuild = true,
-        NoRestore = true,
-        Filter = string.IsNullOrEmpty(only) ? null : $"FullyQualifiedName~{only}",
-        Loggers = { "console;verbosity=normal" },
-        EnvironmentVariables = { ["HW1_PROFILE"] = profile },
-    }));
+    .Does(() =>
+{
+    var arguments = $"experiments --profile {profile} --configuration {configuration} --started {pipelineStarted:O}"
+        + (only != "" ? $" --only \"{only}\"" : "") + (force ? " --force" : "");
+    Tool(arguments, "an experiment failed or could not run");
+});
+
+Task("Report")
+    .Description("Renders the PDF, the Markdown summary and the figures from the stored sections, then reads the PDF back to check it.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    Tool($"render --profile {profile}", "the report has sections that are not reproduced or missing");
+    Tool($"check --profile {profile}", "the rendered PDF failed its check");
+});
 
 Task("Default")
+    .Description("Everything up to the report: tests, experiments, report.")
     .IsDependentOn("Test")
-    .IsDependentOn("Experiments");
+    .IsDependentOn("Experiments")
+    .IsDependentOn("Report");
+
+Teardown(ctx =>
+{
+    var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
+    Information($"Pipeline wall time {pipelineClock.Elapsed:h\\:mm\\:ss}; peak memory of this build script {peak:0} MiB (each experiment's own peak is in the table above and in the report).");
+    if (failures.Count > 0 || !ctx.Successful)
+    {
+        foreach (var f in failures) Error($"FAILED: {f}");
+        if (failures.Count > 0) throw new Exception($"{failures.Count} step(s) failed: {string.Join("; ", failures)}");
+    }
+});
 
 RunTarget(target);

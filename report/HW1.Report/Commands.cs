@@ -7,6 +7,42 @@ namespace HW1.Report;
 
 internal static class Commands
 {
+    /// <summary>Runs the experiments for the pipeline; non-zero when any failed.</summary>
+    public static int Experiments(string profile, Arguments arguments)
+    {
+        var project = arguments.Option("--project") ?? Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
+        var configuration = arguments.Option("--configuration") ?? "Release";
+        var only = arguments.Option("--only");
+        var startedText = arguments.Option("--started");
+        var force = arguments.Flag("--force");
+        arguments.EnsureConsumed();
+        if (!File.Exists(project)) throw new UsageException($"--project {project}: no such project file.");
+        DateTimeOffset? started = null;
+        if (startedText != null)
+        {
+            if (!DateTimeOffset.TryParse(startedText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+                throw new UsageException($"--started expects a date and time (ISO 8601), found '{startedText}'.");
+            started = parsed;
+        }
+        var options = new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration)
+        {
+            Only = only,
+            Force = force,
+            PipelineStarted = started,
+            SeedOffset = SeedOffset(),
+        };
+        return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
+    }
+
+    private static int SeedOffset()
+    {
+        var text = Environment.GetEnvironmentVariable("HW1_SEED_OFFSET");
+        if (string.IsNullOrWhiteSpace(text)) return 0;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var offset))
+            throw new UsageException($"Environment variable HW1_SEED_OFFSET must be an integer, found '{text}'.");
+        return offset;
+    }
+
     /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or missing.</summary>
     public static int Render(string profile, Arguments arguments)
     {
@@ -30,6 +66,8 @@ internal static class Commands
         }
 
         Console.WriteLine($"Rendering the {profile} report from {sections.Count} sections ({SectionStore.Folder(profile)})");
+        if (pipeline == null)
+            Console.WriteLine($"  no pipeline log ({PipelineLog.PathOf(profile)}): every stored section is used, whichever run stored it");
         var manifest = new RunManifest(profile, DateTimeOffset.UtcNow, SourceInfo.Current(RepoPaths.Root), MachineInfo.Current(), TorchRuntime.Versions)
         {
             Data = RunManifest.DataFiles(),
@@ -47,6 +85,9 @@ internal static class Commands
         Console.WriteLine($"Rendered in {clock.Elapsed.TotalSeconds:0.0} s: {result.Pages} pages, {result.Figures} figures, " +
             $"{sections.Count - result.NotReproduced} of {sections.Count} sections reproduced.");
 
+        var peak = sections.MaxBy(s => s.PeakMemoryMiB)!;
+        Console.WriteLine($"Resources: peak memory of one experiment process {peak.PeakMemoryMiB:0} MiB ({peak.Id}); " +
+            $"disk: artifacts {HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.ArtifactsDir):0} MiB, data {HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.DataDir):0} MiB.");
         foreach (var s in sections.Where(s => s.Status == SectionStatus.NotReproduced))
             Console.Error.WriteLine($"NOT REPRODUCED {s.Id}: {FirstLine(s.Failure)}");
         foreach (var m in missing) Console.Error.WriteLine($"MISSING {m}");

@@ -12,6 +12,10 @@ const string Usage = """
 
     Commands:
       data                      Fetch (when missing) and verify every data set the experiments use.
+      experiments [--only TEXT] [--force] [--configuration C] [--project P] [--started TIME]
+                                Run every experiment (or those whose test name contains TEXT) in its own
+                                'dotnet test' process; reuse stored results whose key (built code, snapshots,
+                                profile, experiment) matches unless --force; record artifacts/<profile>/pipeline.json.
       render [--page-png N FILE] Render the PDF, the Markdown summary, the figure PNGs and the manifest from the
                                 stored sections; optionally also page N of the report as a PNG.
       check                     Read the rendered PDF back and check that every section's heading and every
@@ -42,13 +46,15 @@ try
                     Console.WriteLine($"  verified {Path.Combine(folder, file.Name)}  sha256 {file.Sha256}");
             }
             return 0;
+        case "experiments":
+            return Commands.Experiments(profile, arguments);
         case "render":
             return Commands.Render(profile, arguments);
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, render, check, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, check, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }

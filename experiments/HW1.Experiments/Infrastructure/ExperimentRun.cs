@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HW1.Research.Artifacts;
+using HW1.Research.Pipeline;
 using HW1.Research.Training;
 using Xunit.Abstractions;
 
@@ -18,15 +19,32 @@ public sealed class ExperimentRun(ITestOutputHelper output)
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>Writes a progress line to the test output (shown by detailed loggers and in TRX files).</summary>
-    public void Log(string line) => output.WriteLine($"[{_clock.Elapsed:mm\\:ss\\.f}] {line}");
+    /// <summary>The pipeline's key for this run (it marks the stored section as this run's), or null outside the pipeline.</summary>
+    private static readonly string? RunKey = Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null;
+
+    /// <summary>A file the pipeline reads to show how a long experiment is getting on, or null outside the pipeline.</summary>
+    private static readonly string? ProgressFile = Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null;
+
+    /// <summary>Writes a progress line to the test output (shown by detailed loggers and in TRX files) and, under the pipeline, to its progress file.</summary>
+    public void Log(string line)
+    {
+        var stamped = $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}";
+        output.WriteLine(stamped);
+        if (ProgressFile != null) File.AppendAllText(ProgressFile, stamped + Environment.NewLine);
+    }
 
     /// <summary>Asserts, snapshots and stores <paramref name="section"/>; must be called from the test method itself.</summary>
     public void Complete(ReportSection section, object snapshot, Action assertions)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(assertions);
-        var timed = section with { WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1) };
+        using var self = Process.GetCurrentProcess();
+        var timed = section with
+        {
+            WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1),
+            PeakMemoryMiB = Math.Round(self.PeakWorkingSet64 / (1024.0 * 1024)),
+            RunKey = RunKey,
+        };
         try
         {
             assertions();

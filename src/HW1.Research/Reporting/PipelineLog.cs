@@ -12,6 +12,9 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
     public const string Failed = "failed";
 
     public string? Failure { get; init; }
+
+    /// <summary>The ids of the sections the experiment stored under <see cref="Key"/>.</summary>
+    public IReadOnlyList<string> Sections { get; init; } = [];
 }
 
 /// <summary>

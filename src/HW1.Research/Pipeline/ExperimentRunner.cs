@@ -1,0 +1,296 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using HW1.Research.Artifacts;
+using HW1.Research.Reporting;
+
+namespace HW1.Research.Pipeline;
+
+/// <summary>What the pipeline runs and how.</summary>
+public sealed record RunnerOptions(string Profile, string ExperimentsProject, string Configuration)
+{
+    /// <summary>Only experiments whose full test name contains this (case-insensitive); null runs all.</summary>
+    public string? Only { get; init; }
+
+    /// <summary>Re-run every experiment even when a stored result has the current key.</summary>
+    public bool Force { get; init; }
+
+    public int SeedOffset { get; init; }
+
+    /// <summary>When the pipeline started (for its total wall time); defaults to when the runner starts.</summary>
+    public DateTimeOffset? PipelineStarted { get; init; }
+
+    /// <summary>Seconds between progress lines while an experiment runs.</summary>
+    public double HeartbeatSeconds { get; init; } = 30;
+
+    public string ArtifactsRoot { get; init; } = RepoPaths.ArtifactsDir;
+}
+
+/// <summary>
+/// Runs the experiments of the pipeline, each in its own <c>dotnet test</c> process: reuses a stored result whose
+/// key matches (unless forced), prints which experiment is running with its elapsed time and latest progress line,
+/// records every outcome in <c>artifacts/&lt;profile&gt;/pipeline.json</c> after each experiment (so an interrupted run
+/// keeps what finished), and ends with a table of wall times and peak memory. A failed experiment does not stop the others.
+/// </summary>
+public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
+{
+    /// <summary>Environment variables the runner passes to each experiment process.</summary>
+    public const string RunKeyVariable = "HW1_RUN_KEY";
+    public const string ProgressFileVariable = "HW1_PROGRESS_FILE";
+
+    private string ProjectFolder => Path.GetDirectoryName(Path.GetFullPath(options.ExperimentsProject))!;
+
+    /// <summary>The experiments' build output: <c>bin/&lt;configuration&gt;/&lt;framework&gt;</c> holding the project's assembly.</summary>
+    public string BinFolder()
+    {
+        var bin = Path.Combine(ProjectFolder, "bin", options.Configuration);
+        var assembly = Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll";
+        var found = Directory.Exists(bin) ? Directory.GetDirectories(bin).Where(d => File.Exists(Path.Combine(d, assembly))).ToList() : [];
+        return found.Count switch
+        {
+            1 => found[0],
+            0 => throw new DirectoryNotFoundException($"{bin}: no built {assembly}. Build first: dotnet build -c {options.Configuration}"),
+            _ => throw new InvalidOperationException($"{bin}: {assembly} is built for several frameworks ({string.Join(", ", found.Select(Path.GetFileName))}); clean the folder."),
+        };
+    }
+
+    /// <summary>Every experiment test of the project (tests outside an Infrastructure namespace), by full name.</summary>
+    public IReadOnlyList<string> ListExperiments()
+    {
+        var (code, output) = Dotnet(["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--list-tests"], new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
+        if (code != 0) throw new InvalidOperationException($"Listing the experiments of {options.ExperimentsProject} failed (exit {code}):\n{output}");
+        var lines = output.Split('\n');
+        int start = Array.FindIndex(lines, l => l.Contains("The following Tests are available", StringComparison.Ordinal));
+        if (start < 0) throw new InvalidOperationException($"Listing the experiments of {options.ExperimentsProject} printed no test list:\n{output}");
+        return lines.Skip(start + 1).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.Contains(' ', StringComparison.Ordinal))
+            .Where(l => !l.Contains(".Infrastructure.", StringComparison.Ordinal)).Distinct().ToList();
+    }
+
+    /// <summary>The experiments <see cref="RunnerOptions.Only"/> selects; a filter that matches nothing is an error listing what exists.</summary>
+    public static IReadOnlyList<string> Select(IReadOnlyList<string> all, string? only)
+    {
+        if (string.IsNullOrWhiteSpace(only)) return all;
+        var chosen = all.Where(n => n.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (chosen.Count == 0)
+            throw new ArgumentException($"--only={only} matches no experiment. It is matched (ignoring case) against these names:\n  " + string.Join("\n  ", all));
+        return chosen;
+    }
+
+    public int Run()
+    {
+        var clock = Stopwatch.StartNew();
+        var started = options.PipelineStarted ?? DateTimeOffset.UtcNow;
+        var all = ListExperiments();
+        var experiments = Select(all, options.Only);
+        var codeHash = RunKey.CodeHash(BinFolder(), ProjectFolder);
+        var previous = Previous();
+        var outcomes = new List<PipelineExperiment>();
+        // Experiments left out by --only stay in the report when their stored result belongs to this very build.
+        var kept = all.Except(experiments)
+            .Select(name => Reusable(previous, name, RunKey.Of(codeHash, options.Profile, options.SeedOffset, name)))
+            .OfType<PipelineExperiment>().Select(e => e with { Outcome = PipelineExperiment.Reused }).ToList();
+        if (kept.Count > 0) log($"{kept.Count} experiment(s) not selected by --only keep their stored results of this build in the report.");
+        outcomes.AddRange(kept);
+        // From here on this run is the current one: a report rendered before it finishes uses none of the older results.
+        Save(started, outcomes);
+        log($"{experiments.Count} experiment(s), {options.Profile} profile{(options.Force ? ", forced re-run" : "")}; code {codeHash[..12]}");
+
+        for (int i = 0; i < experiments.Count; i++)
+        {
+            var name = experiments[i];
+            var key = RunKey.Of(codeHash, options.Profile, options.SeedOffset, name);
+            var label = $"[{i + 1}/{experiments.Count}] {ReportBuilder.ShortName(name)}";
+            var reusable = options.Force ? null : Reusable(previous, name, key);
+            if (reusable != null)
+            {
+                log($"{label}: reused (same code, profile and settings; ran in {ReportBuilder.Seconds(reusable.Seconds)})");
+                outcomes.Add(reusable with { Outcome = PipelineExperiment.Reused });
+            }
+            else
+            {
+                log($"{label}: running (elapsed {Format(clock.Elapsed)})");
+                outcomes.Add(RunOne(name, key, label));
+            }
+            Save(started, outcomes);
+        }
+
+        var sections = StoredByKey(outcomes.Select(o => o.Key).ToHashSet(StringComparer.Ordinal));
+        Summary(outcomes, sections, clock.Elapsed);
+        var failed = outcomes.Where(o => o.Outcome == PipelineExperiment.Failed).ToList();
+        foreach (var f in failed) log($"FAILED {ReportBuilder.ShortName(f.Name)}: {f.Failure}");
+        return failed.Count == 0 ? 0 : 1;
+    }
+
+    private PipelineLog? Previous()
+    {
+        try
+        {
+            return PipelineLog.Read(options.Profile, options.ArtifactsRoot);
+        }
+        catch (InvalidDataException e)
+        {
+            log($"Ignoring the previous pipeline log: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The previous outcome of <paramref name="name"/> if it ran under <paramref name="key"/>, reproduced, and every section it stored is still there intact.</summary>
+    private PipelineExperiment? Reusable(PipelineLog? previous, string name, string key)
+    {
+        var before = previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Key == key && e.Outcome != PipelineExperiment.Failed);
+        if (before == null || before.Sections.Count == 0) return null;
+        foreach (var id in before.Sections)
+        {
+            var path = SectionStore.PathOf(options.Profile, id, options.ArtifactsRoot);
+            try
+            {
+                var section = SectionStore.Read(path, options.Profile);
+                if (section.RunKey != key || section.Status != SectionStatus.Reproduced) return null;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                log($"  stored section {path} cannot be reused: {e.Message}");
+                return null;
+            }
+        }
+        return before;
+    }
+
+    private PipelineExperiment RunOne(string name, string key, string label)
+    {
+        var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", ReportBuilder.ShortName(name) + ".log");
+        Directory.CreateDirectory(Path.GetDirectoryName(progress)!);
+        File.Delete(progress);
+        var environment = new Dictionary<string, string>
+        {
+            ["HW1_PROFILE"] = options.Profile,
+            [RunKeyVariable] = key,
+            [ProgressFileVariable] = progress,
+            ["HW1_ARTIFACTS_DIR"] = options.ArtifactsRoot,
+        };
+        if (options.SeedOffset != 0) environment["HW1_SEED_OFFSET"] = options.SeedOffset.ToString(CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        var (code, output) = Dotnet(
+            ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter", $"FullyQualifiedName={name}"],
+            environment, TimeSpan.FromHours(3),
+            heartbeat: () => log($"  … {label}: {Format(clock.Elapsed)} elapsed{LastLine(progress)}"));
+        var seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
+        var stored = StoredByKey(new HashSet<string>(StringComparer.Ordinal) { key });
+        var ids = stored.Select(s => s.Id).ToList();
+        bool passed = code == 0 && output.Contains("Passed!", StringComparison.Ordinal);
+        var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
+        {
+            Sections = ids,
+            Failure = passed ? null : FailureOf(output, code),
+        };
+        log(passed
+            ? $"{label}: done in {ReportBuilder.Seconds(seconds)}; stored {string.Join(", ", ids)}"
+            : $"{label}: FAILED after {ReportBuilder.Seconds(seconds)}: {outcome.Failure}");
+        return outcome;
+    }
+
+    private static string LastLine(string file)
+    {
+        try
+        {
+            if (!File.Exists(file)) return "";
+            var last = File.ReadLines(file).LastOrDefault(l => l.Trim().Length > 0);
+            return last == null ? "" : "; " + last.Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>The first lines of the test's error message, or what the process said when no test result came out.</summary>
+    public static string FailureOf(string output, int exitCode)
+    {
+        var lines = output.Split('\n').Select(l => l.TrimEnd()).ToList();
+        int at = lines.FindIndex(l => l.Trim() == "Error Message:");
+        if (at >= 0)
+            return string.Join(" ", lines.Skip(at + 1).TakeWhile(l => l.Trim() != "Stack Trace:").Select(l => l.Trim()).Where(l => l.Length > 0).Take(6));
+        var tail = lines.Where(l => l.Trim().Length > 0).TakeLast(3).Select(l => l.Trim());
+        return $"dotnet test exited with code {exitCode} without a test result: {string.Join(" ", tail)}";
+    }
+
+    private List<ReportSection> StoredByKey(IReadOnlySet<string> keys)
+    {
+        var folder = SectionStore.Folder(options.Profile, options.ArtifactsRoot);
+        if (!Directory.Exists(folder)) return [];
+        var found = new List<ReportSection>();
+        foreach (var path in Directory.GetFiles(folder, "*.json"))
+        {
+            try
+            {
+                var section = SectionStore.Read(path, options.Profile);
+                if (section.RunKey != null && keys.Contains(section.RunKey)) found.Add(section);
+            }
+            catch (InvalidDataException)
+            {
+                // A section that cannot be read belongs to no run; the report lists what is missing.
+            }
+        }
+        return found;
+    }
+
+    private void Save(DateTimeOffset started, List<PipelineExperiment> outcomes)
+    {
+        var log = new PipelineLog(options.Profile, started, Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1)) { Experiments = outcomes.ToList() };
+        log.Write(options.ArtifactsRoot);
+    }
+
+    private void Summary(List<PipelineExperiment> outcomes, List<ReportSection> sections, TimeSpan elapsed)
+    {
+        var table = new StringBuilder();
+        table.AppendLine($"  {"experiment",-70} {"outcome",-8} {"wall time",12} {"peak memory",12}");
+        foreach (var o in outcomes)
+        {
+            var peak = sections.Where(s => s.RunKey == o.Key).Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();
+            table.AppendLine($"  {ReportBuilder.ShortName(o.Name),-70} {o.Outcome,-8} {ReportBuilder.Seconds(o.Seconds),12} {(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
+        }
+        log("Experiment wall times (reused ones show the time of the run that stored them):\n" + table.ToString().TrimEnd());
+        var maxPeak = sections.Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();
+        var self = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
+        log($"Experiments took {Format(elapsed)} here; peak memory of one experiment process {maxPeak:0} MiB (this runner {self:0} MiB); " +
+            $"disk: artifacts {DiskUse.MiB(options.ArtifactsRoot):0} MiB, data {DiskUse.MiB(RepoPaths.DataDir):0} MiB");
+    }
+
+    private static string Format(TimeSpan t) => $"{(int)t.TotalMinutes}:{t.Seconds:00}";
+
+    /// <summary>Runs <c>dotnet</c> with arguments and extra environment; output is captured; calls <paramref name="heartbeat"/> periodically while it runs.</summary>
+    private (int Code, string Output) Dotnet(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Action? heartbeat = null)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        foreach (var (k, v) in environment) info.Environment[k] = v;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start 'dotnet'.");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        var beat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
+        while (!process.WaitForExit(beat))
+        {
+            if (clock.Elapsed > timeout)
+            {
+                process.Kill(entireProcessTree: true);
+                return (-1, $"killed after {timeout.TotalMinutes} minutes");
+            }
+            heartbeat?.Invoke();
+        }
+        process.WaitForExit();
+        lock (output) return (process.ExitCode, output.ToString());
+    }
+}
+
+/// <summary>Disk use of a folder.</summary>
+public static class DiskUse
+{
+    public static double MiB(string folder) =>
+        Directory.Exists(folder)
+            ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) / (1024.0 * 1024)
+            : 0;
+}
