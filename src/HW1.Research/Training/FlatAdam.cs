@@ -33,7 +33,11 @@ public sealed class FlatAdam : IDisposable
     private readonly Tensor[] _denominatorViews;
     private readonly double _beta1;
     private readonly double _beta2;
-    private readonly double _eps;
+    private readonly Scalar _beta1Scalar;
+    private readonly Scalar _beta2Scalar;
+    private readonly Scalar _oneMinusBeta1;
+    private readonly Scalar _oneMinusBeta2;
+    private readonly Scalar _eps;
     private long _step;
 
     public FlatAdam(IEnumerable<Parameter> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
@@ -53,7 +57,13 @@ public sealed class FlatAdam : IDisposable
         LearningRate = learningRate;
         _beta1 = beta1;
         _beta2 = beta2;
-        _eps = eps;
+        // The constant scalars are made once (each is a native object, freed only by Dispose or the finalizer);
+        // they hold the same values optim.Adam passes.
+        _beta1Scalar = beta1.ToScalar();
+        _beta2Scalar = beta2.ToScalar();
+        _oneMinusBeta1 = (1 - beta1).ToScalar();
+        _oneMinusBeta2 = (1 - beta2).ToScalar();
+        _eps = eps.ToScalar();
 
         var offsets = new long[_parameters.Length];
         long total = 0;
@@ -106,12 +116,13 @@ public sealed class FlatAdam : IDisposable
         _step++;
         var biasCorrection1 = 1 - Math.Pow(_beta1, _step);
         var biasCorrection2 = 1 - Math.Pow(_beta2, _step);
-        _expAvg.mul_(_beta1).add_(_gradients, alpha: 1 - _beta1);
-        _expAvgSq.mul_(_beta2).addcmul_(_gradients, _gradients, value: 1 - _beta2);
-        _denominator.copy_(_expAvgSq).sqrt_().div_(Math.Sqrt(biasCorrection2)).add_(_eps);
-        var stepSize = LearningRate / biasCorrection1;
+        _expAvg.mul_(_beta1Scalar).add_(_gradients, alpha: _oneMinusBeta1);
+        _expAvgSq.mul_(_beta2Scalar).addcmul_(_gradients, _gradients, value: _oneMinusBeta2);
+        using var correction = Math.Sqrt(biasCorrection2).ToScalar();
+        _denominator.copy_(_expAvgSq).sqrt_().div_(correction).add_(_eps);
+        using var stepSize = (-(LearningRate / biasCorrection1)).ToScalar();
         for (int i = 0; i < _parameters.Length; i++)
-            _parameters[i].addcdiv_(_expAvgViews[i], _denominatorViews[i], value: -stepSize);
+            _parameters[i].addcdiv_(_expAvgViews[i], _denominatorViews[i], value: stepSize);
     }
 
     public void Dispose()
@@ -121,6 +132,7 @@ public sealed class FlatAdam : IDisposable
         _expAvg.Dispose();
         _expAvgSq.Dispose();
         _denominator.Dispose();
+        foreach (var s in new[] { _beta1Scalar, _beta2Scalar, _oneMinusBeta1, _oneMinusBeta2, _eps }) s.Dispose();
     }
 
     private static long RoundUp(long n) => (n + Alignment - 1) / Alignment * Alignment;

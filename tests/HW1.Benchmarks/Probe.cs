@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using HW1.Research.Data;
+using HW1.Research.Models;
+using HW1.Research.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace HW1.Benchmarks;
+
+/// <summary>
+/// A quick look without BenchmarkDotNet: `-- probe cnn|mlp [threads] [steps]` trains the TrainOnTasks CNN (batch 128)
+/// or the MLP 784-256-10 (batch 64) on real MNIST for some steps and prints the time of each phase, every
+/// 100 steps, then one evaluation of the 60,000 training and 10,000 test images at batch 2,000.
+/// </summary>
+public static class Probe
+{
+    public static void Run(string[] args)
+    {
+        if (args.Length > 1 && args[1] == "ops")
+        {
+            Ops();
+            return;
+        }
+        if (args.Length > 1 && args[1] == "adam")
+        {
+            AdamInterleaved(args.Length > 2 ? args[2] : "tanh");
+            return;
+        }
+        var what = args.Length > 1 ? args[1] : "cnn";
+        int threads = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Setting.Threads;
+        int steps = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 469;
+        var data = Setting.Mnist;
+        using var random = Reproducibility.Seed(21, threads);
+        using Sequential model = what == "mlp" ? Mlp.Create(784, [256], 10) : Cnn.Create(16, 32, Cnn.HiddenForBudget(16, 32, 100_000));
+        int batch = what == "mlp" ? 64 : 128;
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        Console.WriteLine($"{what}, batch {batch}, {threads} threads, {ModuleFacts.ParameterCount(model):N0} parameters, {steps} steps");
+        model.train();
+        using var order = randperm(data.Train.Count, generator: random.Torch);
+        var ticks = new long[5];
+        long n = data.Train.Count;
+        long start = 0;
+        for (int step = 1; step <= steps; step++)
+        {
+            if (start + batch > n) start = 0;
+            long t0 = Stopwatch.GetTimestamp();
+            using (var scope = NewDisposeScope())
+            {
+                var index = order.narrow(0, start, batch);
+                var x = data.Train.Images.index_select(0, index);
+                var y = data.Train.Labels.index_select(0, index);
+                long t1 = Stopwatch.GetTimestamp();
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.call(x), y);
+                long t2 = Stopwatch.GetTimestamp();
+                loss.backward();
+                long t3 = Stopwatch.GetTimestamp();
+                optimizer.step();
+                long t4 = Stopwatch.GetTimestamp();
+                ticks[0] += t1 - t0;
+                ticks[1] += t2 - t1;
+                ticks[2] += t3 - t2;
+                ticks[3] += t4 - t3;
+            }
+            ticks[4] += Stopwatch.GetTimestamp() - t0;
+            start += batch;
+            if (step % 100 == 0 || step == steps)
+            {
+                Console.WriteLine($"after step {step}: ms per step: slicing {Ms(ticks[0], step):0.00}, zero_grad+forward {Ms(ticks[1], step):0.00}, backward {Ms(ticks[2], step):0.00}, step {Ms(ticks[3], step):0.00}, total {Ms(ticks[4], step):0.00}");
+            }
+        }
+        var clock = Stopwatch.StartNew();
+        var onTrain = ClassifierTrainer.Evaluate(model, data.Train);
+        var trainSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var onTest = ClassifierTrainer.Evaluate(model, data.Test);
+        Console.WriteLine($"evaluation: 60,000 training images {trainSeconds:0.00} s (accuracy {onTrain.Accuracy:P2}), 10,000 test images {clock.Elapsed.TotalSeconds:0.00} s");
+    }
+
+    /// <summary>Both Adam implementations on one model, in alternating blocks of steps; prints each block's time per step.</summary>
+    private static void AdamInterleaved(string net)
+    {
+        using var random = Reproducibility.Seed(1, Setting.Threads);
+        Sequential Build() => net switch
+        {
+            "mlp" => Mlp.Create(784, [256], 10),
+            "cnn" => Cnn.Create(16, 32, Cnn.HiddenForBudget(16, 32, 100_000)),
+            _ => Mlp.Create(1, [6, 6], 1, Activation.Tanh),
+        };
+        using var a = Build();
+        using var b = Build();
+        using var input = net == "cnn" ? rand(128, 1, 28, 28) : net == "mlp" ? rand(64, 784) : rand(100, 1, dtype: ScalarType.Float64);
+        if (net == "tanh")
+        {
+            a.to(ScalarType.Float64);
+            b.to(ScalarType.Float64);
+        }
+        using var reference = new AdamStepper(AdamKind.TorchSharp, a, 1e-3);
+        using var flat = new AdamStepper(AdamKind.Flat, b, 1e-3);
+        using (NewDisposeScope())
+        {
+            a.call(input).square().mean().backward();
+            b.call(input).square().mean().backward();
+        }
+        int steps = net == "tanh" ? 5000 : 200;
+        for (int round = 0; round < 5; round++)
+        {
+            foreach (var (name, stepper) in new[] { ("TorchSharp", reference), ("Flat", flat) })
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < steps; i++) stepper.Step();
+                Console.WriteLine($"round {round}: {name,-10} {(Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency / steps,10:0.0} us per step");
+            }
+        }
+    }
+
+    private static void Ops()
+    {
+        using var random = Reproducibility.Seed(1, 1);
+        using var t = rand(96, dtype: ScalarType.Float64);
+        using var u = rand(96, dtype: ScalarType.Float64);
+        using var p = rand(6, 6, dtype: ScalarType.Float64);
+        using var v1 = t.narrow(0, 16, 36).view(6, 6);
+        using var v2 = u.narrow(0, 16, 36).view(6, 6);
+        void Time(string name, Action op)
+        {
+            for (int i = 0; i < 1000; i++) op();
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 20000; i++) op();
+            Console.WriteLine($"{name,-40} {(Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency / 20000,8:0.00} us");
+        }
+        using var noGrad = no_grad();
+        Time("mul_(double) on 96", () => t.mul_(1.0));
+        Time("add_(t, alpha) on 96", () => t.add_(u, alpha: 0.0));
+        Time("addcmul_ on 96", () => t.addcmul_(u, u, value: 0.0));
+        Time("copy_ on 96", () => t.copy_(u));
+        Time("sqrt_ on 96", () => u.sqrt_());
+        Time("addcdiv_ views 6x6", () => p.addcdiv_(v1, v2, value: 0.0));
+        Time("addcdiv_ 6x6", () => p.addcdiv_(p, p, value: 0.0));
+        Time("scope + mul_", () => { using var s = NewDisposeScope(); t.mul_(1.0); });
+        Time("no_grad + scope + mul_", () => { using var g = no_grad(); using var s = NewDisposeScope(); t.mul_(1.0); });
+    }
+
+    private static double Ms(long ticks, int steps) => ticks * 1e3 / Stopwatch.Frequency / steps;
+}
