@@ -51,7 +51,7 @@ public static class RegressionTrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
-        using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        using var optimizer = new FlatAdam(model.parameters(), settings.LearningRate);
         var losses = new List<double>(settings.MaxEpochs);
         var drops = new List<int>();
         // The criterion scans its window, so it is checked every tenth of a window, not every epoch.
@@ -63,16 +63,16 @@ public static class RegressionTrainer
         {
             using (NewDisposeScope())
             {
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 var loss = nn.functional.mse_loss(model.call(x), y);
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 losses.Add(loss.to_type(ScalarType.Float64).item<double>());
             }
             if (epoch % checkEvery != 0 || !settings.Criterion.IsMet(losses, stageStart)) continue;
             if (drops.Count == settings.Drops) return new RegressionHistory(losses, drops, Converged: true);
             rate *= settings.DropFactor;
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+            optimizer.LearningRate = rate;
             drops.Add(epoch);
             stageStart = epoch;
         }
