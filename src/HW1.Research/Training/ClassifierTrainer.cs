@@ -60,7 +60,7 @@ public static class ClassifierTrainer
         ArgumentNullException.ThrowIfNull(random);
         settings.Validate();
 
-        using var optimizer = new FlatAdam(model.parameters(), settings.LearningRate);
+        using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
         var history = new List<EpochMetrics>(settings.Epochs);
         long n = train.Count;
         int step = 0;
@@ -75,11 +75,11 @@ public static class ClassifierTrainer
                     var index = order.narrow(0, start, Math.Min(settings.BatchSize, n - start));
                     var x = train.Images.index_select(0, index);
                     var y = train.Labels.index_select(0, index);
-                    optimizer.ZeroGrad();
+                    optimizer.zero_grad();
                     var loss = nn.functional.cross_entropy(model.call(x), y);
                     loss.backward();
                     observer?.AfterBackward(++step, loss);
-                    optimizer.Step();
+                    optimizer.step();
                 }
             }
             if (epoch % settings.EvaluateEvery != 0 && epoch != settings.Epochs) continue;

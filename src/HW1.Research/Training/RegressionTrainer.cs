@@ -51,7 +51,7 @@ public static class RegressionTrainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
-        using var optimizer = new FlatAdam(model.parameters(), settings.LearningRate);
+        using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
         var losses = new List<double>(settings.MaxEpochs);
         var drops = new List<int>();
         // The criterion scans its window, so it is checked every tenth of a window, not every epoch.
@@ -63,16 +63,16 @@ public static class RegressionTrainer
         {
             using (NewDisposeScope())
             {
-                optimizer.ZeroGrad();
+                optimizer.zero_grad();
                 var loss = nn.functional.mse_loss(model.call(x), y);
                 loss.backward();
-                optimizer.Step();
+                optimizer.step();
                 losses.Add(loss.to_type(ScalarType.Float64).item<double>());
             }
             if (epoch % checkEvery != 0 || !settings.Criterion.IsMet(losses, stageStart)) continue;
             if (drops.Count == settings.Drops) return new RegressionHistory(losses, drops, Converged: true);
             rate *= settings.DropFactor;
-            optimizer.LearningRate = rate;
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
             drops.Add(epoch);
             stageStart = epoch;
         }
