@@ -17,6 +17,22 @@ public static class Probe
 {
     public static void Run(string[] args)
     {
+        if (args.Length > 1 && args[1] == "powtest")
+        {
+            double sink = 0;
+            for (int round = 0; round < 3; round++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 1; i <= 20000; i++) sink += Math.Pow(0.9, i + (round * 20000));
+                Console.WriteLine($"Math.Pow(0.9, t), t from {(round * 20000) + 1}: {(Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency / 20000:0.000} us each ({sink})");
+            }
+            return;
+        }
+        if (args.Length > 1 && args[1] == "flatops")
+        {
+            FlatOps();
+            return;
+        }
         if (args.Length > 1 && args[1] == "ops")
         {
             Ops();
@@ -24,7 +40,7 @@ public static class Probe
         }
         if (args.Length > 1 && args[1] == "adam")
         {
-            AdamInterleaved(args.Length > 2 ? args[2] : "tanh");
+            AdamInterleaved(args.Length > 2 ? args[2] : "tanh", args.Length > 3 ? args[3] : "both");
             return;
         }
         var what = args.Length > 1 ? args[1] : "cnn";
@@ -79,7 +95,7 @@ public static class Probe
     }
 
     /// <summary>Both Adam implementations on one model, in alternating blocks of steps; prints each block's time per step.</summary>
-    private static void AdamInterleaved(string net)
+    private static void AdamInterleaved(string net, string which)
     {
         using var random = Reproducibility.Seed(1, Setting.Threads);
         Sequential Build() => net switch
@@ -103,15 +119,61 @@ public static class Probe
             a.call(input).square().mean().backward();
             b.call(input).square().mean().backward();
         }
-        int steps = net == "tanh" ? 5000 : 200;
+        int steps = net == "tanh" ? 20000 : 200;
         for (int round = 0; round < 5; round++)
         {
             foreach (var (name, stepper) in new[] { ("TorchSharp", reference), ("Flat", flat) })
             {
+                if (which != "both" && !string.Equals(which, name, StringComparison.OrdinalIgnoreCase)) continue;
                 long t0 = Stopwatch.GetTimestamp();
                 for (int i = 0; i < steps; i++) stepper.Step();
                 Console.WriteLine($"round {round}: {name,-10} {(Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency / steps,10:0.0} us per step");
             }
+        }
+    }
+
+    private static void FlatOps()
+    {
+        using var random = Reproducibility.Seed(1, Setting.Threads);
+        using var model = Mlp.Create(1, [6, 6], 1, Activation.Tanh);
+        model.to(ScalarType.Float64);
+        var ps = model.parameters().ToArray();
+        using var g = rand(96, dtype: ScalarType.Float64);
+        using var m = zeros(96, dtype: ScalarType.Float64);
+        using var v = zeros(96, dtype: ScalarType.Float64);
+        using var d = zeros(96, dtype: ScalarType.Float64);
+        var offsets = new long[] { 0, 16, 32, 48, 64, 80 };
+        var mv = ps.Select((p, i) => m.narrow(0, offsets[i], p.numel()).view(p.shape)).ToArray();
+        var dv = ps.Select((p, i) => d.narrow(0, offsets[i], p.numel()).view(p.shape)).ToArray();
+        var names = new[] { "m.mul_.add_", "v.mul_.addcmul_", "d.copy_.sqrt_.div_.add_", "addcdiv_ x6", "scope+no_grad" };
+        var ticks = new long[names.Length];
+        using var b1 = 0.9.ToScalar();
+        using var b2 = 0.999.ToScalar();
+        using var a1 = 0.1.ToScalar();
+        using var a2 = 0.001.ToScalar();
+        using var eps = 1e-8.ToScalar();
+        using var step = (-1e-3).ToScalar();
+        using var c = 0.5.ToScalar();
+        for (int round = 0; round < 6; round++)
+        {
+            Array.Clear(ticks);
+            for (int i = 0; i < 10000; i++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                long t1 = Stopwatch.GetTimestamp();
+                m.mul_(b1).add_(g, alpha: a1);
+                long t2 = Stopwatch.GetTimestamp();
+                v.mul_(b2).addcmul_(g, g, value: a2);
+                long t3 = Stopwatch.GetTimestamp();
+                d.copy_(v).sqrt_().div_(c).add_(eps);
+                long t4 = Stopwatch.GetTimestamp();
+                for (int k = 0; k < ps.Length; k++) ps[k].addcdiv_(mv[k], dv[k], value: step);
+                long t5 = Stopwatch.GetTimestamp();
+                ticks[0] += t2 - t1; ticks[1] += t3 - t2; ticks[2] += t4 - t3; ticks[3] += t5 - t4; ticks[4] += t1 - t0;
+            }
+            Console.WriteLine($"round {round}: " + string.Join(", ", names.Select((n, i) => $"{n} {ticks[i] * 1e6 / Stopwatch.Frequency / 10000:0.0} us")));
         }
     }
 
