@@ -9,9 +9,12 @@ using static TorchSharp.torch;
 namespace HW1.Benchmarks;
 
 /// <summary>
-/// A quick look without BenchmarkDotNet: `-- probe cnn|mlp [threads] [steps]` trains the TrainOnTasks CNN (batch 128)
-/// or the MLP 784-256-10 (batch 64) on real MNIST for some steps and prints the time of each phase, every
-/// 100 steps, then one evaluation of the 60,000 training and 10,000 test images at batch 2,000.
+/// Quick looks without BenchmarkDotNet (Stopwatch timings):
+/// `probe cnn|mlp [threads] [steps]` trains the TrainOnTasks CNN (batch 128) or the MLP 784-256-10 (batch 64) on
+/// real MNIST and prints each phase's time every 100 steps, then one evaluation of the 60,000 training and 10,000
+/// test images at batch 2,000; `probe adam tanh|mlp|cnn [both|flat|torchsharp]` steps both Adams in alternating
+/// blocks; `probe flatops` times FlatAdam's operations written out by hand on the tanh net's sizes; `probe ops`
+/// times single small tensor operations; `probe powtest` times Math.Pow(0.9, t) as t grows.
 /// </summary>
 public static class Probe
 {
