@@ -26,17 +26,18 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
         ConvergenceCriterion Criterion,
         int MaxEpochs,
         long[] Seeds,
-        int Threads);
+        int Threads,
+        int Workers);
 
     private static Config For(Profile profile) => profile.Pick(
         quick: new Config(
             [TargetFunction.Sinc, TargetFunction.SignOfSine],
             [1, 2, 4], Points: 200, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 300,
-            new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 8000, Seeds: [11, 12, 13], Threads: 1),
+            new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 8000, Seeds: [11, 12, 13], Threads: 1, Workers: 1),
         full: new Config(
             [TargetFunction.Sinc, TargetFunction.SignOfSine, TargetFunction.SinPlusLinear, TargetFunction.CosPlusQuadratic],
             [1, 2, 4], Points: 1000, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 1000,
-            new ConvergenceCriterion(Window: 500, RelativeImprovement: 0.05), MaxEpochs: 40000, Seeds: [11, 12, 13], Threads: 1));
+            new ConvergenceCriterion(Window: 500, RelativeImprovement: 0.05), MaxEpochs: 40000, Seeds: [11, 12, 13], Threads: 1, Workers: 1));
 
     private sealed record Fit(
         string Function, string Model, int[] Widths, long Parameters, double LearningRate, long Seed, int Epochs, bool Converged,
@@ -51,41 +52,55 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
         var config = For(run.Profile);
         var models = config.Depths.Select(d => (Depth: d, Widths: ParameterBudget.Widths(d, Budget))).ToList();
         var plotGrid = 400;
-        var fits = new List<Fit>();
-
-        foreach (var function in config.Functions)
+        // Every training is small and overhead-bound: they can run Workers at a time, each seeded on its own and on one
+        // intra-op thread, with results in the same order (and the same numbers) as one after another. Workers stays 1
+        // until two at a time is measured faster (docs/performance.md).
+        var tasks = config.Functions.Select(function =>
         {
             var (x, y) = function.Sample(config.Points);
             var (plotX, _) = function.Sample(plotGrid);
-            var variance = function.Variance(config.Points);
-            var targets = function.Grid(config.Points).Select(function.Evaluate).ToArray();
-            foreach (var (depth, widths) in models)
-            {
-                // Fair tuning: every model gets the same pilot budget for each learning rate and initialisation
-                // (seed); the pair with the lowest pilot loss is trained to convergence.
-                var pilots = config.LearningRates.SelectMany(lr => config.Seeds.Select(seed =>
-                {
-                    using var random = Reproducibility.Seed(seed, config.Threads);
-                    using var pilot = Mlp.Create(1, widths, 1);
-                    var history = RegressionTrainer.Train(pilot, x, y, new RegressionTraining(config.PilotEpochs, lr, config.Criterion, Drops: 0));
-                    return (Rate: lr, Seed: seed, history.BestLoss);
-                })).ToList();
-                var (rate, chosenSeed, _) = pilots.MinBy(p => p.BestLoss);
+            return (Function: function, X: x, Y: y, PlotX: plotX, Variance: function.Variance(config.Points),
+                Targets: function.Grid(config.Points).Select(function.Evaluate).ToArray());
+        }).ToList();
+        var cases = tasks.SelectMany(t => models.Select(m => (Task: t, m.Depth, m.Widths))).ToList();
 
-                using var seeded = Reproducibility.Seed(chosenSeed, config.Threads);
-                using var model = Mlp.Create(1, widths, 1);
-                var trained = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion));
-                var predictions = RegressionTrainer.Predict(model, x);
-                var agreement = targets.Zip(predictions).Count(p => Math.Sign(p.First) == Math.Sign(p.Second)) / (double)targets.Length;
-                var fit = new Fit(function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, chosenSeed,
-                    trained.Epochs, trained.Converged, trained.FinalLoss, trained.FinalLoss / variance, agreement,
-                    trained.Losses, RegressionTrainer.Predict(model, plotX));
-                fits.Add(fit);
-                run.Log($"{function.Id} {fit.Model}: lr {rate}, seed {chosenSeed}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
-            }
-            x.Dispose();
-            y.Dispose();
-            plotX.Dispose();
+        // Fair tuning: every model gets the same pilot budget for each learning rate and initialisation (seed); the
+        // pair with the lowest pilot loss is trained to convergence.
+        var pilots = cases.SelectMany((c, i) => config.LearningRates.SelectMany(lr => config.Seeds.Select(seed => (Case: i, Rate: lr, Seed: seed)))).ToList();
+        var pilotLosses = IndependentRuns.Run(pilots.Count, config.Workers,
+            i =>
+            {
+                using var random = Reproducibility.Seed(pilots[i].Seed, config.Threads);
+                return Mlp.Create(1, cases[pilots[i].Case].Widths, 1);
+            },
+            (i, pilot) => RegressionTrainer.Train(pilot, cases[pilots[i].Case].Task.X, cases[pilots[i].Case].Task.Y,
+                new RegressionTraining(config.PilotEpochs, pilots[i].Rate, config.Criterion, Drops: 0)).BestLoss);
+        var chosen = cases.Select((_, c) => pilots.Zip(pilotLosses).Where(p => p.First.Case == c).MinBy(p => p.Second).First).ToList();
+
+        var fits = IndependentRuns.Run(cases.Count, config.Workers,
+            i =>
+            {
+                using var seeded = Reproducibility.Seed(chosen[i].Seed, config.Threads);
+                return Mlp.Create(1, cases[i].Widths, 1);
+            },
+            (i, model) =>
+            {
+                var (task, depth, widths) = cases[i];
+                var (_, rate, chosenSeed) = chosen[i];
+                var trained = RegressionTrainer.Train(model, task.X, task.Y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion));
+                var predictions = RegressionTrainer.Predict(model, task.X);
+                var agreement = task.Targets.Zip(predictions).Count(p => Math.Sign(p.First) == Math.Sign(p.Second)) / (double)task.Targets.Length;
+                var fit = new Fit(task.Function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, chosenSeed,
+                    trained.Epochs, trained.Converged, trained.FinalLoss, trained.FinalLoss / task.Variance, agreement,
+                    trained.Losses, RegressionTrainer.Predict(model, task.PlotX));
+                run.Log($"{fit.Function} {fit.Model}: lr {rate}, seed {chosenSeed}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
+                return fit;
+            }).ToList();
+        foreach (var task in tasks)
+        {
+            task.X.Dispose();
+            task.Y.Dispose();
+            task.PlotX.Dispose();
         }
 
         var section = Section(run, config, fits, plotGrid);
@@ -179,7 +194,7 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
                 new("convergence", $"{config.Criterion}; then the learning rate drops tenfold, twice; converged when it holds at the last rate"),
                 new("epoch budget", $"{config.MaxEpochs}"),
                 new("seeds", "the final run starts from the chosen pilot's initialisation (seed in the table)"),
-                new("threads", $"{config.Threads}"),
+                new("threads", $"{config.Threads} per training; {(config.Workers == 1 ? "one training at a time" : $"{config.Workers} trainings at a time")}"),
             ],
             Tables =
             [

@@ -21,11 +21,11 @@ public sealed class MinimalRatioTests(ITestOutputHelper output)
     /// Tolerance: at initialisation ‖∇L‖ is of order 0.1 to 1 here, so 1e-4 is three to four orders of magnitude
     /// smaller; below about 1e-5 these tanh networks sit in valleys too flat for any step to descend (measured).
     /// </summary>
-    private sealed record Config(int Trainings, int Points, int[] Hidden, int Phase1Epochs, double Phase1Rate, double Tolerance, int Phase2Iterations, long FirstSeed);
+    private sealed record Config(int Trainings, int Points, int[] Hidden, int Phase1Epochs, double Phase1Rate, double Tolerance, int Phase2Iterations, long FirstSeed, int Workers);
 
     private static Config For(Profile profile) => profile.Pick(
-        quick: new Config(Trainings: 12, Points: 100, Hidden: [6, 6], Phase1Epochs: 3000, Phase1Rate: 1e-2, Tolerance: 1e-4, Phase2Iterations: 30, FirstSeed: 61),
-        full: new Config(Trainings: 100, Points: 100, Hidden: [6, 6], Phase1Epochs: 6000, Phase1Rate: 1e-2, Tolerance: 1e-4, Phase2Iterations: 40, FirstSeed: 61));
+        quick: new Config(Trainings: 12, Points: 100, Hidden: [6, 6], Phase1Epochs: 3000, Phase1Rate: 1e-2, Tolerance: 1e-4, Phase2Iterations: 30, FirstSeed: 61, Workers: 1),
+        full: new Config(Trainings: 100, Points: 100, Hidden: [6, 6], Phase1Epochs: 6000, Phase1Rate: 1e-2, Tolerance: 1e-4, Phase2Iterations: 40, FirstSeed: 61, Workers: 1));
 
     /// <summary>Phase 1's stopping rule: the loss has stopped falling, after two tenfold learning-rate drops.</summary>
     private static readonly ConvergenceCriterion Phase1Criterion = new(Window: 300, RelativeImprovement: 0.01);
@@ -45,32 +45,39 @@ public sealed class MinimalRatioTests(ITestOutputHelper output)
         x32.Dispose();
         y32.Dispose();
 
-        var trainings = new List<Training>();
-        for (int i = 0; i < config.Trainings; i++)
-        {
-            int seed = (int)config.FirstSeed + i;
-            using var random = Reproducibility.Seed(seed, threads: 1);
-            using var model = Mlp.Create(1, config.Hidden, 1, Activation.Tanh);
-            model.to(ScalarType.Float64);
-            var parameters = model.parameters().Cast<Tensor>().ToList();
-            Tensor Loss() => nn.functional.mse_loss(model.call(x), y);
+        // The trainings are independent and tiny (overhead-bound): they can run Workers at a time, each seeded on its own
+        // and on one intra-op thread, results in seed order, the numbers those of one after another. Workers stays 1
+        // until two at a time is measured faster (docs/performance.md).
+        var trainings = IndependentRuns.Run(config.Trainings, config.Workers,
+            i =>
+            {
+                using var random = Reproducibility.Seed((int)config.FirstSeed + i, threads: 1);
+                var created = Mlp.Create(1, config.Hidden, 1, Activation.Tanh);
+                created.to(ScalarType.Float64);
+                return created;
+            },
+            (i, model) =>
+            {
+                int seed = (int)config.FirstSeed + i;
+                var parameters = model.parameters().Cast<Tensor>().ToList();
+                Tensor Loss() => nn.functional.mse_loss(model.call(x), y);
 
-            // Phase 1: the ordinary objective.
-            var phase1 = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.Phase1Epochs, config.Phase1Rate, Phase1Criterion));
-            double phase1Norm;
-            using (NewDisposeScope())
-                phase1Norm = Curvature.GradientWithGraph(Loss(), parameters).norm().item<double>();
+                // Phase 1: the ordinary objective.
+                var phase1 = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.Phase1Epochs, config.Phase1Rate, Phase1Criterion));
+                double phase1Norm;
+                using (NewDisposeScope())
+                    phase1Norm = Curvature.GradientWithGraph(Loss(), parameters).norm().item<double>();
 
-            // Phase 2: the objective becomes the squared gradient norm.
-            var search = CriticalPoint.Find(parameters, Loss, config.Tolerance, config.Phase2Iterations);
+                // Phase 2: the objective becomes the squared gradient norm.
+                var search = CriticalPoint.Find(parameters, Loss, config.Tolerance, config.Phase2Iterations);
 
-            using var scope = NewDisposeScope();
-            var hessian = Curvature.Hessian(Loss(), parameters);
-            var ratio = MinimalRatio.Of(Curvature.Eigenvalues(hessian));
-            trainings.Add(new Training(seed, phase1.FinalLoss, phase1Norm, search.Loss, search.GradientNorm, search.Reached, search.Iterations,
-                ratio.Ratio, ratio.Positive, ratio.Negative, ratio.Zero, Curvature.RelativeAsymmetry(hessian)));
-            run.Log($"seed {seed}: loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} ({search.Iterations} iterations), minimal ratio {ratio.Ratio:F3} (+{ratio.Positive} -{ratio.Negative} 0:{ratio.Zero})");
-        }
+                using var scope = NewDisposeScope();
+                var hessian = Curvature.Hessian(Loss(), parameters);
+                var ratio = MinimalRatio.Of(Curvature.Eigenvalues(hessian));
+                run.Log($"seed {seed}: loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} ({search.Iterations} iterations), minimal ratio {ratio.Ratio:F3} (+{ratio.Positive} -{ratio.Negative} 0:{ratio.Zero})");
+                return new Training(seed, phase1.FinalLoss, phase1Norm, search.Loss, search.GradientNorm, search.Reached, search.Iterations,
+                    ratio.Ratio, ratio.Positive, ratio.Negative, ratio.Zero, Curvature.RelativeAsymmetry(hessian));
+            }).ToList();
 
         var reached = trainings.Count(t => t.Reached);
         var medianBefore = Median(trainings.Select(t => t.Phase1GradientNorm));
@@ -123,7 +130,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output)
                 new("phase 2", $"objective changed to the squared gradient norm ‖∇L‖², minimized by Levenberg–Marquardt (each step solves (H² + μI)δ = −H∇L); stops when ‖∇L‖ ≤ {config.Tolerance:0E0} or after {config.Phase2Iterations} iterations"),
                 new("Hessian", "full, by double backward (one backward pass of each gradient entry), then its eigenvalues (symmetric solver)"),
                 new("minimal ratio", $"the proportion of all {parameters} eigenvalues that are > 0; |λ| ≤ {MinimalRatio.RelativeTolerance:0E0} × max|λ| counts as zero, not positive"),
-                new("trainings", $"{config.Trainings}, seeds {config.FirstSeed} to {config.FirstSeed + config.Trainings - 1}"),
+                new("trainings", $"{config.Trainings}, seeds {config.FirstSeed} to {config.FirstSeed + config.Trainings - 1}; one intra-op thread each, {(config.Workers == 1 ? "one at a time" : $"{config.Workers} at a time")}"),
             ],
             Tables =
             [

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Reports;
+
+namespace HW1.Benchmarks;
+
+/// <summary>
+/// The numbers derived from one run: the GEMM limit in GFLOP/s, each MLP epoch as samples/s and as achieved
+/// FLOP/s against that limit, and the batch-64 step broken into phases. Training FLOPs are counted as
+/// 6 · (weights in matrix products) · samples: 2 for the forward product, 4 for the two backward products
+/// (gradient of the input and of the weights), biases and element-wise work not counted.
+/// </summary>
+public static class Derived
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static string Describe(IReadOnlyList<Summary> summaries)
+    {
+        var reports = summaries.SelectMany(s => s.Reports).Where(r => r.Success && r.ResultStatistics is not null).ToList();
+        var text = new StringBuilder();
+        text.AppendLine("## Derived numbers (this run)");
+        text.AppendLine();
+
+        var gemm = reports.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Type == typeof(GemmBenchmark));
+        double? limit = gemm is null ? null : GemmBenchmark.Flop / Seconds(gemm);
+        text.AppendLine(limit is null
+            ? "GEMM limit: not measured in this run (run GemmBenchmark in the same run to get % of limit)."
+            : $"GEMM limit: torch.mm 1024^3 float32, 2 threads: {Format(limit.Value / 1e9, "0.0")} GFLOP/s (mean {Format(Seconds(gemm!) * 1e3, "0.00")} ms a product).");
+        text.AppendLine();
+
+        var epochs = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(MlpEpochBenchmarks)).ToList();
+        if (epochs.Count > 0)
+        {
+            long samples = Setting.Mnist.Train.Count;
+            double flop = 6.0 * MlpEpochBenchmarks.MatmulWeights * samples;
+            text.AppendLine($"MLP 784-256-10 training epoch, {samples:N0} MNIST images; FLOP = 6 x {MlpEpochBenchmarks.MatmulWeights:N0} weights x {samples:N0} samples = {Format(flop / 1e9, "0.0")} GFLOP.");
+            text.AppendLine();
+            text.AppendLine("| batch | Adam | epoch (s) | samples/s | GFLOP/s | % of GEMM limit |");
+            text.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: |");
+            foreach (var r in epochs.OrderBy(r => (int)r.BenchmarkCase.Parameters["Batch"]).ThenBy(r => r.BenchmarkCase.Parameters["Adam"].ToString()))
+            {
+                double s = Seconds(r);
+                double rate = flop / s;
+                text.AppendLine($"| {r.BenchmarkCase.Parameters["Batch"]} | {r.BenchmarkCase.Parameters["Adam"]} | {Format(s, "0.000")} | {Format(samples / s, "#,0")} | {Format(rate / 1e9, "0.0")} | {(limit is null ? "n/a" : Format(100 * rate / limit.Value, "0.0") + "%")} |");
+            }
+            text.AppendLine();
+        }
+
+        var steps = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(StepBreakdownBenchmarks)).ToList();
+        if (steps.Count > 0)
+        {
+            double arithmetic = limit is null ? double.NaN : 6.0 * 203_264 * StepBreakdownBenchmarks.Batch / limit.Value;
+            text.AppendLine($"MLP 784-256-10 step at batch {StepBreakdownBenchmarks.Batch}: phases in ms per step (phase clocks averaged over every invocation, warm-up included; step = BenchmarkDotNet's mean).");
+            text.AppendLine(limit is null ? "" : $"Arithmetic at the GEMM limit: 6 x 203,264 x {StepBreakdownBenchmarks.Batch} FLOP = {Format(arithmetic * 1e3, "0.000")} ms a step; overhead = step - that.");
+            text.AppendLine();
+            text.AppendLine($"| Adam | {string.Join(" | ", StepBreakdownBenchmarks.Phases)} | step | overhead beyond arithmetic | epoch of 938 steps (s) |");
+            text.AppendLine($"| --- |{string.Concat(Enumerable.Repeat(" ---: |", StepBreakdownBenchmarks.Phases.Length + 3))}");
+            foreach (var r in steps)
+            {
+                var kind = (AdamKind)r.BenchmarkCase.Parameters["Adam"];
+                double step = Seconds(r);
+                var phases = StepBreakdownBenchmarks.Clocks.TryGetValue(kind, out var clock) && clock.Steps > 0
+                    ? clock.Ticks.Select(t => Format(t * 1e3 / System.Diagnostics.Stopwatch.Frequency / clock.Steps, "0.000"))
+                    : StepBreakdownBenchmarks.Phases.Select(_ => "n/a");
+                text.AppendLine($"| {kind} | {string.Join(" | ", phases)} | {Format(step * 1e3, "0.000")} | {(double.IsNaN(arithmetic) ? "n/a" : Format((step - arithmetic) * 1e3, "0.000"))} | {Format(step * 938, "0.00")} |");
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    private static double Seconds(BenchmarkReport report) => report.ResultStatistics!.Mean / 1e9;
+
+    private static string Format(double value, string format) => value.ToString(format, C);
+}
