@@ -94,6 +94,35 @@ internal static class Commands
         return result.NotReproduced > 0 || missing.Count > 0 ? 1 : 0;
     }
 
+    /// <summary>
+    /// Compares the sections two runs stored (under two artifacts folders): with --expect same, any difference fails;
+    /// with --expect different, every section must differ somewhere (a section that does not move with the seeds does not use them).
+    /// </summary>
+    public static int Compare(string profile, Arguments arguments)
+    {
+        var first = arguments.Option("--first") ?? throw new UsageException("compare needs --first <artifacts folder>.");
+        var second = arguments.Option("--second") ?? throw new UsageException("compare needs --second <artifacts folder>.");
+        var expect = arguments.Option("--expect") ?? "same";
+        arguments.EnsureConsumed();
+        if (expect is not ("same" or "different")) throw new UsageException($"--expect must be 'same' or 'different', found '{expect}'.");
+        var a = SectionStore.ReadAll(profile, first);
+        var b = SectionStore.ReadAll(profile, second);
+        if (a.Count == 0 || b.Count == 0)
+            throw new InvalidDataException($"No {profile} sections to compare in {(a.Count == 0 ? first : second)}.");
+        var onlyOne = OnlyInOne(a.Select(s => s.Id), b.Select(s => s.Id));
+        if (onlyOne.Count > 0) Console.Error.WriteLine($"compare: sections stored by one run only: {string.Join(", ", onlyOne)}");
+        var differences = SectionComparison.Compare(a, b);
+        var changed = differences.Select(d => d.SectionId).ToHashSet();
+        Console.WriteLine($"compare: {a.Count} sections; {differences.Count} difference(s) in {changed.Count} section(s) between {first} and {second}");
+        foreach (var d in differences.GroupBy(d => d.SectionId))
+            Console.WriteLine($"  {d.Key}: {d.Count()} difference(s), first: {d.First()}");
+        if (onlyOne.Count > 0) return 1;
+        if (expect == "same") return differences.Count == 0 ? 0 : 1;
+        var unchanged = a.Select(s => s.Id).Where(id => !changed.Contains(id)).ToList();
+        foreach (var id in unchanged) Console.Error.WriteLine($"compare: {id} is identical under other seeds: its numbers do not depend on the seed.");
+        return unchanged.Count == 0 ? 0 : 1;
+    }
+
     /// <summary>Checks the rendered PDF against the sections it was rendered from.</summary>
     public static int Check(string profile)
     {
@@ -109,6 +138,13 @@ internal static class Commands
         if (problems.Count > 0) return 1;
         Console.WriteLine($"check: {pdf} has all {sections.Count} section headings and {figures} figure captions, a footer on every page, and no text off the page.");
         return 0;
+    }
+
+    private static List<string> OnlyInOne(IEnumerable<string> first, IEnumerable<string> second)
+    {
+        var set = new HashSet<string>(first, StringComparer.Ordinal);
+        set.SymmetricExceptWith(second);
+        return set.Order(StringComparer.Ordinal).ToList();
     }
 
     private static string FirstLine(string? text) => (text ?? "").Split('\n')[0].Trim();

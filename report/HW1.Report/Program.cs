@@ -18,6 +18,8 @@ const string Usage = """
                                 profile, experiment) matches unless --force; record artifacts/<profile>/pipeline.json.
       render [--page-png N FILE] Render the PDF, the Markdown summary, the figure PNGs and the manifest from the
                                 stored sections; optionally also page N of the report as a PNG.
+      compare --first DIR --second DIR [--expect same|different]
+                                Compare the sections two runs stored under two artifacts folders.
       check                     Read the rendered PDF back and check that every section's heading and every
                                 figure's caption is in it and that no text runs off a page.
       help                      Print this text.
@@ -50,11 +52,13 @@ try
             return Commands.Experiments(profile, arguments);
         case "render":
             return Commands.Render(profile, arguments);
+        case "compare":
+            return Commands.Compare(profile, arguments);
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, check, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }
