@@ -67,14 +67,20 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
                 {
                     using var random = Reproducibility.Seed(seed, config.Threads);
                     using var pilot = Mlp.Create(1, widths, 1);
-                    var history = RegressionTrainer.Train(pilot, x, y, new RegressionTraining(config.PilotEpochs, lr, config.Criterion, Drops: 0));
+                    var history = RegressionTrainer.Train(pilot, x, y, new RegressionTraining(config.PilotEpochs, lr, config.Criterion, Drops: 0)
+                    {
+                        Name = $"1-1-simulate-function: {function.Id}, {ModelName(depth, widths)}, pilot with learning rate {lr}, seed {seed}",
+                    });
                     return (Rate: lr, Seed: seed, history.BestLoss);
                 })).ToList();
                 var (rate, chosenSeed, _) = pilots.MinBy(p => p.BestLoss);
 
                 using var seeded = Reproducibility.Seed(chosenSeed, config.Threads);
                 using var model = Mlp.Create(1, widths, 1);
-                var trained = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion));
+                var trained = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion)
+                {
+                    Name = $"1-1-simulate-function: {function.Id}, {ModelName(depth, widths)}, seed {chosenSeed}",
+                });
                 var predictions = RegressionTrainer.Predict(model, x);
                 var agreement = targets.Zip(predictions).Count(p => Math.Sign(p.First) == Math.Sign(p.Second)) / (double)targets.Length;
                 var fit = new Fit(function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, chosenSeed,
