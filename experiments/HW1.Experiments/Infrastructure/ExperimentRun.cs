@@ -8,18 +8,26 @@ namespace HW1.Experiments.Infrastructure;
 /// <summary>
 /// The end of every experiment test: run the assertions and the snapshot match, then store the report section
 /// as reproduced, or, when either fails, as not reproduced with the failure's message (and fail the test).
-/// Also prints the experiment's wall time to the test output.
+/// Also prints the experiment's wall time to the test output. Settings that would only fail at the end (the profile,
+/// an artifacts folder that cannot be written) are checked when it is created, before any training.
 /// </summary>
-public sealed class ExperimentRun(ITestOutputHelper output)
+public sealed class ExperimentRun
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ITestOutputHelper _output;
+
+    public ExperimentRun(ITestOutputHelper output)
+    {
+        _output = output;
+        SectionStore.EnsureFolder(Profile.Name);
+    }
 
     public Profile Profile { get; } = Profile.Current;
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>Writes a progress line to the test output (shown by detailed loggers and in TRX files).</summary>
-    public void Log(string line) => output.WriteLine($"[{_clock.Elapsed:mm\\:ss\\.f}] {line}");
+    public void Log(string line) => _output.WriteLine($"[{_clock.Elapsed:mm\\:ss\\.f}] {line}");
 
     /// <summary>Asserts, snapshots and stores <paramref name="section"/>; must be called from the test method itself.</summary>
     public void Complete(ReportSection section, object snapshot, Action assertions)

@@ -115,9 +115,22 @@ public static class SectionStore
     public static string PathOf(string profile, string id, string? artifactsRoot = null) =>
         Path.Combine(Folder(profile, artifactsRoot), id + ".json");
 
+    /// <summary>
+    /// Creates the sections folder of <paramref name="profile"/> when missing and proves it writable; otherwise a
+    /// <see cref="FolderNotWritableException"/> that names the folder and <see cref="RepoPaths.ArtifactsDirVariable"/>.
+    /// An experiment calls it before it starts, so that it does not fail only when it stores its result.
+    /// </summary>
+    public static string EnsureFolder(string profile, string? artifactsRoot = null)
+    {
+        var folder = Folder(profile, artifactsRoot);
+        RepoPaths.EnsureWritableFolder(folder, "artifacts folder", RepoPaths.ArtifactsDirVariable);
+        return folder;
+    }
+
     public static string Write(ReportSection section, string? artifactsRoot = null)
     {
         ArgumentNullException.ThrowIfNull(section);
+        EnsureFolder(section.Profile, artifactsRoot);
         var path = PathOf(section.Profile, section.Id, artifactsRoot);
         AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(section, Json));
         return path;
