@@ -9,7 +9,7 @@ namespace HW1.Experiments.Infrastructure;
 /// The end of every experiment test: run the assertions and the snapshot match, then store the report section
 /// as reproduced, or, when either fails, as not reproduced with the failure's message (and fail the test).
 /// Also prints the experiment's wall time to the test output. Settings that would only fail at the end (the profile,
-/// an artifacts folder that cannot be written) are checked when it is created, before any training.
+/// the seed offset, an artifacts folder that cannot be written) are checked when it is created, before any training.
 /// </summary>
 public sealed class ExperimentRun
 {
@@ -20,9 +20,14 @@ public sealed class ExperimentRun
     {
         _output = output;
         SectionStore.EnsureFolder(Profile.Name);
+        if (SeedOffset != 0)
+            Log($"seeds shifted by {Reproducibility.SeedOffsetVariable}={SeedOffset}: the snapshot is not compared, the section records the offset");
     }
 
     public Profile Profile { get; } = Profile.Current;
+
+    /// <summary>The offset added to every seed (<see cref="Reproducibility.SeedOffsetVariable"/>); 0 for the canonical seeds.</summary>
+    public long SeedOffset { get; } = Reproducibility.SeedOffset;
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
@@ -34,11 +39,13 @@ public sealed class ExperimentRun
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(assertions);
-        var timed = section with { WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1) };
+        var timed = section with { WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1), SeedOffset = SeedOffset };
+        if (SeedOffset != 0)
+            timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed above was shifted by it")] };
         try
         {
             assertions();
-            ResultSnapshot.Match(snapshot, Profile);
+            ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log);
         }
         catch (Exception e)
         {

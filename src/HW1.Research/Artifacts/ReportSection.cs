@@ -97,6 +97,8 @@ public sealed record ReportSection
     /// <summary>The failing assertion's message when <see cref="Status"/> is NotReproduced.</summary>
     public string? Failure { get; init; }
     public double WallSeconds { get; init; }
+    /// <summary>The seed offset the run used (HW1_SEED_OFFSET); 0 for the canonical seeds that the snapshots hold.</summary>
+    public long SeedOffset { get; init; }
 }
 
 /// <summary>Stores and reads report sections under <c>artifacts/&lt;profile&gt;/sections/&lt;id&gt;.json</c>, atomically.</summary>

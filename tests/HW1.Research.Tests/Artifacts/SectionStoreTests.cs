@@ -82,6 +82,13 @@ public sealed class SectionStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_seed_offset_is_stored_and_defaults_to_zero()
+    {
+        Assert.Equal(0, SectionStore.Read(SectionStore.Write(Section("o", "1-1", 1), _root), "quick").SeedOffset);
+        Assert.Equal(1000, SectionStore.Read(SectionStore.Write(Section("p", "1-1", 1) with { SeedOffset = 1000 }, _root), "quick").SeedOffset);
+    }
+
+    [Fact]
     public void Downsampling_keeps_the_ends_and_at_most_the_asked_points()
     {
         var x = Enumerable.Range(0, 10_000).Select(i => (double)i).ToArray();
