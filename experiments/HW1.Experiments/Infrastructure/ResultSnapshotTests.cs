@@ -64,6 +64,69 @@ public class ResultSnapshotTests
         }
     }
 
+    /// <summary>
+    /// Metrics whose 4th significant digit is 1. Rounding to 3 digits moves a value only when its 4th digit crosses 5,
+    /// so raising that digit to 4 (<see cref="FourthDigitChanged"/>) cannot cross a rounding boundary; raising the 2nd
+    /// digit by one (<see cref="SecondDigitChanged"/>) changes the rounded value whatever the later digits.
+    /// </summary>
+    private static readonly Dictionary<string, double> Committed = new()
+    {
+        ["accuracy"] = 0.9121,
+        ["loss"] = 0.04371,
+        ["large"] = 45610.0,
+        ["tiny"] = 3.141e-5,
+    };
+
+    private static readonly Dictionary<string, double> FourthDigitChanged = new()
+    {
+        ["accuracy"] = 0.9124,
+        ["loss"] = 0.04374,
+        ["large"] = 45640.0,
+        ["tiny"] = 3.144e-5,
+    };
+
+    private static readonly Dictionary<string, double> SecondDigitChanged = new()
+    {
+        ["accuracy"] = 0.9221,
+        ["loss"] = 0.04471,
+        ["large"] = 46610.0,
+        ["tiny"] = 3.241e-5,
+    };
+
+    private static Dictionary<string, double> With(string key, Dictionary<string, double> source) =>
+        Committed.ToDictionary(p => p.Key, p => p.Key == key ? source[key] : p.Value);
+
+    [Fact]
+    public void A_change_in_the_fourth_significant_digit_keeps_the_snapshot_a_change_in_the_second_does_not()
+    {
+        foreach (var key in Committed.Keys)
+        {
+            var fourth = With(key, FourthDigitChanged);
+            var second = With(key, SecondDigitChanged);
+            // Unrounded, the 4th-digit change is a difference: the equality below comes from the rounding alone.
+            Assert.False(JToken.DeepEquals(JToken.FromObject(Committed), JToken.FromObject(fourth)), key);
+            Assert.True(JToken.DeepEquals(ResultSnapshot.Rounded(Committed), ResultSnapshot.Rounded(fourth)), key);
+            Assert.False(JToken.DeepEquals(ResultSnapshot.Rounded(Committed), ResultSnapshot.Rounded(second)), key);
+        }
+
+        // The same through the committed snapshot file, which holds the committed values rounded to 3 digits.
+        ResultSnapshot.Match(Committed, Profile.Quick, seedOffset: 0);
+        ResultSnapshot.Match(FourthDigitChanged, Profile.Quick, seedOffset: 0);
+        var fullName = ResultSnapshot.FullName(Profile.Quick);
+        var mismatch = Path.Combine(fullName.FolderPath, "__snapshots__", "__mismatch__", fullName.Filename);
+        try
+        {
+            foreach (var key in Committed.Keys)
+                Assert.Throws<Xunit.Sdk.EqualException>(() => ResultSnapshot.Match(With(key, SecondDigitChanged), Profile.Quick, seedOffset: 0));
+        }
+        finally
+        {
+            File.Delete(mismatch);
+            var folder = Path.GetDirectoryName(mismatch)!;
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+        }
+    }
+
     [Fact]
     public void With_a_seed_offset_nothing_is_compared_or_written_and_the_skip_is_logged()
     {
