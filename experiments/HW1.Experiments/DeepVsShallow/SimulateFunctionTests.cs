@@ -74,7 +74,10 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
                 return Mlp.Create(1, cases[pilots[i].Case].Widths, 1);
             },
             (i, pilot) => RegressionTrainer.Train(pilot, cases[pilots[i].Case].Task.X, cases[pilots[i].Case].Task.Y,
-                new RegressionTraining(config.PilotEpochs, pilots[i].Rate, config.Criterion, Drops: 0)).BestLoss);
+                new RegressionTraining(config.PilotEpochs, pilots[i].Rate, config.Criterion, Drops: 0)
+                {
+                    Name = $"1-1-simulate-function: {cases[pilots[i].Case].Task.Function.Id}, {ModelName(cases[pilots[i].Case].Depth, cases[pilots[i].Case].Widths)}, pilot with learning rate {pilots[i].Rate}, seed {pilots[i].Seed}",
+                }).BestLoss);
         var chosen = cases.Select((_, c) => pilots.Zip(pilotLosses).Where(p => p.First.Case == c).MinBy(p => p.Second).First).ToList();
 
         var fits = IndependentRuns.Run(cases.Count, config.Workers,
@@ -87,7 +90,10 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
             {
                 var (task, depth, widths) = cases[i];
                 var (_, rate, chosenSeed) = chosen[i];
-                var trained = RegressionTrainer.Train(model, task.X, task.Y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion));
+                var trained = RegressionTrainer.Train(model, task.X, task.Y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion)
+                {
+                    Name = $"1-1-simulate-function: {task.Function.Id}, {ModelName(depth, widths)}, seed {chosenSeed}",
+                });
                 var predictions = RegressionTrainer.Predict(model, task.X);
                 var agreement = task.Targets.Zip(predictions).Count(p => Math.Sign(p.First) == Math.Sign(p.Second)) / (double)task.Targets.Length;
                 var fit = new Fit(task.Function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, chosenSeed,

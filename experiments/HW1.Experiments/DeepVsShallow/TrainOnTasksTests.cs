@@ -82,7 +82,7 @@ public sealed class TrainOnTasksTests(ITestOutputHelper output)
         {
             using var random = Reproducibility.Seed(config.Seed, config.Threads);
             using var model = build();
-            var history = ClassifierTrainer.Train(model, train, test, settings, random);
+            var history = ClassifierTrainer.Train(model, train, test, settings with { Name = $"{id}: {name}" }, random);
             var last = history[^1];
             results.Add(new ModelResult(name, architecture, ModuleFacts.ParameterCount(model), history[0].TrainLoss, last.TrainLoss,
                 last.TrainAccuracy, last.TestLoss, last.TestAccuracy, history.Select(h => h.TestAccuracy).ToArray(), history));

@@ -42,7 +42,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output)
         {
             using var random = Reproducibility.Seed(config.Seed, config.Threads);
             using var trained = Mlp.Create(784, config.Hidden, 10);
-            ClassifierTrainer.Train(trained, train, test, new ClassifierTraining(config.Epochs, batch, rate), random);
+            ClassifierTrainer.Train(trained, train, test, new ClassifierTraining(config.Epochs, batch, rate) { Name = $"1-3-flatness-interpolation: {name} (batch {batch})" }, random);
             endpoints.Add(ParameterVector.Snapshot(trained.parameters()));
             direct.Add((ClassifierTrainer.Evaluate(trained, train), ClassifierTrainer.Evaluate(trained, test)));
             run.Log($"{name}: batch {batch}, learning rate {rate}: training loss {direct[^1].Train.Loss:F4}, test accuracy {direct[^1].Test.Accuracy:P2}");

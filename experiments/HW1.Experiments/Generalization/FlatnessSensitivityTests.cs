@@ -37,7 +37,7 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output)
         {
             using var random = Reproducibility.Seed(config.Seed, config.Threads);
             using var model = Mlp.Create(784, config.Hidden, 10);
-            var last = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, batch, config.LearningRate), random)[^1];
+            var last = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, batch, config.LearningRate) { Name = $"1-3-flatness-sensitivity: batch {batch}" }, random)[^1];
             var sensitivity = Sensitivity.Measure(model, probe);
             models.Add(new Model(batch, last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy, sensitivity.LossGradient, sensitivity.SoftmaxJacobian));
             run.Log($"batch {batch}: test accuracy {last.TestAccuracy:P2}, sensitivity {sensitivity.LossGradient:F4} (loss gradient), {sensitivity.SoftmaxJacobian:F4} (softmax Jacobian)");

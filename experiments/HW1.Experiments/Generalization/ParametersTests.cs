@@ -39,7 +39,7 @@ public sealed class ParametersTests(ITestOutputHelper output)
         {
             using var random = Reproducibility.Seed(config.Seed, config.Threads);
             using var model = Mlp.Create(784, [width], 10);
-            var last = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, config.BatchSize, config.LearningRate), random)[^1];
+            var last = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, config.BatchSize, config.LearningRate) { Name = $"1-3-parameters: width {width}" }, random)[^1];
             models.Add(new Model(width, ModuleFacts.ParameterCount(model), last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy));
             run.Log($"width {width} ({models[^1].Parameters:N0} parameters): training {last.TrainLoss:F4} / {last.TrainAccuracy:P2}, test {last.TestLoss:F4} / {last.TestAccuracy:P2}");
         }

@@ -36,7 +36,7 @@ public sealed class RandomLabelsTests(ITestOutputHelper output)
         var kept = shuffled.eq(subset.Labels).to_type(ScalarType.Float64).mean().item<double>();
 
         using var model = Mlp.Create(784, config.Hidden, 10);
-        var settings = new ClassifierTraining(config.MaxEpochs, config.BatchSize, config.LearningRate) { StopWhen = m => m.TrainAccuracy >= config.TargetAccuracy };
+        var settings = new ClassifierTraining(config.MaxEpochs, config.BatchSize, config.LearningRate) { StopWhen = m => m.TrainAccuracy >= config.TargetAccuracy, Name = "1-3-random-labels" };
         var history = ClassifierTrainer.Train(model, train, test, settings, random);
         var first = history[0];
         var last = history[^1];

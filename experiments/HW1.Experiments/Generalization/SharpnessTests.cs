@@ -47,7 +47,7 @@ public sealed class SharpnessTests(ITestOutputHelper output)
         {
             using var random = Reproducibility.Seed(config.Seed, config.Threads);
             using var model = Mlp.Create(784, config.Hidden, 10);
-            var last = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, batch, config.LearningRate), random)[^1];
+            var last = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, batch, config.LearningRate) { Name = $"1-3-sharpness: batch {batch}" }, random)[^1];
             var (top, sharp) = Measure(model, hessianSet, sharpnessSet, config.Epsilon, random.Torch);
             approaches.Add(new Approach(batch, last.TrainLoss, last.TestAccuracy, top.Value, top.Converged, sharp));
             run.Log($"batch {batch}: test accuracy {last.TestAccuracy:P2}, top eigenvalue {top.Value:F3} ({top.Iterations} iterations), ε-sharpness {sharp:E3}%");

@@ -9,13 +9,26 @@ namespace HW1.Experiments.Infrastructure;
 /// <summary>
 /// The end of every experiment test: run the assertions and the snapshot match, then store the report section
 /// as reproduced, or, when either fails, as not reproduced with the failure's message (and fail the test).
-/// Also prints the experiment's wall time to the test output.
+/// Also prints the experiment's wall time to the test output. Settings that would only fail at the end (the profile,
+/// the seed offset, an artifacts folder that cannot be written) are checked when it is created, before any training.
 /// </summary>
-public sealed class ExperimentRun(ITestOutputHelper output)
+public sealed class ExperimentRun
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ITestOutputHelper _output;
+
+    public ExperimentRun(ITestOutputHelper output)
+    {
+        _output = output;
+        SectionStore.EnsureFolder(Profile.Name);
+        if (SeedOffset != 0)
+            Log($"seeds shifted by {Reproducibility.SeedOffsetVariable}={SeedOffset}: the snapshot is not compared, the section records the offset");
+    }
 
     public Profile Profile { get; } = Profile.Current;
+
+    /// <summary>The offset added to every seed (<see cref="Reproducibility.SeedOffsetVariable"/>); 0 for the canonical seeds.</summary>
+    public long SeedOffset { get; } = Reproducibility.SeedOffset;
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
@@ -29,7 +42,7 @@ public sealed class ExperimentRun(ITestOutputHelper output)
     public void Log(string line)
     {
         var stamped = $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}";
-        output.WriteLine(stamped);
+        _output.WriteLine(stamped);
         if (ProgressFile != null) File.AppendAllText(ProgressFile, stamped + Environment.NewLine);
     }
 
@@ -44,11 +57,14 @@ public sealed class ExperimentRun(ITestOutputHelper output)
             WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1),
             PeakMemoryMiB = Math.Round(self.PeakWorkingSet64 / (1024.0 * 1024)),
             RunKey = RunKey,
+            SeedOffset = SeedOffset,
         };
+        if (SeedOffset != 0)
+            timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed above was shifted by it")] };
         try
         {
             assertions();
-            ResultSnapshot.Match(snapshot, Profile);
+            ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log);
         }
         catch (Exception e)
         {

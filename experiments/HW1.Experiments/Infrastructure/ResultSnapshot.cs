@@ -11,13 +11,26 @@ namespace HW1.Experiments.Infrastructure;
 /// snapshots are kept per profile (<c>__snapshots__/Class.Method_quick.snap</c> and <c>_full.snap</c>);
 /// every floating-point value is rounded to <see cref="SignificantDigits.Snapshot"/> significant digits;
 /// and a missing snapshot fails when <c>CI=true</c> (Snapshooter alone writes it and passes, so a snapshot
-/// that was never committed would check nothing on a fresh clone).
+/// that was never committed would check nothing on a fresh clone). Committed snapshots hold the canonical seeds'
+/// results, so a run with a seed offset (<see cref="Reproducibility.SeedOffsetVariable"/>) is not compared with them.
 /// </summary>
 public static class ResultSnapshot
 {
-    /// <summary>Matches <paramref name="metrics"/> against the committed snapshot of the calling test.</summary>
-    public static void Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null)
+    /// <summary>
+    /// Matches <paramref name="metrics"/> against the committed snapshot of the calling test; with a non-zero
+    /// <paramref name="seedOffset"/> (by default the one <see cref="Reproducibility.SeedOffsetVariable"/> sets) it
+    /// compares nothing, writes nothing, and says so through <paramref name="log"/>.
+    /// </summary>
+    public static void Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null,
+        long? seedOffset = null, Action<string>? log = null)
     {
+        var offset = seedOffset ?? Reproducibility.SeedOffset;
+        if (offset != 0)
+        {
+            (log ?? Console.WriteLine)(
+                $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={offset}, and the committed snapshots hold the canonical seeds' results.");
+            return;
+        }
         var fullName = FullName(profile ?? Profile.Current);
         var rounded = Rounded(metrics, digits);
         var path = PathOf(fullName);

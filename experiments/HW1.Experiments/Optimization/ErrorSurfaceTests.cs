@@ -33,7 +33,7 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output)
         using var surfaceSet = data.Train.Take(config.SurfaceExamples);
         using var random = Reproducibility.Seed(config.Seed, config.Threads);
         using var model = Mlp.Create(784, config.Hidden, 10);
-        var history = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, config.BatchSize, config.LearningRate), random);
+        var history = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, config.BatchSize, config.LearningRate) { Name = "1-2-error-surface" }, random);
 
         var parameters = model.parameters().Cast<Tensor>().ToList();
         var d1 = LossLandscape.FilterNormalizedDirection(parameters, random.Torch);

@@ -53,7 +53,7 @@ public sealed class GradientNormTests(ITestOutputHelper output)
         using var random = Reproducibility.Seed(config.Seed, config.Threads);
         using var model = Mlp.Create(784, config.Hidden, 10);
         var recorder = new Recorder(model);
-        var history = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, config.BatchSize, config.LearningRate), random, recorder);
+        var history = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, config.BatchSize, config.LearningRate) { Name = "1-2-gradient-norm" }, random, recorder);
         var (losses, norms) = recorder.Read();
 
         int tenth = Math.Max(1, losses.Length / 10);

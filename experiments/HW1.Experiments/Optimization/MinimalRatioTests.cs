@@ -63,7 +63,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output)
                 Tensor Loss() => nn.functional.mse_loss(model.call(x), y);
 
                 // Phase 1: the ordinary objective.
-                var phase1 = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.Phase1Epochs, config.Phase1Rate, Phase1Criterion));
+                var phase1 = RegressionTrainer.Train(model, x, y, new RegressionTraining(config.Phase1Epochs, config.Phase1Rate, Phase1Criterion) { Name = $"1-2-minimal-ratio: phase 1, seed {seed}" });
                 double phase1Norm;
                 using (NewDisposeScope())
                     phase1Norm = Curvature.GradientWithGraph(Loss(), parameters).norm().item<double>();

@@ -55,7 +55,7 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output)
             using var model = Mlp.Create(784, config.Hidden, 10);
             var start = (ClassifierTrainer.Evaluate(model, train), ClassifierTrainer.Evaluate(model, test));
             points.Add(Collect(e + 1, 0, new EpochMetrics(0, start.Item1.Loss, start.Item1.Accuracy, start.Item2.Loss, start.Item2.Accuracy), model));
-            ClassifierTrainer.Train(model, train, test, settings, random, new Collector(e + 1, model, points));
+            ClassifierTrainer.Train(model, train, test, settings with { Name = $"1-2-optimization-process: event {e + 1}" }, random, new Collector(e + 1, model, points));
             run.Log($"event {e + 1}: training accuracy {points[^1].TrainAccuracy:P2} after {config.Epochs} epochs");
         }
 

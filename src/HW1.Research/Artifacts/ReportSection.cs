@@ -104,6 +104,8 @@ public sealed record ReportSection
     /// or null when the experiment ran outside the pipeline (e.g. under a plain <c>dotnet test</c>).
     /// </summary>
     public string? RunKey { get; init; }
+    /// <summary>The seed offset the run used (HW1_SEED_OFFSET); 0 for the canonical seeds that the snapshots hold.</summary>
+    public long SeedOffset { get; init; }
 }
 
 /// <summary>Stores and reads report sections under <c>artifacts/&lt;profile&gt;/sections/&lt;id&gt;.json</c>, atomically.</summary>
@@ -122,9 +124,22 @@ public static class SectionStore
     public static string PathOf(string profile, string id, string? artifactsRoot = null) =>
         Path.Combine(Folder(profile, artifactsRoot), id + ".json");
 
+    /// <summary>
+    /// Creates the sections folder of <paramref name="profile"/> when missing and proves it writable; otherwise a
+    /// <see cref="FolderNotWritableException"/> that names the folder and <see cref="RepoPaths.ArtifactsDirVariable"/>.
+    /// An experiment calls it before it starts, so that it does not fail only when it stores its result.
+    /// </summary>
+    public static string EnsureFolder(string profile, string? artifactsRoot = null)
+    {
+        var folder = Folder(profile, artifactsRoot);
+        RepoPaths.EnsureWritableFolder(folder, "artifacts folder", RepoPaths.ArtifactsDirVariable);
+        return folder;
+    }
+
     public static string Write(ReportSection section, string? artifactsRoot = null)
     {
         ArgumentNullException.ThrowIfNull(section);
+        EnsureFolder(section.Profile, artifactsRoot);
         var path = PathOf(section.Profile, section.Id, artifactsRoot);
         AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(section, Json));
         return path;

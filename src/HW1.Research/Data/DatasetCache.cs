@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using HW1.Research.Artifacts;
 
 namespace HW1.Research.Data;
 
@@ -23,7 +22,7 @@ public static class DatasetCache
         log ??= _ => { };
         var root = dataRoot ?? RepoPaths.DataDir;
         var folder = Path.Combine(root, spec.FolderName);
-        PrepareFolder(spec, root, folder);
+        PrepareFolder(spec, folder);
         // Test projects run in parallel processes: one fetches while the others wait, then find the files valid.
         using var folderLock = FolderLock.Acquire(Path.Combine(folder, ".lock"), LockTimeout, spec.Name, log);
 
@@ -81,26 +80,15 @@ public static class DatasetCache
             ? $"{path} has SHA-256 {Sha256Of(path)}, expected {file.Sha256}"
             : $"{path} is missing (expected SHA-256 {file.Sha256})";
 
-    private static void PrepareFolder(DatasetSpec spec, string root, string folder)
+    private static void PrepareFolder(DatasetSpec spec, string folder)
     {
-        foreach (var dir in new[] { root, folder })
-        {
-            if (File.Exists(dir))
-                throw new DatasetException(
-                    $"{spec.Name}: the data folder {dir} is a file, expected a folder. Remove it or set {RepoPaths.DataDirVariable} to a folder.");
-        }
         try
         {
-            Directory.CreateDirectory(folder);
-            // A probe write: a folder that cannot be written is reported before any fetch starts.
-            var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
-            AtomicFile.WriteAllText(probe, "ok");
-            File.Delete(probe);
+            RepoPaths.EnsureWritableFolder(folder, "data folder", RepoPaths.DataDirVariable);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        catch (FolderNotWritableException e)
         {
-            throw new DatasetException(
-                $"{spec.Name}: the data folder {folder} cannot be written ({e.Message}). Make it writable or set {RepoPaths.DataDirVariable} to a writable folder. {spec.ManualHelp(folder)}", e);
+            throw new DatasetException($"{spec.Name}: {e.Message} {spec.ManualHelp(folder)}", e);
         }
     }
 }

@@ -17,6 +17,9 @@ public sealed record ClassifierTraining(int Epochs, int BatchSize, double Learni
     /// <summary>Stops training after an evaluation for which this returns true (e.g. a target accuracy reached).</summary>
     public Func<EpochMetrics, bool>? StopWhen { get; init; }
 
+    /// <summary>Names the run in error messages, e.g. the experiment's section id and the model.</summary>
+    public string? Name { get; init; }
+
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, found {Epochs}.");
@@ -32,7 +35,7 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccur
 /// <summary>Mean cross-entropy and accuracy of a model on a data set.</summary>
 public sealed record Evaluation(double Loss, double Accuracy);
 
-/// <summary>Watches a training run: called after each backward pass (gradients present, before the optimizer step) and after each evaluation.</summary>
+/// <summary>Watches a training run: called after each backward pass (gradients present and finite, before the optimizer step) and after each evaluation.</summary>
 public interface ITrainingObserver
 {
     /// <summary>Step <paramref name="step"/> (from 1) has computed <paramref name="loss"/> and the gradients. Tensors die with the step: keep copies.</summary>
@@ -45,7 +48,9 @@ public interface ITrainingObserver
 /// <summary>
 /// Trains a classifier with Adam and mini-batches drawn in a seeded random order, and evaluates it on the
 /// whole training and test sets after every epoch, or every <see cref="ClassifierTraining.EvaluateEvery"/> epochs
-/// (in eval mode, without gradients). An observer sees every step's gradients and every evaluation.
+/// (in eval mode, without gradients). An observer sees every step's gradients and every evaluation. A step whose
+/// loss or gradient is not finite stops the run with a <see cref="TrainingDivergedException"/> before the optimizer
+/// uses it.
 /// </summary>
 public static class ClassifierTrainer
 {
@@ -61,6 +66,7 @@ public static class ClassifierTrainer
         settings.Validate();
 
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        var guard = new DivergenceGuard(settings.Name, model.parameters().ToList());
         var history = new List<EpochMetrics>(settings.Epochs);
         long n = train.Count;
         int step = 0;
@@ -78,7 +84,8 @@ public static class ClassifierTrainer
                     optimizer.zero_grad();
                     var loss = nn.functional.cross_entropy(model.call(x), y);
                     loss.backward();
-                    observer?.AfterBackward(++step, loss);
+                    guard.Check(loss, epoch, ++step, settings.LearningRate);
+                    observer?.AfterBackward(step, loss);
                     optimizer.step();
                 }
             }

@@ -34,7 +34,11 @@ public sealed record ConvergenceCriterion(int Window, double RelativeImprovement
 /// <paramref name="DropFactor"/>, up to <paramref name="Drops"/> times; the run has converged when the criterion
 /// holds at the last rate. <paramref name="MaxEpochs"/> bounds the whole run.
 /// </summary>
-public sealed record RegressionTraining(int MaxEpochs, double LearningRate, ConvergenceCriterion Criterion, int Drops = 2, double DropFactor = 0.1);
+public sealed record RegressionTraining(int MaxEpochs, double LearningRate, ConvergenceCriterion Criterion, int Drops = 2, double DropFactor = 0.1)
+{
+    /// <summary>Names the run in error messages, e.g. the experiment's section id, the function and the model.</summary>
+    public string? Name { get; init; }
+}
 
 /// <summary>The per-epoch training MSE, the epochs at which the learning rate dropped, and whether the run converged.</summary>
 public sealed record RegressionHistory(IReadOnlyList<double> Losses, IReadOnlyList<int> DropEpochs, bool Converged)
@@ -44,7 +48,11 @@ public sealed record RegressionHistory(IReadOnlyList<double> Losses, IReadOnlyLi
     public double BestLoss => Losses.Min();
 }
 
-/// <summary>Full-batch Adam on the MSE until convergence (see <see cref="RegressionTraining"/>) or the epoch budget.</summary>
+/// <summary>
+/// Full-batch Adam on the MSE until convergence (see <see cref="RegressionTraining"/>) or the epoch budget. An epoch
+/// whose loss or gradient is not finite stops the run with a <see cref="TrainingDivergedException"/> before the
+/// optimizer uses it.
+/// </summary>
 public static class RegressionTrainer
 {
     public static RegressionHistory Train(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, RegressionTraining settings)
@@ -52,6 +60,7 @@ public static class RegressionTrainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        var guard = new DivergenceGuard(settings.Name, model.parameters().ToList());
         var losses = new List<double>(settings.MaxEpochs);
         var drops = new List<int>();
         // The criterion scans its window, so it is checked every tenth of a window, not every epoch.
@@ -66,8 +75,8 @@ public static class RegressionTrainer
                 optimizer.zero_grad();
                 var loss = nn.functional.mse_loss(model.call(x), y);
                 loss.backward();
+                losses.Add(guard.Check(loss, epoch, epoch, rate));
                 optimizer.step();
-                losses.Add(loss.to_type(ScalarType.Float64).item<double>());
             }
             if (epoch % checkEvery != 0 || !settings.Criterion.IsMet(losses, stageStart)) continue;
             if (drops.Count == settings.Drops) return new RegressionHistory(losses, drops, Converged: true);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp;
 
 namespace HW1.Research.Training;
@@ -8,19 +9,43 @@ namespace HW1.Research.Training;
 /// </summary>
 public static class Reproducibility
 {
+    /// <summary>
+    /// The environment variable that shifts every seed by an integer (default 0): the determinism check re-runs the
+    /// experiments with another seed through it. Results of a shifted run are not compared with the committed snapshots.
+    /// </summary>
+    public const string SeedOffsetVariable = "HW1_SEED_OFFSET";
+
     /// <summary>Threads for TorchSharp's intra-op parallelism unless a configuration says otherwise.</summary>
     public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>The offset that <see cref="SeedOffsetVariable"/> sets; 0 when it is unset or empty.</summary>
+    public static long SeedOffset => ParseSeedOffset(Environment.GetEnvironmentVariable(SeedOffsetVariable));
+
+    /// <summary>Parses a seed offset; anything but an integer is an error that names the variable and the value.</summary>
+    public static long ParseSeedOffset(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return 0;
+        if (long.TryParse(value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var offset)) return offset;
+        throw new ArgumentException(
+            $"The environment variable {SeedOffsetVariable} is '{value}', expected an integer (for example 1000). " +
+            $"Unset it, or set it to 0, to run with the canonical seeds.");
+    }
 
     /// <summary>
     /// Seeds TorchSharp's global generator (used by parameter initialisation and dropout), sets the intra-op
     /// thread count, and returns a torch generator and a managed generator, both derived from the seed, for
-    /// the experiment's own draws (shuffles, label permutations, subsets).
+    /// the experiment's own draws (shuffles, label permutations, subsets). The seed used is
+    /// <paramref name="seed"/> plus <see cref="SeedOffset"/> (0 unless <see cref="SeedOffsetVariable"/> is set).
     /// </summary>
     public static SeededRandom Seed(long seed, int? threads = null)
     {
         var count = threads ?? DefaultThreads;
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), count, "The thread count must be at least 1.");
+        var offset = SeedOffset;
+        if (offset > 0 ? seed > long.MaxValue - offset : seed < long.MinValue - offset)
+            throw new ArgumentException($"The seed {seed} shifted by {SeedOffsetVariable}={offset} does not fit in 64 bits; use a smaller offset.");
+        seed += offset;
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(count);
         torch.random.manual_seed(seed);

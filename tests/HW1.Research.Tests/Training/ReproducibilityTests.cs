@@ -45,4 +45,46 @@ public class ReproducibilityTests
             Assert.Equal(2, get_num_threads());
         Assert.Throws<ArgumentOutOfRangeException>(() => Reproducibility.Seed(1, threads: 0));
     }
+
+    [Theory]
+    [InlineData(null, 0L)]
+    [InlineData("", 0L)]
+    [InlineData(" 0 ", 0L)]
+    [InlineData("1000", 1000L)]
+    [InlineData("-3", -3L)]
+    public void A_seed_offset_is_an_integer_and_defaults_to_zero(string? value, long expected) =>
+        Assert.Equal(expected, Reproducibility.ParseSeedOffset(value));
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1.5")]
+    [InlineData("1e3")]
+    public void A_seed_offset_that_is_not_an_integer_names_the_variable_and_the_value(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Reproducibility.ParseSeedOffset(value));
+        Assert.Equal(
+            $"The environment variable HW1_SEED_OFFSET is '{value}', expected an integer (for example 1000). " +
+            "Unset it, or set it to 0, to run with the canonical seeds.", e.Message);
+    }
+
+    [Fact]
+    public void The_seed_offset_shifts_every_seed()
+    {
+        var previous = Environment.GetEnvironmentVariable(Reproducibility.SeedOffsetVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Reproducibility.SeedOffsetVariable, "5");
+            using (var random = Reproducibility.Seed(7, threads: 1))
+                Assert.Equal(12, random.Seed);
+            var shifted = TrainFewSteps(7);
+
+            Environment.SetEnvironmentVariable(Reproducibility.SeedOffsetVariable, null);
+            Assert.Equal(TrainFewSteps(12).Select(BitConverter.SingleToInt32Bits), shifted.Select(BitConverter.SingleToInt32Bits));
+            Assert.NotEqual(TrainFewSteps(7), shifted);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Reproducibility.SeedOffsetVariable, previous);
+        }
+    }
 }

@@ -1,0 +1,83 @@
+using HW1.Research;
+using HW1.Research.Artifacts;
+using HW1.Research.Training;
+using Xunit.Abstractions;
+
+namespace HW1.Experiments.Infrastructure;
+
+/// <summary>Settings that would only fail when an experiment stores its result are refused when the run is created.</summary>
+public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hw1-run-").FullName;
+    private readonly Dictionary<string, string?> _saved = new();
+
+    /// <summary>Sets an environment variable for this test; <see cref="Dispose"/> restores it (experiment tests never run in parallel).</summary>
+    private void Set(string variable, string? value)
+    {
+        _saved.TryAdd(variable, Environment.GetEnvironmentVariable(variable));
+        Environment.SetEnvironmentVariable(variable, value);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (variable, value) in _saved) Environment.SetEnvironmentVariable(variable, value);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static ReportSection Section() => new() { Id = "run-test", Part = "1-1", Order = 1, Title = "t", Question = "q", Profile = Profile.Quick.Name };
+
+    [Fact]
+    public void An_artifacts_folder_below_a_file_stops_the_run_before_it_starts()
+    {
+        var file = Path.Combine(_dir, "a-file");
+        File.WriteAllText(file, "x");
+        Set(RepoPaths.ArtifactsDirVariable, Path.Combine(file, "artifacts"));
+        Set(Profile.Variable, null);
+
+        var e = Assert.Throws<FolderNotWritableException>(() => new ExperimentRun(output));
+
+        Assert.Contains($"cannot be created: {file} is a file, expected a folder", e.Message, StringComparison.Ordinal);
+        Assert.Contains(RepoPaths.ArtifactsDirVariable, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_profile_stops_the_run_before_it_starts()
+    {
+        Set(RepoPaths.ArtifactsDirVariable, _dir);
+        Set(Profile.Variable, "fast");
+        var profile = Assert.Throws<ArgumentException>(() => new ExperimentRun(output));
+        Assert.Equal("Unknown profile 'fast' in environment variable HW1_PROFILE. Valid profiles: quick, full.", profile.Message);
+    }
+
+    [Fact]
+    public void A_seed_offset_that_is_not_an_integer_stops_the_run_before_it_starts()
+    {
+        Set(RepoPaths.ArtifactsDirVariable, _dir);
+        Set(Profile.Variable, null);
+        Set(Reproducibility.SeedOffsetVariable, "ten");
+        var offset = Assert.Throws<ArgumentException>(() => new ExperimentRun(output));
+        Assert.StartsWith("The environment variable HW1_SEED_OFFSET is 'ten', expected an integer", offset.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_with_a_seed_offset_stores_it_and_is_not_compared_with_a_snapshot()
+    {
+        // This test has no committed snapshot: with CI=true and no offset, Complete would fail (SnapshotMissingException).
+        var snapshot = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Quick));
+        Assert.False(File.Exists(snapshot), $"{snapshot} must never be committed: this test needs it absent.");
+        Set(RepoPaths.ArtifactsDirVariable, _dir);
+        Set(Profile.Variable, null);
+        Set(Reproducibility.SeedOffsetVariable, "1000");
+        Set("CI", "true");
+
+        var run = new ExperimentRun(output);
+        Assert.Equal(1000, run.SeedOffset);
+        run.Complete(Section(), new { Value = 1.0 }, () => { });
+
+        Assert.False(File.Exists(snapshot));
+        var stored = SectionStore.Read(SectionStore.PathOf(Profile.Quick.Name, "run-test", _dir), Profile.Quick.Name);
+        Assert.Equal(1000, stored.SeedOffset);
+        Assert.Equal(SectionStatus.Reproduced, stored.Status);
+        Assert.Contains(stored.Settings, s => s.Name == "seed offset" && s.Value.StartsWith("1000 (HW1_SEED_OFFSET)", StringComparison.Ordinal));
+    }
+}
