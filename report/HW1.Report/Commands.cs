@@ -86,7 +86,7 @@ internal static class Commands
             $"{sections.Count - result.NotReproduced} of {sections.Count} sections reproduced.");
 
         var peak = sections.MaxBy(s => s.PeakMemoryMiB)!;
-        Console.WriteLine($"Resources: peak memory of one experiment process {peak.PeakMemoryMiB:0} MiB ({peak.Id}); " +
+        Console.WriteLine((peak.PeakMemoryMiB > 0 ? $"Resources: peak memory of one experiment process {peak.PeakMemoryMiB:0} MiB ({peak.Id}); " : "Resources: these sections recorded no peak memory; ") +
             $"disk: artifacts {HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.ArtifactsDir):0} MiB, data {HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.DataDir):0} MiB.");
         foreach (var s in sections.Where(s => s.Status == SectionStatus.NotReproduced))
             Console.Error.WriteLine($"NOT REPRODUCED {s.Id}: {FirstLine(s.Failure)}");
