@@ -29,7 +29,7 @@ var failures = new List<string>();
 Setup(ctx => Information($"HW1 pipeline: target {target}, profile {profile}, configuration {configuration}{(only != "" ? $", only '{only}'" : "")}{(force ? ", forced" : "")}"));
 TaskSetup(ctx => Information($"==> {ctx.Task.Name} (profile {profile}; pipeline elapsed {pipelineClock.Elapsed:m\\:ss})"));
 
-// Runs the report tool (built by Build) with the given arguments; a non-zero exit is recorded, not thrown, when tolerate is set.
+// Runs the report tool (built by Build) with the given arguments; a non-zero exit is recorded, not thrown, when a failure note is given.
 void Tool(string arguments, string failureNote = null, IDictionary<string, string> environment = null)
 {
     var settings = new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true };
