@@ -111,12 +111,7 @@ public sealed record ReportSection
 /// <summary>Stores and reads report sections under <c>artifacts/&lt;profile&gt;/sections/&lt;id&gt;.json</c>, atomically.</summary>
 public static class SectionStore
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    private static JsonSerializerOptions Json => ArtifactJson.Options;
 
     public static string Folder(string profile, string? artifactsRoot = null) =>
         Path.Combine(artifactsRoot ?? RepoPaths.ArtifactsDir, profile, "sections");

@@ -26,12 +26,7 @@ public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, doub
     public IReadOnlyList<PipelineExperiment> Experiments { get; init; } = [];
     public IReadOnlyList<PipelineStep> Steps { get; init; } = [];
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    private static JsonSerializerOptions Json => ArtifactJson.Options;
 
     public static string PathOf(string profile, string? artifactsRoot = null) =>
         Path.Combine(artifactsRoot ?? RepoPaths.ArtifactsDir, profile, "pipeline.json");

@@ -91,11 +91,8 @@ public sealed record RunManifest(string Profile, DateTimeOffset CreatedUtc, Sour
     /// <summary>Sections that were expected from the pipeline's experiments but are missing or stale, with the reason.</summary>
     public IReadOnlyList<string> Missing { get; init; } = [];
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonSerializerOptions Json = new(ArtifactJson.Options)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter() },
     };
 
