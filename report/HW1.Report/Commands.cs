@@ -75,13 +75,8 @@ internal static class Commands
             Pipeline = pipeline,
             Missing = missing,
         };
-        var result = ReportWriter.Write(sections, manifest, ReportWriter.FolderOf(profile), Console.WriteLine);
-        if (pagePng != null)
-        {
-            using var document = ReportBuilder.Build(sections, manifest);
-            AtomicFile.WriteAllBytes(pagePng[1], document.PagePng(Math.Min(page, document.PageCount)));
-            Console.WriteLine($"  page {Math.Min(page, document.PageCount)} as PNG: {Path.GetFullPath(pagePng[1])}");
-        }
+        var result = ReportWriter.Write(sections, manifest, ReportWriter.FolderOf(profile), Console.WriteLine,
+            pagePng == null ? null : (page, pagePng[1]));
         Console.WriteLine($"Rendered in {clock.Elapsed.TotalSeconds:0.0} s: {result.Pages} pages, {result.Figures} figures, " +
             $"{sections.Count - result.NotReproduced} of {sections.Count} sections reproduced.");
 

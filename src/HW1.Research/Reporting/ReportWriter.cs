@@ -23,10 +23,16 @@ public static class ReportWriter
         return profile == "full" ? Path.Combine(root, "report") : Path.Combine(root, profile, "report");
     }
 
-    public static RenderResult Write(IReadOnlyList<ReportSection> sections, RunManifest manifest, string folder, Action<string>? log = null)
+    /// <summary>
+    /// Writes the figure PNGs, the Markdown summary, the PDF and the manifest into <paramref name="folder"/>; with
+    /// <paramref name="pagePng"/> also that page of the same document as a PNG (the last page when the number is past the end).
+    /// </summary>
+    public static RenderResult Write(IReadOnlyList<ReportSection> sections, RunManifest manifest, string folder, Action<string>? log = null,
+        (int Page, string File)? pagePng = null)
     {
         ArgumentNullException.ThrowIfNull(sections);
         ArgumentNullException.ThrowIfNull(manifest);
+        if (pagePng is { Page: < 1 } bad) throw new ArgumentOutOfRangeException(nameof(pagePng), bad.Page, "Pages are numbered from 1.");
         Directory.CreateDirectory(folder);
         var figures = Path.Combine(folder, FiguresFolder);
         Directory.CreateDirectory(figures);
@@ -68,6 +74,12 @@ public static class ReportWriter
         };
         AtomicFile.Write(pdf, stream => document.WritePdf(stream, metadata));
         log?.Invoke($"  PDF: {pdf} ({document.PageCount} pages)");
+        if (pagePng is { } request)
+        {
+            var page = Math.Min(request.Page, document.PageCount);
+            AtomicFile.WriteAllBytes(request.File, document.PagePng(page));
+            log?.Invoke($"  page {page} as PNG: {Path.GetFullPath(request.File)}");
+        }
 
         var manifestPath = manifest.Write(Path.Combine(folder, "manifest.json"));
         return new RenderResult(pdf, summary, manifestPath, document.PageCount, count, sections, manifest.Missing);

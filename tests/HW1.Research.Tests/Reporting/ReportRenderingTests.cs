@@ -152,6 +152,25 @@ public sealed class ReportRenderingTests : IDisposable
     }
 
     [Fact]
+    public void A_requested_page_is_written_as_an_A4_png_and_a_page_past_the_end_gives_the_last()
+    {
+        var first = Path.Combine(_folder, "page-1.png");
+        var past = Path.Combine(_folder, "page-past.png");
+        var result = ReportWriter.Write(Sections(), Manifest(), _folder, pagePng: (1, first));
+        ReportWriter.Write(Sections(), Manifest(), _folder, pagePng: (result.Pages + 5, past));
+        var png = File.ReadAllBytes(first);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png.Take(4).ToArray());
+        // The IHDR chunk holds width and height as big-endian integers at bytes 16-23; 2 pixels a point on A4 (595.28 x 841.89 points).
+        int width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4));
+        int height = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4));
+        Assert.InRange(width, 1190, 1191);
+        Assert.InRange(height, 1683, 1684);
+        // The title page and the last page differ, so the clamped request drew another page than the first.
+        Assert.NotEqual(png, File.ReadAllBytes(past));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReportWriter.Write(Sections(), Manifest(), _folder, pagePng: (0, first)));
+    }
+
+    [Fact]
     public void The_summary_has_a_metric_table_per_section_and_links_existing_pngs()
     {
         var result = ReportWriter.Write(Sections(), Manifest(), _folder);
