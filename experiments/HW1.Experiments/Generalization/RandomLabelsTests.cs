@@ -69,7 +69,7 @@ public sealed class RandomLabelsTests(ITestOutputHelper output)
             ],
             Figures =
             [
-                new Figure("random-labels", "Training on shuffled labels", "Cross-entropy (top) and accuracy (bottom) on the shuffled training labels and on the true test labels after each epoch.",
+                new Figure("random-labels", "Training on shuffled labels", "Cross-entropy (left) and accuracy (right) on the shuffled training labels and on the true test labels after each epoch.",
                 [
                     new Panel("loss", new Axis("epoch"), new Axis("cross-entropy"), [S("training (shuffled labels)", h => h.TrainLoss), S("test", h => h.TestLoss, SeriesStyle.DashedLine)]),
                     new Panel("accuracy", new Axis("epoch"), new Axis("accuracy"), [S("training (shuffled labels)", h => h.TrainAccuracy), S("test", h => h.TestAccuracy, SeriesStyle.DashedLine)]),

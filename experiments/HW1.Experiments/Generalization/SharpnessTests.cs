@@ -135,7 +135,7 @@ public sealed class SharpnessTests(ITestOutputHelper output)
             ],
             Figures =
             [
-                new Figure("sharpness", "Sharpness and test accuracy against batch size", "Top Hessian eigenvalue (left axis, top), ε-sharpness (bottom) and test accuracy (right axis) of each batch size (log scale).",
+                new Figure("sharpness", "Sharpness and test accuracy against batch size", "Top Hessian eigenvalue (left panel) and ε-sharpness (right panel) of each batch size (log scale), each on its left axis, with test accuracy on the right axis.",
                 [
                     new Panel("top Hessian eigenvalue", new Axis("batch size (log scale)", Log: true), new Axis("top eigenvalue"),
                         [new Series("top eigenvalue (left axis)", x, approaches.Select(a => a.TopEigenvalue).ToArray()) { Style = SeriesStyle.LineAndMarkers },
