@@ -21,12 +21,14 @@ public static class Derived
         text.AppendLine("## Derived numbers (this run)");
         text.AppendLine();
 
-        var gemm = reports.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Type == typeof(GemmBenchmark));
-        double? limit = gemm is null ? null : GemmBenchmark.Flop / Seconds(gemm);
-        text.AppendLine(limit is null
-            ? "GEMM limit: not measured in this run (run GemmBenchmark in the same run to get % of limit)."
-            : $"GEMM limit: torch.mm 1024^3 float32, 2 threads: {Format(limit.Value / 1e9, "0.0")} GFLOP/s (mean {Format(Seconds(gemm!) * 1e3, "0.00")} ms a product).");
+        // The GEMM limit of each thread count measured in this run; a training case is compared with the limit of its own thread count.
+        var limits = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(GemmBenchmark))
+            .ToDictionary(r => Threads(r), r => GemmBenchmark.Flop / Seconds(r));
+        if (limits.Count == 0) text.AppendLine("GEMM limit: not measured in this run (run GemmBenchmark in the same run to get % of limit).");
+        foreach (var (threads, rate) in limits.OrderBy(l => l.Key))
+            text.AppendLine($"GEMM limit, {threads} thread(s): torch.mm 1024^3 float32: {Format(rate / 1e9, "0.0")} GFLOP/s (mean {Format(GemmBenchmark.Flop / rate * 1e3, "0.00")} ms a product).");
         text.AppendLine();
+        double? limit = limits.TryGetValue(Setting.Threads, out var twoThreads) ? twoThreads : null;
 
         var epochs = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(MlpEpochBenchmarks)).ToList();
         if (epochs.Count > 0)
@@ -35,13 +37,14 @@ public static class Derived
             double flop = 6.0 * MlpEpochBenchmarks.MatmulWeights * samples;
             text.AppendLine($"MLP 784-256-10 training epoch, {samples:N0} MNIST images; FLOP = 6 x {MlpEpochBenchmarks.MatmulWeights:N0} weights x {samples:N0} samples = {Format(flop / 1e9, "0.0")} GFLOP.");
             text.AppendLine();
-            text.AppendLine("| batch | Adam | epoch (s) | samples/s | GFLOP/s | % of GEMM limit |");
-            text.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: |");
-            foreach (var r in epochs.OrderBy(r => (int)r.BenchmarkCase.Parameters["Batch"]).ThenBy(r => r.BenchmarkCase.Parameters["Adam"].ToString()))
+            text.AppendLine("| batch | Adam | threads | epoch (s) | samples/s | GFLOP/s | % of GEMM limit (same threads) |");
+            text.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var r in epochs.OrderBy(r => (int)r.BenchmarkCase.Parameters["Batch"]).ThenBy(r => r.BenchmarkCase.Parameters["Adam"].ToString()).ThenBy(Threads))
             {
                 double s = Seconds(r);
                 double rate = flop / s;
-                text.AppendLine($"| {r.BenchmarkCase.Parameters["Batch"]} | {r.BenchmarkCase.Parameters["Adam"]} | {Format(s, "0.000")} | {Format(samples / s, "#,0")} | {Format(rate / 1e9, "0.0")} | {(limit is null ? "n/a" : Format(100 * rate / limit.Value, "0.0") + "%")} |");
+                var share = limits.TryGetValue(Threads(r), out var own) ? Format(100 * rate / own, "0.0") + "%" : "n/a";
+                text.AppendLine($"| {r.BenchmarkCase.Parameters["Batch"]} | {r.BenchmarkCase.Parameters["Adam"]} | {Threads(r)} | {Format(s, "0.000")} | {Format(samples / s, "#,0")} | {Format(rate / 1e9, "0.0")} | {share} |");
             }
             text.AppendLine();
         }
@@ -70,6 +73,10 @@ public static class Derived
     }
 
     private static double Seconds(BenchmarkReport report) => report.ResultStatistics!.Mean / 1e9;
+
+    /// <summary>The case's intra-op thread count: its Threads parameter, or the shared setting for classes without one.</summary>
+    private static int Threads(BenchmarkReport report) =>
+        report.BenchmarkCase.Parameters.Items.Any(p => p.Name == "Threads") ? (int)report.BenchmarkCase.Parameters["Threads"] : Setting.Threads;
 
     private static string Format(double value, string format) => value.ToString(format, C);
 }

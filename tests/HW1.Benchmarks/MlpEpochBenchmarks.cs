@@ -8,7 +8,8 @@ namespace HW1.Benchmarks;
 /// <summary>
 /// One training epoch (60,000 real MNIST images, no evaluation) of the MLP 784-256-10 with Adam (learning rate
 /// 1e-3, cross-entropy), in ClassifierTrainer's loop: seeded shuffle, index_select of each batch, zero_grad,
-/// forward, backward, step, one dispose scope per step. Both Adam implementations, at batch 64 and 1024.
+/// forward, backward, step, one dispose scope per step. Both Adam implementations, at batch 64 and 1024, on one
+/// and on two intra-op threads (the experiments' thread count is a per-experiment setting; this is what it costs).
 /// </summary>
 [Config(typeof(Jobs.Epochs))]
 public class MlpEpochBenchmarks
@@ -18,6 +19,9 @@ public class MlpEpochBenchmarks
 
     [Params(AdamKind.TorchSharp, AdamKind.Flat)]
     public AdamKind Adam { get; set; }
+
+    [Params(1, Setting.Threads)]
+    public int Threads { get; set; }
 
     private SeededRandom? _random;
     private Sequential? _model;
@@ -30,7 +34,7 @@ public class MlpEpochBenchmarks
     public void Setup()
     {
         _ = Setting.Mnist;
-        _random = Reproducibility.Seed(1, Setting.Threads);
+        _random = Reproducibility.Seed(1, Threads);
         _model = Mlp.Create(784, [256], 10);
         _optimizer = new AdamStepper(Adam, _model, 1e-3);
         MatmulWeights = Setting.MatmulWeights(_model);
