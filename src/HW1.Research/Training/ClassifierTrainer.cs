@@ -65,7 +65,8 @@ public static class ClassifierTrainer
         ArgumentNullException.ThrowIfNull(random);
         settings.Validate();
 
-        using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        // FlatAdam: optim.Adam's arithmetic bit for bit (FlatAdamTests), in fewer tensor calls (docs/performance.md).
+        using var optimizer = new FlatAdam(model.parameters(), settings.LearningRate);
         var guard = new DivergenceGuard(settings.Name, model.parameters().ToList());
         var history = new List<EpochMetrics>(settings.Epochs);
         long n = train.Count;
@@ -81,12 +82,12 @@ public static class ClassifierTrainer
                     var index = order.narrow(0, start, Math.Min(settings.BatchSize, n - start));
                     var x = train.Images.index_select(0, index);
                     var y = train.Labels.index_select(0, index);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var loss = nn.functional.cross_entropy(model.call(x), y);
                     loss.backward();
                     guard.Check(loss, epoch, ++step, settings.LearningRate);
                     observer?.AfterBackward(step, loss);
-                    optimizer.step();
+                    optimizer.Step();
                 }
             }
             if (epoch % settings.EvaluateEvery != 0 && epoch != settings.Epochs) continue;
