@@ -29,18 +29,9 @@ internal static class Commands
             Only = only,
             Force = force,
             PipelineStarted = started,
-            SeedOffset = SeedOffset(),
+            SeedOffset = HW1.Research.Training.Reproducibility.SeedOffset,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
-    }
-
-    private static int SeedOffset()
-    {
-        var text = Environment.GetEnvironmentVariable("HW1_SEED_OFFSET");
-        if (string.IsNullOrWhiteSpace(text)) return 0;
-        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var offset))
-            throw new UsageException($"Environment variable HW1_SEED_OFFSET must be an integer, found '{text}'.");
-        return offset;
     }
 
     /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or missing.</summary>

@@ -15,7 +15,7 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     /// <summary>Re-run every experiment even when a stored result has the current key.</summary>
     public bool Force { get; init; }
 
-    public int SeedOffset { get; init; }
+    public long SeedOffset { get; init; }
 
     /// <summary>When the pipeline started (for its total wall time); defaults to when the runner starts.</summary>
     public DateTimeOffset? PipelineStarted { get; init; }
@@ -163,12 +163,12 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         File.Delete(progress);
         var environment = new Dictionary<string, string>
         {
-            ["HW1_PROFILE"] = options.Profile,
+            [Training.Profile.Variable] = options.Profile,
             [RunKeyVariable] = key,
             [ProgressFileVariable] = progress,
-            ["HW1_ARTIFACTS_DIR"] = options.ArtifactsRoot,
+            [RepoPaths.ArtifactsDirVariable] = options.ArtifactsRoot,
         };
-        if (options.SeedOffset != 0) environment["HW1_SEED_OFFSET"] = options.SeedOffset.ToString(CultureInfo.InvariantCulture);
+        if (options.SeedOffset != 0) environment[Training.Reproducibility.SeedOffsetVariable] = options.SeedOffset.ToString(CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         var (code, output) = Dotnet(
             ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter", $"FullyQualifiedName={name}"],

@@ -38,7 +38,7 @@ public static class RunKey
     }
 
     /// <summary>The key of one experiment: its name, the profile and seed offset, under the given code hash (16 hex digits).</summary>
-    public static string Of(string codeHash, string profile, int seedOffset, string experiment)
+    public static string Of(string codeHash, string profile, long seedOffset, string experiment)
     {
         var text = $"{codeHash}\n{profile}\n{seedOffset}\n{experiment}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
