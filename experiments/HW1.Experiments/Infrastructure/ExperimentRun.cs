@@ -38,12 +38,20 @@ public sealed class ExperimentRun
     /// <summary>A file the pipeline reads to show how a long experiment is getting on, or null outside the pipeline.</summary>
     private static readonly string? ProgressFile = Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null;
 
-    /// <summary>Writes a progress line to the test output (shown by detailed loggers and in TRX files) and, under the pipeline, to its progress file.</summary>
+    private readonly Lock _logGate = new();
+
+    /// <summary>
+    /// Writes a progress line to the test output (shown by detailed loggers and in TRX files) and, under the pipeline, to its
+    /// progress file. Safe from several threads at once (trainings run two at a time call it): lines are written whole, one at a time.
+    /// </summary>
     public void Log(string line)
     {
-        var stamped = $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}";
-        _output.WriteLine(stamped);
-        if (ProgressFile != null) File.AppendAllText(ProgressFile, stamped + Environment.NewLine);
+        lock (_logGate)
+        {
+            var stamped = $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}";
+            _output.WriteLine(stamped);
+            if (ProgressFile != null) File.AppendAllText(ProgressFile, stamped + Environment.NewLine);
+        }
     }
 
     /// <summary>Asserts, snapshots and stores <paramref name="section"/>; must be called from the test method itself.</summary>
