@@ -62,7 +62,7 @@ internal static class Commands
         var manifest = new RunManifest(profile, DateTimeOffset.UtcNow, SourceInfo.Current(RepoPaths.Root), MachineInfo.Current(), TorchRuntime.Versions)
         {
             Data = RunManifest.DataFiles(),
-            Sections = sections.Select(s => new SectionInfo(s.Id, s.Title, s.Status, s.WallSeconds, s.PeakMemoryMiB)).ToList(),
+            Sections = sections.Select(SectionInfo.Of).ToList(),
             Pipeline = pipeline,
             Missing = missing,
         };
@@ -110,6 +110,40 @@ internal static class Commands
     }
 
     /// <summary>Checks the rendered PDF against the sections it was rendered from.</summary>
+    /// <summary>The kernel state and fingerprint of this process: what the pin tests compare across processes and machines.</summary>
+    public static int Kernels(Arguments arguments)
+    {
+        var json = arguments.Flag("--json");
+        var threads = arguments.Option("--threads") is { } t
+            ? int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
+                : throw new UsageException($"--threads is '{t}', expected a whole number of at least 1.")
+            : 1;
+        arguments.EnsureConsumed();
+        TorchRuntime.EnsureLoaded();
+        var state = CpuKernels.State;
+        var fingerprint = KernelFingerprint.Compute(threads);
+        if (json)
+        {
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                mode = state.Mode.ToString().ToLowerInvariant(),
+                pinned = state.Pinned,
+                kernels = state.Description,
+                variables = state.InForce,
+                cpu = state.Cpu.ToString(),
+                threads,
+                fingerprint = fingerprint.Parts,
+            }));
+            return 0;
+        }
+        Console.WriteLine($"CPU:         {state.Cpu}");
+        Console.WriteLine($"Kernels:     {state.Description}");
+        if (state.Warning is { } warning) Console.WriteLine($"Note:        {warning}");
+        Console.WriteLine($"{TorchRuntime.Versions}; fingerprint on {threads} thread(s):");
+        foreach (var (name, digest) in fingerprint.Parts) Console.WriteLine($"  {name,-12} {digest}");
+        return 0;
+    }
+
     public static int Check(string profile)
     {
         var folder = ReportWriter.FolderOf(profile);

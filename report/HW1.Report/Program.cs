@@ -22,10 +22,14 @@ const string Usage = """
                                 Compare the sections two runs stored under two artifacts folders.
       check                     Read the rendered PDF back and check that every section's heading and every
                                 figure's caption is in it and that no text runs off a page.
+      kernels [--json] [--threads N]
+                                Say which CPU kernels LibTorch runs here (pinned or native, the levels in force,
+                                the CPU and its instruction sets) and print the fingerprint of four kernel-dependent
+                                computations; two machines that print the same fingerprint ran the same kernels.
       help                      Print this text.
 
     Options: --profile quick|full (default: HW1_PROFILE, else quick).
-    Environment: HW1_PROFILE, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM.
+    Environment: HW1_PROFILE, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_KERNELS (pinned | native).
     Exit codes: 0 success; 1 a section not reproduced, missing, or a check failed; 2 bad usage or input.
     """;
 
@@ -54,11 +58,13 @@ try
             return Commands.Render(profile, arguments);
         case "compare":
             return Commands.Compare(profile, arguments);
+        case "kernels":
+            return Commands.Kernels(arguments);
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, kernels, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HW1.Research;
 using HW1.Research.Artifacts;
 using HW1.Research.Pipeline;
 using HW1.Research.Training;
@@ -21,11 +22,15 @@ public sealed class ExperimentRun
     {
         _output = output;
         SectionStore.EnsureFolder(Profile.Name);
+        if (Kernels.Warning is { } warning) Log(warning);
         if (SeedOffset != 0)
             Log($"seeds shifted by {Reproducibility.SeedOffsetVariable}={SeedOffset}: the snapshot is not compared, the section records the offset");
     }
 
     public Profile Profile { get; } = Profile.Current;
+
+    /// <summary>The CPU kernels this process runs (pinned unless <see cref="CpuKernels.ModeVariable"/>=native, or the CPU cannot run the pin).</summary>
+    public KernelState Kernels { get; } = CpuKernels.State;
 
     /// <summary>The offset added to every seed (<see cref="Reproducibility.SeedOffsetVariable"/>); 0 for the canonical seeds.</summary>
     public long SeedOffset { get; } = Reproducibility.SeedOffset;
@@ -66,13 +71,18 @@ public sealed class ExperimentRun
             PeakMemoryMiB = Math.Round(self.PeakWorkingSet64 / (1024.0 * 1024)),
             RunKey = RunKey,
             SeedOffset = SeedOffset,
+            Kernels = Kernels.Description,
+            Cpu = Kernels.Cpu.ToString(),
+            Threads = TorchSharp.torch.get_num_threads(),
         };
+        if (!Kernels.Pinned)
+            timed = timed with { Settings = [.. timed.Settings, new Setting("CPU kernels", $"{Kernels.Description}: results depend on this CPU and were not compared with the snapshots")] };
         if (SeedOffset != 0)
             timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed above was shifted by it")] };
         try
         {
             assertions();
-            ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log);
+            ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log, kernels: Kernels);
         }
         catch (Exception e)
         {

@@ -1,5 +1,8 @@
+using System.Globalization;
+using HW1.Research;
 using HW1.Research.Artifacts;
 using HW1.Research.Training;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Snapshooter;
 using Snapshooter.Xunit;
@@ -12,7 +15,10 @@ namespace HW1.Experiments.Infrastructure;
 /// every floating-point value is rounded to <see cref="SignificantDigits.Snapshot"/> significant digits;
 /// and a missing snapshot fails when <c>CI=true</c> (Snapshooter alone writes it and passes, so a snapshot
 /// that was never committed would check nothing on a fresh clone). Committed snapshots hold the canonical seeds'
-/// results, so a run with a seed offset (<see cref="Reproducibility.SeedOffsetVariable"/>) is not compared with them.
+/// results with the pinned CPU kernels, so a run with a seed offset (<see cref="Reproducibility.SeedOffsetVariable"/>) or with
+/// native kernels (<see cref="CpuKernels.ModeVariable"/>=native) is not compared with them. A mismatch names every value that
+/// moved (old → new, relative change), says why bits could differ on this machine and what to do; a committed snapshot that is
+/// not valid JSON is an error naming the file.
 /// </summary>
 public static class ResultSnapshot
 {
@@ -22,13 +28,20 @@ public static class ResultSnapshot
     /// compares nothing, writes nothing, and says so through <paramref name="log"/>.
     /// </summary>
     public static void Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null,
-        long? seedOffset = null, Action<string>? log = null)
+        long? seedOffset = null, Action<string>? log = null, KernelState? kernels = null)
     {
         var offset = seedOffset ?? Reproducibility.SeedOffset;
         if (offset != 0)
         {
             (log ?? Console.WriteLine)(
                 $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={offset}, and the committed snapshots hold the canonical seeds' results.");
+            return;
+        }
+        var state = kernels ?? CpuKernels.State;
+        if (state.Mode == KernelMode.Native)
+        {
+            (log ?? Console.WriteLine)(
+                $"Snapshot not compared: CPU kernels are {state.Description}; the committed snapshots hold the pinned kernels' results.");
             return;
         }
         var fullName = FullName(profile ?? Profile.Current);
@@ -40,8 +53,90 @@ public static class ResultSnapshot
                 $"The snapshot {path} does not exist, and CI=true forbids creating it here: a snapshot that was never " +
                 "committed checks nothing. Run the test locally without CI set, review the written file, and commit it.");
         }
-        Snapshot.Match(rounded, fullName);
+        var committed = File.Exists(path) ? ReadCommitted(path) : null;
+        try
+        {
+            Snapshot.Match(rounded, fullName);
+        }
+        catch (Exception e) when (committed != null && e is not SnapshotMissingException)
+        {
+            throw new SnapshotMismatchException(MismatchMessage(path, committed, rounded, state), e);
+        }
     }
+
+    /// <summary>The committed snapshot as JSON; a file that is not valid JSON is an error naming it and saying how to mend it.</summary>
+    public static JToken ReadCommitted(string path)
+    {
+        try
+        {
+            return JToken.Parse(File.ReadAllText(path));
+        }
+        catch (JsonReaderException e)
+        {
+            throw new SnapshotUnreadableException(
+                $"The committed snapshot {path} is not valid JSON ({e.Message}), so nothing can be compared with it. Restore it from " +
+                $"git (git checkout -- \"{path}\"), or delete it and run the test once without CI set to record it again, then review " +
+                "and commit the new file.", e);
+        }
+    }
+
+    /// <summary>What a mismatch says: the file, every value that moved, why bits could differ on this machine, and what to do.</summary>
+    public static string MismatchMessage(string path, JToken committed, JToken actual, KernelState kernels)
+    {
+        ArgumentNullException.ThrowIfNull(kernels);
+        var changes = Differences(committed, actual);
+        var mismatch = Path.Combine(Path.GetDirectoryName(path) ?? ".", "__mismatch__", Path.GetFileName(path));
+        var why = kernels.Pinned
+            ? $"The CPU kernels were pinned ({kernels.Description}) on {kernels.Cpu.Model}, so the same code, seeds and thread count " +
+              "give the committed bits on any x86-64 CPU: a change comes from the code or configuration (an experiment, the library, " +
+              "TorchSharp or LibTorch), not from this machine. If you changed nothing, run 'dotnet run --project report/HW1.Report -- kernels' " +
+              "and report its output with this message."
+            : kernels.Warning;
+        return $"The results differ from the committed snapshot {path}: {changes.Count} value(s) changed at {SignificantDigits.Snapshot} significant digits." +
+               Environment.NewLine + string.Join(Environment.NewLine, changes.Take(25).Select(c => "  " + c)) +
+               (changes.Count > 25 ? $"{Environment.NewLine}  ... and {changes.Count - 25} more" : "") + Environment.NewLine +
+               why + Environment.NewLine +
+               $"The new values are in {mismatch}. If the change is intended, review it and move that file over the snapshot " +
+               $"(mv \"{mismatch}\" \"{path}\"), then commit it with the reason the numbers moved.";
+    }
+
+    /// <summary>Every value that differs between two snapshots, as "path: old → new (relative change)", in document order.</summary>
+    public static IReadOnlyList<string> Differences(JToken committed, JToken actual)
+    {
+        var result = new List<string>();
+        Compare(committed, actual, "", result);
+        return result;
+    }
+
+    private static void Compare(JToken? old, JToken? now, string path, List<string> result)
+    {
+        var where = path.Length == 0 ? "(root)" : path;
+        if (old is JObject a && now is JObject b)
+        {
+            foreach (var name in a.Properties().Select(p => p.Name).Concat(b.Properties().Select(p => p.Name)).Distinct())
+                Compare(a[name], b[name], path.Length == 0 ? name : $"{path}.{name}", result);
+            return;
+        }
+        if (old is JArray x && now is JArray y)
+        {
+            if (x.Count != y.Count) result.Add($"{where}: {x.Count} items → {y.Count} items");
+            for (int i = 0; i < Math.Min(x.Count, y.Count); i++) Compare(x[i], y[i], $"{path}[{i}]", result);
+            return;
+        }
+        if (old == null || now == null)
+        {
+            result.Add($"{where}: {Show(old)} → {Show(now)}");
+            return;
+        }
+        if (JToken.DeepEquals(old, now)) return;
+        var relative = old.Type is JTokenType.Float or JTokenType.Integer && now.Type is JTokenType.Float or JTokenType.Integer
+            && old.Value<double>() is var o && o != 0
+            ? string.Create(CultureInfo.InvariantCulture, $" ({(now.Value<double>() - o) / Math.Abs(o):+0.0%;-0.0%})")
+            : "";
+        result.Add($"{where}: {Show(old)} → {Show(now)}{relative}");
+    }
+
+    private static string Show(JToken? token) => token == null ? "(absent)" : token.ToString(Formatting.None);
 
     /// <summary>The snapshot name of the calling test for a profile: Class.Method_profile.snap, next to the test's source.</summary>
     public static SnapshotFullName FullName(Profile profile)
@@ -86,3 +181,9 @@ public static class ResultSnapshot
 
 /// <summary>A snapshot that should have been committed is missing.</summary>
 public sealed class SnapshotMissingException(string message) : Exception(message);
+
+/// <summary>The results differ from the committed snapshot; the message lists what moved and what to do.</summary>
+public sealed class SnapshotMismatchException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>A committed snapshot cannot be read (not valid JSON).</summary>
+public sealed class SnapshotUnreadableException(string message, Exception inner) : Exception(message, inner);

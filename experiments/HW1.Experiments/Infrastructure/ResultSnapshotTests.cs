@@ -1,3 +1,4 @@
+using HW1.Research;
 using HW1.Research.Training;
 using Newtonsoft.Json.Linq;
 
@@ -117,7 +118,15 @@ public class ResultSnapshotTests
         try
         {
             foreach (var key in Committed.Keys)
-                Assert.Throws<Xunit.Sdk.EqualException>(() => ResultSnapshot.Match(With(key, SecondDigitChanged), Profile.Quick, seedOffset: 0));
+            {
+                var e = Assert.Throws<SnapshotMismatchException>(() => ResultSnapshot.Match(With(key, SecondDigitChanged), Profile.Quick, seedOffset: 0));
+                // The message names the one value that moved, the file, where the new values went, and why bits could differ.
+                Assert.Contains("1 value(s) changed", e.Message, StringComparison.Ordinal);
+                Assert.Contains($"{key}: ", e.Message, StringComparison.Ordinal);
+                Assert.Contains(ResultSnapshot.PathOf(fullName), e.Message, StringComparison.Ordinal);
+                Assert.Contains(mismatch, e.Message, StringComparison.Ordinal);
+                Assert.Contains("CPU kernels were pinned", e.Message, StringComparison.Ordinal);
+            }
         }
         finally
         {
@@ -140,5 +149,67 @@ public class ResultSnapshotTests
         Assert.False(File.Exists(path));
         Assert.Contains("Snapshot not compared: seeds are shifted by HW1_SEED_OFFSET=1000", Assert.Single(lines), StringComparison.Ordinal);
         Assert.Throws<SnapshotMissingException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0));
+    }
+
+    [Fact]
+    public void A_mismatch_lists_each_moved_value_old_to_new_with_its_relative_change()
+    {
+        var committed = JToken.Parse("""{ "Loss": 0.5, "Epochs": 28, "Series": [1.0, 2.0], "Name": "a" }""");
+        var actual = JToken.Parse("""{ "Loss": 0.55, "Epochs": 27, "Series": [1.0, 2.0, 3.0], "Extra": 1 }""");
+
+        var changes = ResultSnapshot.Differences(committed, actual);
+
+        Assert.Equal(
+            ["Loss: 0.5 → 0.55 (+10.0%)", "Epochs: 28 → 27 (-3.6%)", "Series: 2 items → 3 items", "Name: \"a\" → (absent)", "Extra: (absent) → 1"],
+            changes);
+        Assert.Empty(ResultSnapshot.Differences(committed, committed.DeepClone()));
+    }
+
+    [Fact]
+    public void A_mismatch_on_a_machine_that_cannot_run_the_pin_says_why_bits_differ_there()
+    {
+        var cpu = CpuFeatures.Current() with { Architecture = "Arm64", Avx2 = false, Fma = false, Model = "Neoverse-V2" };
+        var state = new KernelState(KernelMode.Pinned, Pinned: false, cpu, new Dictionary<string, string?>(), new Dictionary<string, string?>());
+
+        var message = ResultSnapshot.MismatchMessage("x.snap", JToken.Parse("""{ "A": 1.0 }"""), JToken.Parse("""{ "A": 1.01 }"""), state);
+
+        Assert.Contains("A: 1.0 → 1.01 (+1.0%)", message, StringComparison.Ordinal);
+        Assert.Contains("cannot be pinned on this machine", message, StringComparison.Ordinal);
+        Assert.Contains("Arm64", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_native_kernels_nothing_is_compared_or_written_and_the_skip_is_logged()
+    {
+        var path = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Quick));
+        Assert.False(File.Exists(path), $"{path} must never be committed: this test needs it absent.");
+        var native = new KernelState(KernelMode.Native, Pinned: false, CpuFeatures.Current(), new Dictionary<string, string?>(), new Dictionary<string, string?>());
+        var lines = new List<string>();
+
+        ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0, log: lines.Add, kernels: native);
+
+        Assert.False(File.Exists(path));
+        Assert.Contains("Snapshot not compared: CPU kernels are native", Assert.Single(lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_committed_snapshot_that_is_not_json_is_an_error_naming_the_file_and_how_to_mend_it()
+    {
+        var path = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Quick));
+        Assert.False(File.Exists(path), $"{path} must never be committed: this test writes a broken one and deletes it.");
+        File.WriteAllText(path, "{ \"broken\": ");
+        try
+        {
+            var e = Assert.Throws<SnapshotUnreadableException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0));
+            Assert.Contains(path, e.Message, StringComparison.Ordinal);
+            Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
+            Assert.Contains("git checkout --", e.Message, StringComparison.Ordinal);
+            Assert.Contains("record it again", e.Message, StringComparison.Ordinal);
+            Assert.Equal("{ \"broken\": ", File.ReadAllText(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -106,6 +106,12 @@ public sealed record ReportSection
     public string? RunKey { get; init; }
     /// <summary>The seed offset the run used (HW1_SEED_OFFSET); 0 for the canonical seeds that the snapshots hold.</summary>
     public long SeedOffset { get; init; }
+    /// <summary>The CPU kernels the run used, e.g. "pinned: ATen avx2, oneDNN AVX2, MKL COMPATIBLE"; null in sections stored before it was recorded.</summary>
+    public string? Kernels { get; init; }
+    /// <summary>The CPU that ran the experiment: model, vendor, family and the instruction sets that decide LibTorch's kernels.</summary>
+    public string? Cpu { get; init; }
+    /// <summary>LibTorch's intra-op thread count when the experiment finished.</summary>
+    public int? Threads { get; init; }
 }
 
 /// <summary>Stores and reads report sections under <c>artifacts/&lt;profile&gt;/sections/&lt;id&gt;.json</c>, atomically.</summary>

@@ -15,6 +15,8 @@ public static class TorchRuntime
 
     private static string Load()
     {
+        // Before LibTorch's dispatchers first read their variables: the same kernels on every CPU (or native, as the setting says).
+        CpuKernels.Apply();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);

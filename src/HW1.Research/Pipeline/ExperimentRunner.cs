@@ -87,18 +87,20 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var outcomes = new List<PipelineExperiment>();
         // Experiments left out by --only stay in the report when their stored result belongs to this very build.
         var kept = all.Except(experiments)
-            .Select(name => Reusable(previous, name, RunKey.Of(codeHash, options.Profile, options.SeedOffset, name)))
+            .Select(name => Reusable(previous, name, RunKey.Of(codeHash, options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText)))
             .OfType<PipelineExperiment>().Select(e => e with { Outcome = PipelineExperiment.Reused }).ToList();
         if (kept.Count > 0) log($"{kept.Count} experiment(s) not selected by --only keep their stored results of this build in the report.");
         outcomes.AddRange(kept);
         // From here on this run is the current one: a report rendered before it finishes uses none of the older results.
         Save(started, outcomes);
         log($"{experiments.Count} experiment(s), {options.Profile} profile{(options.Force ? ", forced re-run" : "")}; code {codeHash[..12]}");
+        var kernels = CpuKernels.State;
+        log(kernels.Warning ?? $"CPU kernels {kernels.Description} on {kernels.Cpu.Model}: the same bits as on any other x86-64 CPU with AVX2");
 
         for (int i = 0; i < experiments.Count; i++)
         {
             var name = experiments[i];
-            var key = RunKey.Of(codeHash, options.Profile, options.SeedOffset, name);
+            var key = RunKey.Of(codeHash, options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText);
             var label = $"[{i + 1}/{experiments.Count}] {ReportBuilder.ShortName(name)}";
             var reusable = options.Force ? null : Reusable(previous, name, key);
             if (reusable != null)

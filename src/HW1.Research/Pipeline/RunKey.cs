@@ -5,7 +5,7 @@ namespace HW1.Research.Pipeline;
 
 /// <summary>
 /// The key a pipeline run gives each experiment: a hash of the built code (every assembly in the experiments' output
-/// folder and every committed snapshot), the profile, the seed offset and the experiment's name. A stored result is
+/// folder and every committed snapshot), the profile, the seed offset, the CPU kernels and the experiment's name. A stored result is
 /// reused only under the same key, so any change to the code, the snapshots, the configuration (which lives in the
 /// code) or the profile re-runs the experiment.
 /// </summary>
@@ -37,10 +37,13 @@ public static class RunKey
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The key of one experiment: its name, the profile and seed offset, under the given code hash (16 hex digits).</summary>
-    public static string Of(string codeHash, string profile, long seedOffset, string experiment)
+    /// <summary>
+    /// The key of one experiment: its name, the profile, the seed offset and the CPU kernels (<see cref="KernelState.KeyText"/>:
+    /// the same text on every machine when pinned, the CPU as well when not), under the given code hash (16 hex digits).
+    /// </summary>
+    public static string Of(string codeHash, string profile, long seedOffset, string experiment, string kernels)
     {
-        var text = $"{codeHash}\n{profile}\n{seedOffset}\n{experiment}";
+        var text = $"{codeHash}\n{profile}\n{seedOffset}\n{experiment}\n{kernels}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 }

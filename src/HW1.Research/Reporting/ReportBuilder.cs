@@ -102,6 +102,8 @@ public static class ReportBuilder
             Row("git commit", manifest.Source.ToString()),
             Row("machine", $"{manifest.Machine.OperatingSystem}; {manifest.Machine.Cpu}; {manifest.Machine.Cores} cores; {manifest.Machine.MemoryGiB} GiB"),
             Row("runtime", $"{manifest.Machine.Runtime}; {manifest.Torch}"),
+            Row("CPU kernels", KernelsOf(sections, manifest)),
+            Row("intra-op threads", ThreadsOf(sections)),
             Row("sections", $"{reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $"; {manifest.Missing.Count} missing" : "")),
         };
         if (manifest.Pipeline != null)
@@ -124,6 +126,28 @@ public static class ReportBuilder
     }
 
     private static IReadOnlyList<string> Row(params string[] cells) => cells;
+
+    /// <summary>The CPU kernels the sections were measured with (and on which CPU), each distinct value with its section count.</summary>
+    public static string KernelsOf(IReadOnlyList<ReportSection> sections, RunManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var measured = sections
+            .GroupBy(s => (s.Kernels ?? "not recorded", s.Cpu))
+            .Select(g => $"{g.Key.Item1}{(g.Key.Cpu == null ? "" : $" on {g.Key.Cpu}")} ({g.Count()} of {sections.Count} sections)")
+            .ToList();
+        var render = manifest.Machine.Kernels == null ? "" : $"; rendering process: {manifest.Machine.Kernels}";
+        return (measured.Count == 0 ? "no sections" : string.Join("; ", measured)) + render;
+    }
+
+    /// <summary>LibTorch's intra-op thread counts the sections finished with, each with its section count.</summary>
+    public static string ThreadsOf(IReadOnlyList<ReportSection> sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var counts = sections.GroupBy(s => s.Threads).OrderBy(g => g.Key ?? 0)
+            .Select(g => $"{(g.Key is { } t ? t.ToString(CultureInfo.InvariantCulture) : "not recorded")} ({g.Count()} sections)").ToList();
+        return counts.Count == 0 ? "no sections" : string.Join(", ", counts);
+    }
 
     private static void Section(ReportDocument document, ReportSection section, ref int figureNumber, ref int tableNumber)
     {

@@ -7,26 +7,24 @@ using HW1.Research.Data;
 
 namespace HW1.Research.Reporting;
 
-/// <summary>The machine a run used.</summary>
+/// <summary>
+/// The machine a run used: the CPU with its model, vendor, family and the instruction sets that decide LibTorch's kernels, and
+/// the CPU kernels the rendering process runs (each section records those of the process that measured it).
+/// </summary>
 public sealed record MachineInfo(string OperatingSystem, string Cpu, int Cores, double MemoryGiB, string Runtime)
 {
+    /// <summary>The kernel levels in force in this process, e.g. "pinned: ATen avx2, oneDNN AVX2, MKL COMPATIBLE".</summary>
+    public string? Kernels { get; init; }
+
     public static MachineInfo Current() => new(
         RuntimeInformation.OSDescription,
-        CpuModel(),
+        CpuFeatures.Current().ToString(),
         Environment.ProcessorCount,
         Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
-        RuntimeInformation.FrameworkDescription);
-
-    private static string CpuModel()
+        RuntimeInformation.FrameworkDescription)
     {
-        const string cpuinfo = "/proc/cpuinfo";
-        if (File.Exists(cpuinfo))
-        {
-            var line = File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            if (line != null && line.Contains(':')) return line[(line.IndexOf(':') + 1)..].Trim();
-        }
-        return RuntimeInformation.ProcessArchitecture.ToString();
-    }
+        Kernels = CpuKernels.State.Description,
+    };
 }
 
 /// <summary>The source a run was built from: the git commit and whether the working tree had uncommitted changes.</summary>
@@ -75,8 +73,24 @@ public sealed record SourceInfo(string Commit, bool? Dirty)
 /// <summary>A data file the run used, with the SHA-256 it was verified against.</summary>
 public sealed record DataFileInfo(string Dataset, string File, string Sha256);
 
-/// <summary>A section as the manifest lists it.</summary>
-public sealed record SectionInfo(string Id, string Title, SectionStatus Status, double WallSeconds, double PeakMemoryMiB);
+/// <summary>A section as the manifest lists it, with the CPU kernels, CPU and thread count of the process that measured it.</summary>
+public sealed record SectionInfo(string Id, string Title, SectionStatus Status, double WallSeconds, double PeakMemoryMiB)
+{
+    public string? Kernels { get; init; }
+    public string? Cpu { get; init; }
+    public int? Threads { get; init; }
+
+    public static SectionInfo Of(ReportSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return new SectionInfo(section.Id, section.Title, section.Status, section.WallSeconds, section.PeakMemoryMiB)
+        {
+            Kernels = section.Kernels,
+            Cpu = section.Cpu,
+            Threads = section.Threads,
+        };
+    }
+}
 
 /// <summary>
 /// The run manifest: what produced a report (commit, machine, library versions, data checksums, wall times),

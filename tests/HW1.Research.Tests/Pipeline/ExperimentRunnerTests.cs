@@ -26,13 +26,14 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
-    public void Run_keys_change_with_the_profile_the_seed_offset_and_the_experiment()
+    public void Run_keys_change_with_the_profile_the_seed_offset_the_experiment_and_the_cpu_kernels()
     {
-        var key = RunKey.Of("code", "quick", 0, "A");
-        Assert.Equal(key, RunKey.Of("code", "quick", 0, "A"));
-        Assert.NotEqual(key, RunKey.Of("code", "full", 0, "A"));
-        Assert.NotEqual(key, RunKey.Of("code", "quick", 1, "A"));
-        Assert.NotEqual(key, RunKey.Of("code", "quick", 0, "B"));
-        Assert.NotEqual(key, RunKey.Of("other code", "quick", 0, "A"));
+        var key = RunKey.Of("code", "quick", 0, "A", "pinned");
+        Assert.Equal(key, RunKey.Of("code", "quick", 0, "A", "pinned"));
+        Assert.NotEqual(key, RunKey.Of("code", "full", 0, "A", "pinned"));
+        Assert.NotEqual(key, RunKey.Of("code", "quick", 1, "A", "pinned"));
+        Assert.NotEqual(key, RunKey.Of("code", "quick", 0, "B", "pinned"));
+        Assert.NotEqual(key, RunKey.Of("other code", "quick", 0, "A", "pinned"));
+        Assert.NotEqual(key, RunKey.Of("code", "quick", 0, "A", "native on another CPU"));
     }
 }

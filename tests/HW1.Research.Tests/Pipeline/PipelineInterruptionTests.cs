@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using HW1.Research.Artifacts;
 using HW1.Research.Reporting;
 using HW1.Research.Tests.Reporting;
@@ -18,28 +17,12 @@ public sealed class PipelineInterruptionTests : IDisposable
 
     public void Dispose() => Directory.Delete(_artifacts, recursive: true);
 
-    private static string Configuration =>
-        typeof(PipelineInterruptionTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-
-    /// <summary>The report tool built beside this test project (the solution builds both).</summary>
-    private static string ReportTool()
-    {
-        var bin = Path.Combine(RepoPaths.Root, "report", "HW1.Report", "bin", Configuration);
-        var dll = Directory.Exists(bin) ? Directory.GetFiles(bin, "HW1.Report.dll", SearchOption.AllDirectories).FirstOrDefault() : null;
-        return dll ?? throw new InvalidOperationException($"{bin}: HW1.Report.dll is not built; build the solution (dotnet build) first.");
-    }
-
-    private Process Start(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ReportTool());
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        info.ArgumentList.Add("--profile");
-        info.ArgumentList.Add(Profile);
-        info.Environment["HW1_ARTIFACTS_DIR"] = _artifacts;
-        info.Environment["HW1_DATA_DIR"] = RepoPaths.DataDir;
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-    }
+    private Process Start(params string[] arguments) =>
+        ReportTool.Start([.. arguments, "--profile", Profile], new Dictionary<string, string?>
+        {
+            ["HW1_ARTIFACTS_DIR"] = _artifacts,
+            ["HW1_DATA_DIR"] = RepoPaths.DataDir,
+        });
 
     private (int Code, string Output) Run(params string[] arguments)
     {
@@ -61,7 +44,7 @@ public sealed class PipelineInterruptionTests : IDisposable
         var stale = ReportRenderingTests.Sections()[0] with { Id = "1-2-gradient-norm", Profile = Profile, RunKey = "from-an-older-build" };
         var stalePath = SectionStore.Write(stale, _artifacts);
 
-        using (var pipeline = Start("experiments", "--only", Only, "--configuration", Configuration))
+        using (var pipeline = Start("experiments", "--only", Only, "--configuration", ReportTool.Configuration))
         {
             _ = pipeline.StandardOutput.ReadToEndAsync();
             _ = pipeline.StandardError.ReadToEndAsync();
@@ -90,7 +73,7 @@ public sealed class PipelineInterruptionTests : IDisposable
         Assert.False(File.Exists(Path.Combine(ReportWriter.FolderOf(Profile, _artifacts), ReportWriter.PdfName)), "a report was rendered from a stale section");
 
         // The re-run runs the experiment again (nothing to reuse), and the report is whole and passes its check.
-        var rerun = Run("experiments", "--only", Only, "--configuration", Configuration);
+        var rerun = Run("experiments", "--only", Only, "--configuration", ReportTool.Configuration);
         Assert.True(rerun.Code == 0, rerun.Output);
         var outcome = PipelineLog.Read(Profile, _artifacts)!.Experiments.Single(e => e.Name.Contains(Only, StringComparison.Ordinal));
         Assert.Equal(PipelineExperiment.Ran, outcome.Outcome);
