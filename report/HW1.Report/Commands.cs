@@ -63,6 +63,7 @@ internal static class Commands
         {
             Data = RunManifest.DataFiles(),
             Sections = sections.Select(SectionInfo.Of).ToList(),
+            RunDigest = SectionDigest.OfRun(sections),
             Pipeline = pipeline,
             Missing = missing,
         };

@@ -74,8 +74,8 @@ public sealed record Figure(string Id, string Title, string Caption, IReadOnlyLi
 /// </summary>
 public sealed record ReportSection
 {
-    /// <summary>The stored format's version; a stored section of another version is not read.</summary>
-    public const int CurrentFormat = 1;
+    /// <summary>The stored format's version; a stored section of another version is not read (2: sections carry a content digest).</summary>
+    public const int CurrentFormat = 2;
 
     public int Format { get; init; } = CurrentFormat;
     public required string Id { get; init; }
@@ -112,6 +112,34 @@ public sealed record ReportSection
     public string? Cpu { get; init; }
     /// <summary>LibTorch's intra-op thread count when the experiment finished.</summary>
     public int? Threads { get; init; }
+    /// <summary>
+    /// SHA-256 of everything else in the section (<see cref="SectionDigest.Of"/>), written by the process that measured it when it
+    /// stored the section; reading a section whose content no longer matches it is an error.
+    /// </summary>
+    public string? Digest { get; init; }
+}
+
+/// <summary>Content digests of stored sections: what makes an edited number, sentence or figure point detectable.</summary>
+public static class SectionDigest
+{
+    /// <summary>SHA-256 (hex) of the section's stored JSON form with <see cref="ReportSection.Digest"/> left out.</summary>
+    public static string Of(ReportSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(section with { Digest = null }, ArtifactJson.Options);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+    }
+
+    /// <summary>The digest of a whole run: SHA-256 over each section's id and digest, in id order (shown on the title page).</summary>
+    public static string OfRun(IEnumerable<ReportSection> sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var lines = sections.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => $"{s.Id} {s.Digest ?? Of(s)}\n");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Concat(lines))));
+    }
+
+    /// <summary>The first 16 hex digits, for tables and log lines.</summary>
+    public static string Short(string digest) => digest.Length > 16 ? digest[..16] : digest;
 }
 
 /// <summary>Stores and reads report sections under <c>artifacts/&lt;profile&gt;/sections/&lt;id&gt;.json</c>, atomically.</summary>
@@ -142,7 +170,8 @@ public static class SectionStore
         ArgumentNullException.ThrowIfNull(section);
         EnsureFolder(section.Profile, artifactsRoot);
         var path = PathOf(section.Profile, section.Id, artifactsRoot);
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(section, Json));
+        var sealed_ = section with { Digest = SectionDigest.Of(section) };
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(sealed_, Json));
         return path;
     }
 
@@ -164,6 +193,16 @@ public static class SectionStore
             throw new InvalidDataException($"{path}: section format {section.Format}, expected {ReportSection.CurrentFormat}. Re-run its experiment.");
         if (section.Profile != expectedProfile)
             throw new InvalidDataException($"{path}: a section of profile '{section.Profile}', expected '{expectedProfile}'. Re-run its experiment.");
+        if (section.Digest == null)
+            throw new InvalidDataException($"{path}: the section carries no content digest, so nothing shows that its numbers are the ones measured. Re-run its experiment.");
+        var now = SectionDigest.Of(section);
+        if (!string.Equals(now, section.Digest, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException(
+                $"{path}: ALTERED: its content no longer matches the digest {SectionDigest.Short(section.Digest)} that the experiment wrote " +
+                $"when it measured it (the content now hashes to {SectionDigest.Short(now)}): a number, a sentence or a figure point was " +
+                "changed after the run. It is not used. Re-run its experiment to measure it again.");
+        }
         return section;
     }
 

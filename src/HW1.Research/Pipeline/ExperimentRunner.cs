@@ -148,6 +148,11 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             {
                 var section = SectionStore.Read(path, options.Profile);
                 if (section.RunKey != key || section.Status != SectionStatus.Reproduced) return null;
+                if (before.Digests.TryGetValue(id, out var recorded) && recorded != section.Digest)
+                {
+                    log($"  stored section {path} cannot be reused: its digest {SectionDigest.Short(section.Digest ?? "none")} is not the {SectionDigest.Short(recorded)} recorded when it was measured");
+                    return null;
+                }
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -183,10 +188,11 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
         {
             Sections = ids,
+            Digests = stored.Where(s => s.Digest != null).ToDictionary(s => s.Id, s => s.Digest!, StringComparer.Ordinal),
             Failure = passed ? null : FailureOf(output, code),
         };
         log(passed
-            ? $"{label}: done in {ReportBuilder.Seconds(seconds)}; stored {string.Join(", ", ids)}"
+            ? $"{label}: done in {ReportBuilder.Seconds(seconds)}; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
             : $"{label}: FAILED after {ReportBuilder.Seconds(seconds)}: {outcome.Failure}");
         return outcome;
     }

@@ -23,6 +23,7 @@ public static class MarkdownSummary
         md.AppendLine($"- Commit: {Escape(manifest.Source.ToString())}");
         md.AppendLine($"- Date: {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC; machine: {Escape(manifest.Machine.Cpu)}, {manifest.Machine.Cores} cores; {Escape(manifest.Torch)}");
         md.AppendLine($"- CPU kernels: {Escape(ReportBuilder.KernelsOf(sections, manifest))}; intra-op threads: {Escape(ReportBuilder.ThreadsOf(sections))}");
+        md.AppendLine($"- Content digest of the run: `{manifest.RunDigest ?? SectionDigest.OfRun(sections)}`");
         md.AppendLine($"- Sections: {reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $", {manifest.Missing.Count} missing" : ""));
         if (manifest.Pipeline != null) md.AppendLine($"- Pipeline wall time up to the report: {ReportBuilder.Seconds(manifest.Pipeline.Seconds)}");
         md.AppendLine($"- Full report: [{pdfName}]({pdfName})").AppendLine();

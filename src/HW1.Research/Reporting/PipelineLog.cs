@@ -15,6 +15,9 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
 
     /// <summary>The ids of the sections the experiment stored under <see cref="Key"/>.</summary>
     public IReadOnlyList<string> Sections { get; init; } = [];
+
+    /// <summary>Each stored section's content digest as the runner read it right after the experiment's process ended, by section id.</summary>
+    public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>

@@ -20,6 +20,14 @@ public static class ReportBuilder
         if (pipeline == null) return (Order(stored), []);
         var keys = pipeline.Experiments.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var current = stored.Where(s => s.RunKey != null && keys.Contains(s.RunKey)).ToList();
+        // A section re-sealed after an edit has a self-consistent digest, but not the one the runner recorded when it was measured.
+        var altered = current
+            .Select(s => (Section: s, Recorded: pipeline.Experiments.Where(e => e.Key == s.RunKey).Select(e => e.Digests.GetValueOrDefault(s.Id)).FirstOrDefault()))
+            .Where(x => x.Recorded != null && x.Recorded != x.Section.Digest)
+            .Select(x => $"{x.Section.Id}: ALTERED: its digest {SectionDigest.Short(x.Section.Digest ?? "none")} is not the {SectionDigest.Short(x.Recorded!)} " +
+                         "that the pipeline recorded when its experiment stored it; the file was changed after the run. Re-run its experiment.")
+            .ToList();
+        if (altered.Count > 0) throw new InvalidDataException(string.Join(Environment.NewLine, altered));
         var missing = new List<string>();
         foreach (var stale in stored.Where(s => s.RunKey == null || !keys.Contains(s.RunKey)))
             missing.Add($"{stale.Id}: stored by another build or outside the pipeline; not used (re-run its experiment)");
@@ -104,6 +112,7 @@ public static class ReportBuilder
             Row("runtime", $"{manifest.Machine.Runtime}; {manifest.Torch}"),
             Row("CPU kernels", KernelsOf(sections, manifest)),
             Row("intra-op threads", ThreadsOf(sections)),
+            Row("content digest", $"{manifest.RunDigest ?? SectionDigest.OfRun(sections)} (SHA-256 over every section's digest, written by the process that measured it; an edited section is refused)"),
             Row("sections", $"{reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $"; {manifest.Missing.Count} missing" : "")),
         };
         if (manifest.Pipeline != null)

@@ -79,6 +79,8 @@ public sealed record SectionInfo(string Id, string Title, SectionStatus Status, 
     public string? Kernels { get; init; }
     public string? Cpu { get; init; }
     public int? Threads { get; init; }
+    /// <summary>The section's content digest (SHA-256), as written by the process that measured it.</summary>
+    public string? Digest { get; init; }
 
     public static SectionInfo Of(ReportSection section)
     {
@@ -88,6 +90,7 @@ public sealed record SectionInfo(string Id, string Title, SectionStatus Status, 
             Kernels = section.Kernels,
             Cpu = section.Cpu,
             Threads = section.Threads,
+            Digest = section.Digest,
         };
     }
 }
@@ -101,6 +104,9 @@ public sealed record RunManifest(string Profile, DateTimeOffset CreatedUtc, Sour
     public IReadOnlyList<DataFileInfo> Data { get; init; } = [];
     public IReadOnlyList<SectionInfo> Sections { get; init; } = [];
     public PipelineLog? Pipeline { get; init; }
+
+    /// <summary>SHA-256 over every section's id and digest (<see cref="SectionDigest.OfRun"/>): one number that names the whole run's content.</summary>
+    public string? RunDigest { get; init; }
 
     /// <summary>Sections that were expected from the pipeline's experiments but are missing or stale, with the reason.</summary>
     public IReadOnlyList<string> Missing { get; init; } = [];

@@ -98,4 +98,67 @@ public sealed class SectionStoreTests : IDisposable
         Assert.Equal(9_999, s.X[^1]);
         Assert.Same(s, s.Downsampled(200));
     }
+
+    private static ReportSection Measured() => Section("1-3-random-labels", "1-3", 1) with
+    {
+        Status = SectionStatus.Reproduced,
+        Failure = null,
+        Headline = [new Metric("train accuracy", 0.901), new Metric("test accuracy", 0.1045)],
+        Comments = ["Test accuracy stayed at 10.5%, chance level: memorized labels do not generalize."],
+    };
+
+    [Theory]
+    [InlineData("number")]
+    [InlineData("sentence")]
+    [InlineData("figure point")]
+    public void A_hand_edited_number_sentence_or_figure_point_is_refused_with_the_file_named(string what)
+    {
+        var path = SectionStore.Write(Measured(), _root);
+        Assert.Equal(SectionDigest.Of(Measured()), SectionStore.Read(path, "quick").Digest);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        switch (what)
+        {
+            case "number": json["headline"]![1]!["value"] = 0.9731; break;
+            case "sentence": json["comments"]![0] = "Test accuracy rose to 97.3%: memorized labels generalize."; break;
+            default: json["figures"]![0]!["panels"]![0]!["series"]![0]!["y"]![0] = 2.5; break;
+        }
+        File.WriteAllText(path, json.ToJsonString(ArtifactJson.Options));
+
+        var e = Assert.Throws<InvalidDataException>(() => SectionStore.Read(path, "quick"));
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("ALTERED", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Re-run its experiment", e.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => SectionStore.ReadAll("quick", _root));
+    }
+
+    [Fact]
+    public void The_digest_is_stable_across_a_round_trip_and_covers_every_field()
+    {
+        var path = SectionStore.Write(Measured(), _root);
+        var read = SectionStore.Read(path, "quick");
+        Assert.Equal(read.Digest, SectionDigest.Of(read));
+        Assert.NotEqual(SectionDigest.Of(read), SectionDigest.Of(read with { WallSeconds = 1 }));
+        Assert.NotEqual(SectionDigest.Of(read), SectionDigest.Of(read with { Settings = [new("seed", "2")] }));
+        Assert.Equal(SectionDigest.Of(read), SectionDigest.Of(read with { Digest = "anything" }));
+    }
+
+    [Fact]
+    public void A_section_without_a_digest_is_refused()
+    {
+        var path = SectionStore.Write(Measured(), _root);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.True(json.Remove("digest"));
+        File.WriteAllText(path, json.ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => SectionStore.Read(path, "quick"));
+        Assert.Contains("no content digest", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_run_digest_changes_with_any_section_and_not_with_their_order()
+    {
+        var a = Measured() with { Digest = "aa" };
+        var b = Section("x", "1-1", 1) with { Digest = "bb" };
+        Assert.Equal(SectionDigest.OfRun([a, b]), SectionDigest.OfRun([b, a]));
+        Assert.NotEqual(SectionDigest.OfRun([a, b]), SectionDigest.OfRun([a, b with { Digest = "bc" }]));
+    }
 }

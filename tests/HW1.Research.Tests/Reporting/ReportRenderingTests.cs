@@ -237,6 +237,28 @@ public sealed class ReportRenderingTests : IDisposable
         Assert.Equal(["2-1-curves", "2-2-kinds", "2-2-broken"], ReportBuilder.Select([outside, stale, current], null).Sections.Select(s => s.Id));
     }
 
+    [Fact]
+    public void A_section_resealed_after_an_edit_is_refused_when_its_digest_is_not_the_one_the_pipeline_recorded()
+    {
+        var measured = Sections()[0] with { RunKey = "k1" };
+        measured = measured with { Digest = SectionDigest.Of(measured) };
+        var forged = measured with { Headline = [new Metric("test accuracy", 0.9731)] };
+        forged = forged with { Digest = SectionDigest.Of(forged) }; // self-consistent: only the pipeline's record tells
+        var log = new PipelineLog("quick", DateTimeOffset.UtcNow, 10)
+        {
+            Experiments = [new PipelineExperiment("A.B.One", "k1", PipelineExperiment.Ran, 5)
+            {
+                Sections = [measured.Id],
+                Digests = new Dictionary<string, string> { [measured.Id] = measured.Digest! },
+            }],
+        };
+
+        Assert.Equal([measured.Id], ReportBuilder.Select([measured], log).Sections.Select(s => s.Id));
+        var e = Assert.Throws<InvalidDataException>(() => ReportBuilder.Select([forged], log));
+        Assert.Contains($"{measured.Id}: ALTERED", e.Message, StringComparison.Ordinal);
+        Assert.Contains(SectionDigest.Short(measured.Digest!), e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(-5, "10⁻⁵")]
     [InlineData(4, "10⁴")]
