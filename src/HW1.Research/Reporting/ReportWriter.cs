@@ -72,7 +72,13 @@ public static class ReportWriter
             Creation = manifest.CreatedUtc.UtcDateTime,
             Modified = manifest.CreatedUtc.UtcDateTime,
         };
-        AtomicFile.Write(pdf, stream => document.WritePdf(stream, metadata));
+        // SkiaSharp writes through a native callback: it renders into memory, so that a full disk or a lost permission is a
+        // managed I/O error in AtomicFile (a clear message, the old file kept) and never an exception thrown through native code.
+        using (var rendered = new MemoryStream())
+        {
+            document.WritePdf(rendered, metadata);
+            AtomicFile.WriteAllBytes(pdf, rendered.GetBuffer().AsSpan(0, (int)rendered.Length));
+        }
         log?.Invoke($"  PDF: {pdf} ({document.PageCount} pages)");
         if (pagePng is { } request)
         {

@@ -31,4 +31,75 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("complete old result", File.ReadAllText(path));
         Assert.Equal(["result.json"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
+
+    /// <summary>Writes the first 4 KiB into the real temporary, then everything else into /dev/full, where the kernel answers ENOSPC.</summary>
+    private sealed class FillsUp(string temporary) : Stream
+    {
+        private readonly FileStream _file = new(temporary, FileMode.CreateNew, FileAccess.Write);
+        private readonly FileStream _full = new("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _file.Length;
+        public override long Position { get => _file.Position; set => throw new NotSupportedException(); }
+        public override void Flush() => _file.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            int first = (int)Math.Clamp(4096 - _file.Length, 0, count);
+            _file.Write(buffer, offset, first);
+            if (count > first)
+            {
+                _full.Write(buffer, offset + first, count - first);
+                _full.Flush();
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _file.Dispose();
+                _full.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
+    public void A_full_disk_is_one_clear_error_naming_the_file_and_the_old_file_stays_with_no_temporary()
+    {
+        var path = Path.Combine(_dir, "HW1-Report.pdf");
+        AtomicFile.WriteAllText(path, "the previous report");
+
+        var e = Assert.Throws<ArtifactWriteException>(() =>
+            AtomicFile.Write(path, stream => stream.Write(new byte[64 * 1024]), temporary => new FillsUp(temporary)));
+
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("the disk is full", e.Message, StringComparison.Ordinal);
+        Assert.Contains("previous version of the file is unchanged", e.Message, StringComparison.Ordinal);
+        Assert.Equal("the previous report", File.ReadAllText(path));
+        Assert.Equal(["HW1-Report.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Temporaries_left_by_a_crashed_process_are_removed_and_a_running_ones_are_kept()
+    {
+        var path = Path.Combine(_dir, "summary.md");
+        // No process has the largest pid; pid 1 always runs.
+        var crashed = Path.Combine(_dir, $".summary.md.{int.MaxValue}.{Guid.NewGuid():N}.tmp");
+        var running = Path.Combine(_dir, $".summary.md.1.{Guid.NewGuid():N}.tmp");
+        var unrelated = Path.Combine(_dir, ".notes.tmp");
+        foreach (var f in new[] { crashed, running, unrelated }) File.WriteAllText(f, "partial");
+
+        AtomicFile.WriteAllText(path, "whole");
+
+        Assert.False(File.Exists(crashed));
+        Assert.True(File.Exists(running));
+        Assert.True(File.Exists(unrelated));
+        Assert.Equal("whole", File.ReadAllText(path));
+    }
 }
