@@ -29,7 +29,8 @@ public static class DatasetCache
         var wrong = spec.Files.Where(f => !IsValid(Path.Combine(folder, f.Name), f)).ToList();
         for (int attempt = 1; wrong.Count > 0 && attempt <= FetchAttempts; attempt++)
         {
-            log($"{spec.Name}: fetching {string.Join(", ", wrong.Select(f => f.Name))} from {spec.Fetcher.Source} (attempt {attempt} of {FetchAttempts}).");
+            log($"{spec.Name}: fetching {string.Join(", ", wrong.Select(f => f.Name))} from {spec.Fetcher.Source} (attempt {attempt} of {FetchAttempts}; " +
+                $"each outside command may take up to {ExternalCommand.Timeout.TotalSeconds:0} s, {ExternalCommand.TimeoutVariable}).");
             var staging = Path.Combine(folder, $".fetch-{Environment.ProcessId}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
             try

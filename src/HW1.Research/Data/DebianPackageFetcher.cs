@@ -8,8 +8,6 @@ namespace HW1.Research.Data;
 /// </summary>
 public sealed class DebianPackageFetcher(string package, string folderInPackage) : IDatasetFetcher
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
-
     public string Source => $"Debian package {package} (/{folderInPackage.Trim('/')}/)";
 
     public void FetchInto(string folder, IReadOnlyList<string> fileNames)
@@ -52,7 +50,7 @@ public sealed class DebianPackageFetcher(string package, string folderInPackage)
     }
 
     private static (int ExitCode, string Output) Run(string command, string workingDirectory, params string[] arguments) =>
-        ExternalCommand.Run(command, arguments, workingDirectory, Timeout,
+        ExternalCommand.Run(command, arguments, workingDirectory, ExternalCommand.Timeout,
             "It is needed to fetch a Debian package; on a Debian or Ubuntu machine it is part of the base system.");
 
     // Environment.UserName is the effective user's name on Unix.

