@@ -29,7 +29,8 @@ const string Usage = """
       help                      Print this text.
 
     Options: --profile quick|full (default: HW1_PROFILE, else quick).
-    Environment: HW1_PROFILE, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_KERNELS (pinned | native).
+    Environment: HW1_PROFILE, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_KERNELS (pinned | native),
+      HW1_COMMAND_TIMEOUT (seconds for each outside command, default 300), HW1_SEED_OFFSET.
     Exit codes: 0 success; 1 a section not reproduced, missing, or a check failed; 2 bad usage or input.
     """;
 

@@ -84,6 +84,22 @@ public static partial class CpuKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="Apply"/> for module initializers: a bad <see cref="ModeVariable"/> is not thrown there, where it would surface as an
+    /// unreadable type-load error; <see cref="TorchRuntime.EnsureLoaded"/> applies the pin again before LibTorch loads and throws it clearly.
+    /// </summary>
+    public static void ApplyFromInitializer()
+    {
+        try
+        {
+            Apply();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Reported by TorchRuntime.EnsureLoaded, which every experiment and command calls before its first tensor.
+        }
+    }
+
     /// <summary>The state <see cref="Apply"/> established (applying it first if nothing has).</summary>
     public static KernelState State => Apply();
 
