@@ -128,6 +128,26 @@ Task("Report")
     Tool($"check --profile {profile}", "the rendered PDF failed its check");
 });
 
+Task("AcceptSnapshots")
+    .Description("Moves every snapshot mismatch that failing tests left in __snapshots__/__mismatch__/ over its committed snapshot, printing each changed value (old -> new, relative change). Review the diff and commit it with the reason.")
+    .IsDependentOn("Build")
+    .Does(() => Tool("accept-snapshots"));
+
+Task("Help")
+    .Description("Lists the tasks and the arguments of this pipeline.")
+    .Does(() =>
+{
+    Information("dotnet cake [--target=<task>] [--profile=quick|full] [--only=<text>] [--force] [--configuration=Release|Debug]");
+    Information("  --profile        quick (minutes) or full (the assignment's settings, the default); reports go to artifacts/report/ (full) or artifacts/quick/report/");
+    Information("  --only           run only the experiments whose test name contains the text (ignoring case)");
+    Information("  --force          re-run tests and experiments even when stored results of the same build match");
+    Information("  --configuration  build configuration (default Release)");
+    Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT (see README)");
+    Information("Tasks:");
+    foreach (var task in Tasks.OrderBy(t => t.Name, StringComparer.Ordinal))
+        Information($"  {task.Name,-16} {task.Description}");
+});
+
 Task("Determinism")
     .Description("Runs the quick experiments (or --only) twice with the same seeds and once with every seed shifted, each into its own artifacts folder, and compares what they stored: the same seeds must give identical numbers, shifted seeds different ones.")
     .IsDependentOn("Data")

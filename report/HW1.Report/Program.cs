@@ -22,6 +22,9 @@ const string Usage = """
                                 Compare the sections two runs stored under two artifacts folders.
       check                     Read the rendered PDF back and check that every section's heading and every
                                 figure's caption is in it and that no text runs off a page.
+      accept-snapshots [--root DIR]
+                                Move every snapshot mismatch (__snapshots__/__mismatch__/*.snap under DIR, default
+                                experiments/) over its committed snapshot, printing each changed value old -> new.
       kernels [--json] [--threads N]
                                 Say which CPU kernels LibTorch runs here (pinned or native, the levels in force,
                                 the CPU and its instruction sets) and print the fingerprint of four kernel-dependent
@@ -61,11 +64,18 @@ try
             return Commands.Compare(profile, arguments);
         case "kernels":
             return Commands.Kernels(arguments);
+        case "accept-snapshots":
+        {
+            var root = arguments.Option("--root") ?? Path.Combine(RepoPaths.Root, "experiments");
+            arguments.EnsureConsumed();
+            HW1.Research.Artifacts.SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine);
+            return 0;
+        }
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, kernels, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, kernels, accept-snapshots, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using HW1.Research;
 using HW1.Research.Artifacts;
 using HW1.Research.Training;
+using System.Text.Json.Nodes;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Snapshooter;
@@ -65,26 +65,24 @@ public static class ResultSnapshot
     }
 
     /// <summary>The committed snapshot as JSON; a file that is not valid JSON is an error naming it and saying how to mend it.</summary>
-    public static JToken ReadCommitted(string path)
+    public static JsonNode? ReadCommitted(string path)
     {
         try
         {
-            return JToken.Parse(File.ReadAllText(path));
+            return SnapshotFiles.Read(path);
         }
-        catch (JsonReaderException e)
+        catch (InvalidDataException e)
         {
-            throw new SnapshotUnreadableException(
-                $"The committed snapshot {path} is not valid JSON ({e.Message}), so nothing can be compared with it. Restore it from " +
-                $"git (git checkout -- \"{path}\"), or delete it and run the test once without CI set to record it again, then review " +
-                "and commit the new file.", e);
+            throw new SnapshotUnreadableException($"The committed snapshot {e.Message} Nothing can be compared with it.", e);
         }
     }
 
     /// <summary>What a mismatch says: the file, every value that moved, why bits could differ on this machine, and what to do.</summary>
-    public static string MismatchMessage(string path, JToken committed, JToken actual, KernelState kernels)
+    public static string MismatchMessage(string path, JsonNode? committed, JToken actual, KernelState kernels)
     {
+        ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(kernels);
-        var changes = Differences(committed, actual);
+        var changes = SnapshotFiles.Differences(committed, JsonNode.Parse(actual.ToString(Formatting.None)));
         var mismatch = Path.Combine(Path.GetDirectoryName(path) ?? ".", "__mismatch__", Path.GetFileName(path));
         var why = kernels.Pinned
             ? $"The CPU kernels were pinned ({kernels.Description}) on {kernels.Cpu.Model}, so the same code, seeds and thread count " +
@@ -96,47 +94,9 @@ public static class ResultSnapshot
                Environment.NewLine + string.Join(Environment.NewLine, changes.Take(25).Select(c => "  " + c)) +
                (changes.Count > 25 ? $"{Environment.NewLine}  ... and {changes.Count - 25} more" : "") + Environment.NewLine +
                why + Environment.NewLine +
-               $"The new values are in {mismatch}. If the change is intended, review it and move that file over the snapshot " +
-               $"(mv \"{mismatch}\" \"{path}\"), then commit it with the reason the numbers moved.";
+               $"The new values are in {mismatch}. If the change is intended, review it and accept it (dotnet cake --target=AcceptSnapshots " +
+               "moves every mismatch over its snapshot and prints what moved), then commit it with the reason the numbers moved.";
     }
-
-    /// <summary>Every value that differs between two snapshots, as "path: old → new (relative change)", in document order.</summary>
-    public static IReadOnlyList<string> Differences(JToken committed, JToken actual)
-    {
-        var result = new List<string>();
-        Compare(committed, actual, "", result);
-        return result;
-    }
-
-    private static void Compare(JToken? old, JToken? now, string path, List<string> result)
-    {
-        var where = path.Length == 0 ? "(root)" : path;
-        if (old is JObject a && now is JObject b)
-        {
-            foreach (var name in a.Properties().Select(p => p.Name).Concat(b.Properties().Select(p => p.Name)).Distinct())
-                Compare(a[name], b[name], path.Length == 0 ? name : $"{path}.{name}", result);
-            return;
-        }
-        if (old is JArray x && now is JArray y)
-        {
-            if (x.Count != y.Count) result.Add($"{where}: {x.Count} items → {y.Count} items");
-            for (int i = 0; i < Math.Min(x.Count, y.Count); i++) Compare(x[i], y[i], $"{path}[{i}]", result);
-            return;
-        }
-        if (old == null || now == null)
-        {
-            result.Add($"{where}: {Show(old)} → {Show(now)}");
-            return;
-        }
-        if (JToken.DeepEquals(old, now)) return;
-        var relative = old.Type is JTokenType.Float or JTokenType.Integer && now.Type is JTokenType.Float or JTokenType.Integer
-            && old.Value<double>() is var o && o != 0
-            ? string.Create(CultureInfo.InvariantCulture, $" ({(now.Value<double>() - o) / Math.Abs(o):+0.0%;-0.0%})")
-            : "";
-        result.Add($"{where}: {Show(old)} → {Show(now)}{relative}");
-    }
-
-    private static string Show(JToken? token) => token == null ? "(absent)" : token.ToString(Formatting.None);
 
     /// <summary>The snapshot name of the calling test for a profile: Class.Method_profile.snap, next to the test's source.</summary>
     public static SnapshotFullName FullName(Profile profile)

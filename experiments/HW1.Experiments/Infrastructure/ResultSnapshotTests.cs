@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using HW1.Research;
+using HW1.Research.Artifacts;
 using HW1.Research.Training;
 using Newtonsoft.Json.Linq;
 
@@ -154,15 +156,15 @@ public class ResultSnapshotTests
     [Fact]
     public void A_mismatch_lists_each_moved_value_old_to_new_with_its_relative_change()
     {
-        var committed = JToken.Parse("""{ "Loss": 0.5, "Epochs": 28, "Series": [1.0, 2.0], "Name": "a" }""");
-        var actual = JToken.Parse("""{ "Loss": 0.55, "Epochs": 27, "Series": [1.0, 2.0, 3.0], "Extra": 1 }""");
+        var committed = JsonNode.Parse("""{ "Loss": 0.5, "Epochs": 28, "Series": [1.0, 2.0], "Name": "a" }""");
+        var actual = JsonNode.Parse("""{ "Loss": 0.55, "Epochs": 27, "Series": [1.0, 2.0, 3.0], "Extra": 1 }""");
 
-        var changes = ResultSnapshot.Differences(committed, actual);
+        var changes = SnapshotFiles.Differences(committed, actual).Select(c => c.ToString());
 
         Assert.Equal(
             ["Loss: 0.5 → 0.55 (+10.0%)", "Epochs: 28 → 27 (-3.6%)", "Series: 2 items → 3 items", "Name: \"a\" → (absent)", "Extra: (absent) → 1"],
             changes);
-        Assert.Empty(ResultSnapshot.Differences(committed, committed.DeepClone()));
+        Assert.Empty(SnapshotFiles.Differences(committed, committed!.DeepClone()));
     }
 
     [Fact]
@@ -171,7 +173,7 @@ public class ResultSnapshotTests
         var cpu = CpuFeatures.Current() with { Architecture = "Arm64", Avx2 = false, Fma = false, Model = "Neoverse-V2" };
         var state = new KernelState(KernelMode.Pinned, Pinned: false, cpu, new Dictionary<string, string?>(), new Dictionary<string, string?>());
 
-        var message = ResultSnapshot.MismatchMessage("x.snap", JToken.Parse("""{ "A": 1.0 }"""), JToken.Parse("""{ "A": 1.01 }"""), state);
+        var message = ResultSnapshot.MismatchMessage("x.snap", JsonNode.Parse("""{ "A": 1.0 }"""), JToken.Parse("""{ "A": 1.01 }"""), state);
 
         Assert.Contains("A: 1.0 → 1.01 (+1.0%)", message, StringComparison.Ordinal);
         Assert.Contains("cannot be pinned on this machine", message, StringComparison.Ordinal);
