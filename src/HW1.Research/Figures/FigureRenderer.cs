@@ -62,6 +62,51 @@ public static class FigureRenderer
         canvas.Restore();
     }
 
+    /// <summary>Renders <paramref name="figure"/> as an SVG document (vector, one chart pixel per SVG unit).</summary>
+    public static byte[] Svg(Figure figure)
+    {
+        var (width, height) = Size(figure);
+        using var stream = new MemoryStream();
+        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, width, height), stream))
+        {
+            canvas.Clear(SKColors.White);
+            Draw(figure, canvas, new SKRect(0, 0, width, height));
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The figure's data as CSV, one row a point: panel, series, x, y, and the point's label; a panel's grid (heatmap) adds one
+    /// row per cell with z. Numbers in invariant culture, round-trip precision, so the figure can be drawn again elsewhere.
+    /// </summary>
+    public static string Csv(Figure figure)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var csv = new System.Text.StringBuilder("panel,series,x,y,z,label\n");
+        foreach (var panel in figure.Panels)
+        {
+            foreach (var series in panel.Series)
+            {
+                for (int i = 0; i < series.X.Count; i++)
+                    csv.Append(Field(panel.Title)).Append(',').Append(Field(series.Name)).Append(',').Append(Number(series.X[i])).Append(',')
+                        .Append(Number(series.Y[i])).Append(",,").Append(Field(series.PointLabels?[i] ?? "")).Append('\n');
+            }
+            if (panel.Grid is { } grid)
+            {
+                for (int r = 0; r < grid.Y.Count; r++)
+                    for (int c = 0; c < grid.X.Count; c++)
+                        csv.Append(Field(panel.Title)).Append(',').Append(Field(grid.ValueLabel)).Append(',').Append(Number(grid.X[c])).Append(',')
+                            .Append(Number(grid.Y[r])).Append(',').Append(Number(grid.Z[r][c])).Append(",\n");
+            }
+        }
+        return csv.ToString();
+    }
+
+    private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Field(string text) =>
+        text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+
     /// <summary>Renders <paramref name="figure"/> as PNG bytes, <paramref name="pixelScale"/> pixels per chart pixel.</summary>
     public static byte[] Png(Figure figure, float pixelScale = 1f)
     {

@@ -17,6 +17,13 @@ public static class ReportWriter
     public const string FiguresFolder = "figures";
 
     /// <summary>The report folder of a profile: <c>artifacts/report</c> for the full profile, <c>artifacts/&lt;profile&gt;/report</c> otherwise.</summary>
+    /// <summary>The files one figure is exported to, from its PNG name: the PNG, the @2x PNG, the SVG and the CSV.</summary>
+    public static IReadOnlyList<string> ExportFiles(string pngName)
+    {
+        var stem = Path.ChangeExtension(pngName, null);
+        return [pngName, stem + "@2x.png", stem + ".svg", stem + ".csv"];
+    }
+
     public static string FolderOf(string profile, string? artifactsRoot = null)
     {
         var root = artifactsRoot ?? RepoPaths.ArtifactsDir;
@@ -37,19 +44,25 @@ public static class ReportWriter
         var figures = Path.Combine(folder, FiguresFolder);
         Directory.CreateDirectory(figures);
 
-        // Figures of earlier renders that this one does not draw again must not linger beside the summary.
-        var expected = sections.SelectMany(s => s.Figures.Select(f => MarkdownSummary.FigureFile(s, f))).ToHashSet(StringComparer.Ordinal);
-        foreach (var old in Directory.GetFiles(figures, "*.png").Where(p => !expected.Contains(Path.GetFileName(p)))) File.Delete(old);
+        // Each figure as PNG (1x for the summary, 2x for high-density screens), SVG, and its data as CSV (panel, series, x, y).
+        // Files of earlier renders that this one does not write again must not linger beside the summary.
+        var expected = sections.SelectMany(s => s.Figures.SelectMany(f => ExportFiles(MarkdownSummary.FigureFile(s, f)))).ToHashSet(StringComparer.Ordinal);
+        foreach (var old in Directory.GetFiles(figures).Where(p => !expected.Contains(Path.GetFileName(p)) && !Path.GetFileName(p).StartsWith('.'))) File.Delete(old);
         int count = 0;
         foreach (var section in sections)
         {
             foreach (var figure in section.Figures)
             {
-                AtomicFile.WriteAllBytes(Path.Combine(figures, MarkdownSummary.FigureFile(section, figure)), Figures.FigureRenderer.Png(figure));
+                var png = Path.Combine(figures, MarkdownSummary.FigureFile(section, figure));
+                var stem = Path.ChangeExtension(png, null);
+                AtomicFile.WriteAllBytes(png, Figures.FigureRenderer.Png(figure));
+                AtomicFile.WriteAllBytes(stem + "@2x.png", Figures.FigureRenderer.Png(figure, pixelScale: 2f));
+                AtomicFile.WriteAllBytes(stem + ".svg", Figures.FigureRenderer.Svg(figure));
+                AtomicFile.WriteAllText(stem + ".csv", Figures.FigureRenderer.Csv(figure));
                 count++;
             }
         }
-        log?.Invoke($"  {count} figures as PNG in {figures}");
+        log?.Invoke($"  {count} figures in {figures}: PNG (1x and @2x), SVG, and their data as CSV");
 
         var summary = Path.Combine(folder, SummaryName);
         AtomicFile.WriteAllText(summary, MarkdownSummary.Build(sections, manifest, PdfName, FiguresFolder));

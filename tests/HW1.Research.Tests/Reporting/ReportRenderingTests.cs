@@ -187,6 +187,41 @@ public sealed class ReportRenderingTests : IDisposable
     }
 
     [Fact]
+    public void Every_figure_is_exported_as_png_png_at_twice_the_density_svg_and_its_data_as_csv()
+    {
+        var sections = Sections();
+        ReportWriter.Write(sections, Manifest(), _folder);
+        var folder = Path.Combine(_folder, ReportWriter.FiguresFolder);
+        foreach (var (section, figure) in sections.SelectMany(s => s.Figures.Select(f => (s, f))))
+        {
+            var files = ReportWriter.ExportFiles(MarkdownSummary.FigureFile(section, figure)).Select(f => Path.Combine(folder, f)).ToList();
+            Assert.All(files, f => Assert.True(File.Exists(f), f));
+            static (int W, int H) SizeOf(string png)
+            {
+                var bytes = File.ReadAllBytes(png);
+                return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)),
+                        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+            }
+            var (w, h) = SizeOf(files[0]);
+            Assert.Equal((2 * w, 2 * h), SizeOf(files[1]));
+
+            var svg = System.Xml.Linq.XDocument.Load(files[2]);
+            Assert.Equal("svg", svg.Root!.Name.LocalName);
+            Assert.Contains(svg.Descendants(), e => e.Name.LocalName == "path");
+
+            // One row a point (and a cell of each grid), every value back exactly.
+            var rows = File.ReadAllLines(files[3]);
+            Assert.Equal("panel,series,x,y,z,label", rows[0]);
+            var points = figure.Panels.Sum(p => p.Series.Sum(s => s.X.Count) + (p.Grid is { } g ? g.X.Count * g.Y.Count : 0));
+            Assert.Equal(points, rows.Length - 1);
+            var first = figure.Panels.First(p => p.Series.Count > 0).Series[0];
+            var cells = rows[1].Split(',');
+            Assert.Equal(first.X[0], double.Parse(cells[^4], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(first.Y[0], double.Parse(cells[^3], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
     public void The_check_finds_text_that_runs_off_the_page()
     {
         var pdf = Path.Combine(_folder, "clipped.pdf");
