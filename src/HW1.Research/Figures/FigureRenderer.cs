@@ -51,7 +51,7 @@ public static class FigureRenderer
             for (int k = 0; k < inRow; k++)
             {
                 int left = width * k / inRow, right = width * (k + 1) / inRow;
-                var plot = PanelChart.Build(figure.Panels[first + k]);
+                var plot = PanelChart.Build(figure.Panels[first + k], right - left, rowHeight);
                 canvas.Save();
                 canvas.Translate(left, top);
                 plot.Render(canvas, right - left, rowHeight);
