@@ -111,6 +111,15 @@ internal static class Commands
     }
 
     /// <summary>Checks the rendered PDF against the sections it was rendered from.</summary>
+    /// <summary>Moves every snapshot mismatch under --root (default: experiments/) over its committed snapshot, printing what moved.</summary>
+    public static int AcceptSnapshots(Arguments arguments)
+    {
+        var root = arguments.Option("--root") ?? Path.Combine(RepoPaths.Root, "experiments");
+        arguments.EnsureConsumed();
+        SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine);
+        return 0;
+    }
+
     /// <summary>The kernel state and fingerprint of this process: what the pin tests compare across processes and machines.</summary>
     public static int Kernels(Arguments arguments)
     {

@@ -65,12 +65,7 @@ try
         case "kernels":
             return Commands.Kernels(arguments);
         case "accept-snapshots":
-        {
-            var root = arguments.Option("--root") ?? Path.Combine(RepoPaths.Root, "experiments");
-            arguments.EnsureConsumed();
-            HW1.Research.Artifacts.SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine);
-            return 0;
-        }
+            return Commands.AcceptSnapshots(arguments);
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
