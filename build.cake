@@ -120,12 +120,16 @@ Task("Experiments")
 });
 
 Task("Report")
-    .Description("Renders the PDF, the Markdown summary and the figures from the stored sections, then reads the PDF back to check it.")
+    .Description("Renders the PDF, the HTML page, the Markdown summary and the figures from the stored sections, then reads the PDF back and opens the HTML page in headless Chromium (when installed) to check them.")
     .IsDependentOn("Build")
     .Does(() =>
 {
     Tool($"render --profile {profile}", "the report has sections that are not reproduced or missing");
     Tool($"check --profile {profile}", "the rendered PDF failed its check");
+    if (new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.Any(System.IO.File.Exists) || EnvironmentVariable("HW1_CHROMIUM") != null)
+        Tool($"html-check --profile {profile}", "the HTML report failed its browser check");
+    else
+        Information("No Chromium installed (apt-get install chromium): the HTML report was written but not opened in a browser.");
 });
 
 Task("AcceptSnapshots")

@@ -170,6 +170,25 @@ internal static class Commands
         return 0;
     }
 
+    /// <summary>Opens the rendered HTML report in headless Chromium and checks what a reader sees; --screenshot saves the first screen.</summary>
+    public static int HtmlCheck(string profile, Arguments arguments)
+    {
+        var screenshot = arguments.Option("--screenshot");
+        arguments.EnsureConsumed();
+        var chromium = HW1.Research.Reporting.HtmlCheck.FindChromium()
+            ?? throw new InvalidOperationException(
+                $"No Chromium to open the HTML report with: install Debian's chromium (apt-get install chromium) or set {HW1.Research.Reporting.HtmlCheck.ChromiumVariable} to its executable.");
+        var html = Path.Combine(ReportWriter.FolderOf(profile), HtmlReport.FileName);
+        if (!File.Exists(html)) throw new InvalidOperationException($"{html} does not exist: render the report first (dotnet cake --profile={profile} --target=Report).");
+        var (sections, _) = ReportBuilder.Select(SectionStore.ReadAll(profile), PipelineLog.Read(profile));
+        var problems = HW1.Research.Reporting.HtmlCheck.Problems(html, sections, chromium, screenshot);
+        foreach (var p in problems) Console.Error.WriteLine($"html-check: {p}");
+        if (problems.Count > 0) return 1;
+        Console.WriteLine($"html-check: {html} in {chromium}: all {sections.Count} section headings, {sections.Sum(s => s.Figures.Count)} figures drawn " +
+            "with their captions, no console message" + (screenshot == null ? "." : $"; first screen saved to {screenshot}."));
+        return 0;
+    }
+
     private static List<string> OnlyInOne(IEnumerable<string> first, IEnumerable<string> second)
     {
         var set = new HashSet<string>(first, StringComparer.Ordinal);

@@ -16,12 +16,15 @@ const string Usage = """
                                 Run every experiment (or those whose test name contains TEXT) in its own
                                 'dotnet test' process; reuse stored results whose key (built code, snapshots,
                                 profile, experiment) matches unless --force; record artifacts/<profile>/pipeline.json.
-      render [--page-png N FILE] Render the PDF, the Markdown summary, the figure PNGs and the manifest from the
+      render [--page-png N FILE] Render the PDF, the HTML page, the Markdown summary, the figures and the manifest from the
                                 stored sections; optionally also page N of the report as a PNG.
       compare --first DIR --second DIR [--expect same|different]
                                 Compare the sections two runs stored under two artifacts folders.
       check                     Read the rendered PDF back and check that every section's heading and every
                                 figure's caption is in it and that no text runs off a page.
+      html-check [--screenshot FILE]
+                                Open the rendered HTML report (index.html) in headless Chromium and check that every
+                                section and figure renders with its caption and the console stays silent.
       accept-snapshots [--root DIR]
                                 Move every snapshot mismatch (__snapshots__/__mismatch__/*.snap under DIR, default
                                 experiments/) over its committed snapshot, printing each changed value old -> new.
@@ -64,13 +67,15 @@ try
             return Commands.Compare(profile, arguments);
         case "kernels":
             return Commands.Kernels(arguments);
+        case "html-check":
+            return Commands.HtmlCheck(profile, arguments);
         case "accept-snapshots":
             return Commands.AcceptSnapshots(arguments);
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, kernels, accept-snapshots, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, html-check, kernels, accept-snapshots, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }

@@ -64,6 +64,10 @@ public static class ReportWriter
         }
         log?.Invoke($"  {count} figures in {figures}: PNG (1x and @2x), SVG, and their data as CSV");
 
+        var html = Path.Combine(folder, HtmlReport.FileName);
+        AtomicFile.WriteAllText(html, HtmlReport.Build(sections, manifest));
+        log?.Invoke($"  HTML: {html}");
+
         var summary = Path.Combine(folder, SummaryName);
         AtomicFile.WriteAllText(summary, MarkdownSummary.Build(sections, manifest, PdfName, FiguresFolder));
         log?.Invoke($"  summary: {summary}");

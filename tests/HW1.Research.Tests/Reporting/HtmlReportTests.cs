@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using HW1.Research.Artifacts;
+using HW1.Research.Reporting;
+
+namespace HW1.Research.Tests.Reporting;
+
+public sealed class HtmlReportTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("hw1-html-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static RunManifest Manifest() =>
+        new("quick", new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), new SourceInfo("0123abc", Dirty: false), MachineInfo.Current(), "TorchSharp test");
+
+    [Fact]
+    public void The_page_has_the_pdfs_content_with_figures_as_inline_svg_and_nothing_from_the_network()
+    {
+        var sections = ReportRenderingTests.Sections();
+        var html = HtmlReport.Build(sections, Manifest());
+
+        foreach (var s in sections)
+        {
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(ReportBuilder.HeadingOf(s)), html, StringComparison.Ordinal);
+            Assert.Contains($"href=\"#{s.Id}\"", html, StringComparison.Ordinal);
+            foreach (var setting in s.Settings) Assert.Contains(System.Net.WebUtility.HtmlEncode(setting.Value), html, StringComparison.Ordinal);
+            foreach (var comment in s.Comments) Assert.Contains(System.Net.WebUtility.HtmlEncode(comment), html, StringComparison.Ordinal);
+        }
+        Assert.Equal(sections.Sum(s => s.Figures.Count), Regex.Matches(html, "<figure ").Count);
+        Assert.Equal(sections.Sum(s => s.Figures.Count), Regex.Matches(html, "<svg ").Count);
+        Assert.Contains("NOT REPRODUCED: Assert.True() Failure", html, StringComparison.Ordinal);
+        // Self-contained: no script, and every link or source points inside the page or is embedded data (rasters inside an SVG).
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Regex.Matches(html, "(?:src|href)=\"([^\"]*)\"").Select(m => m.Groups[1].Value),
+            v => !v.StartsWith('#') && !v.StartsWith("data:", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void The_page_renders_in_headless_chromium_with_every_section_and_figure_and_a_silent_console()
+    {
+        var chromium = HtmlCheck.FindChromium();
+        if (chromium == null && Environment.GetEnvironmentVariable("CI") is "true" or "1")
+            Assert.Fail($"CI must check the HTML report in a real browser: install Debian's chromium (.ci/run does) or set {HtmlCheck.ChromiumVariable}.");
+        Skip.If(chromium == null, "Chromium is not installed (apt-get install chromium); CI installs it and runs this test.");
+
+        var sections = ReportRenderingTests.Sections();
+        ReportWriter.Write(sections, Manifest(), _folder);
+        var screenshot = Path.Combine(_folder, "screen.png");
+
+        var problems = HtmlCheck.Problems(Path.Combine(_folder, HtmlReport.FileName), sections, chromium!, screenshot);
+
+        Assert.Empty(problems);
+        // The first screen has the run table and the contents: well above the 1% of inked pixels the check asks for.
+        Assert.InRange(HtmlCheck.InkFraction(screenshot), 0.01, 1);
+    }
+
+    [SkippableFact]
+    public void A_page_without_its_figures_is_caught_by_the_browser_check()
+    {
+        var chromium = HtmlCheck.FindChromium();
+        Skip.If(chromium == null, "Chromium is not installed (apt-get install chromium).");
+        var sections = ReportRenderingTests.Sections();
+        var page = Path.Combine(_folder, HtmlReport.FileName);
+        var html = HtmlReport.Build(sections, Manifest());
+        File.WriteAllText(page, Regex.Replace(html, "<figure .*?</figure>", "", RegexOptions.Singleline));
+
+        var problems = HtmlCheck.Problems(page, sections, chromium!);
+
+        Assert.Contains(problems, p => p.StartsWith("0 figures in the page, expected", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("figure caption missing", StringComparison.Ordinal));
+    }
+}
