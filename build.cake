@@ -137,6 +137,16 @@ Task("AcceptSnapshots")
     .IsDependentOn("Build")
     .Does(() => Tool("accept-snapshots"));
 
+Task("Diff")
+    .Description("Compares this checkout's stored sections with a base run's (--base=<artifacts folder>): every moved metric, table cell and figure, the figures drawn base under head, and diff.md for a pull-request comment, in artifacts/<profile>/diff.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var baseRun = Argument("base", "");
+    if (baseRun == "") throw new Exception("--target=Diff needs --base=<artifacts folder of the base run>, e.g. the artifacts of a clone of main.");
+    Tool($"diff --profile {profile} --base \"{baseRun}\"");
+});
+
 Task("Help")
     .Description("Lists the tasks and the arguments of this pipeline.")
     .Does(() =>
@@ -146,6 +156,7 @@ Task("Help")
     Information("  --only           run only the experiments whose test name contains the text (ignoring case)");
     Information("  --force          re-run tests and experiments even when stored results of the same build match");
     Information("  --configuration  build configuration (default Release)");
+    Information("  --base           with --target=Diff: the artifacts folder of the run to compare with");
     Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT (see README)");
     Information("Tasks:");
     foreach (var task in Tasks.OrderBy(t => t.Name, StringComparer.Ordinal))

@@ -111,6 +111,28 @@ internal static class Commands
     }
 
     /// <summary>Checks the rendered PDF against the sections it was rendered from.</summary>
+    /// <summary>
+    /// The difference between a base run (an artifacts folder) and the head run (--head, default this checkout's artifacts), as
+    /// a Markdown summary with the changed figures drawn base-over-head, in --out (default artifacts/&lt;profile&gt;/diff).
+    /// </summary>
+    public static int Diff(string profile, Arguments arguments)
+    {
+        var baseRoot = arguments.Option("--base") ?? throw new UsageException("diff needs --base <artifacts folder of the base run>.");
+        var headRoot = arguments.Option("--head") ?? RepoPaths.ArtifactsDir;
+        var output = arguments.Option("--out") ?? Path.Combine(RepoPaths.ArtifactsDir, profile, "diff");
+        arguments.EnsureConsumed();
+        var before = SectionStore.ReadAll(profile, baseRoot);
+        var after = SectionStore.ReadAll(profile, headRoot);
+        if (before.Count == 0) throw new InvalidDataException($"No {profile} sections in the base run {SectionStore.Folder(profile, baseRoot)}.");
+        if (after.Count == 0) throw new InvalidDataException($"No {profile} sections in the head run {SectionStore.Folder(profile, headRoot)}.");
+        var changes = RunDiff.Of(before, after);
+        var summary = RunDiff.Write(changes, Path.GetFullPath(baseRoot), Path.GetFullPath(headRoot), output);
+        foreach (var c in changes)
+            Console.WriteLine($"  {c.Id}: {c.Kind}{(c.Kind == SectionChange.Changed ? $", {c.Differences.Count} values, {c.Overlays.Count} figure(s) overlaid" : "")}");
+        Console.WriteLine($"diff: {changes.Count(c => c.Kind == SectionChange.Changed)} of {changes.Count} sections changed; summary {summary}");
+        return 0;
+    }
+
     /// <summary>Moves every snapshot mismatch under --root (default: experiments/) over its committed snapshot, printing what moved.</summary>
     public static int AcceptSnapshots(Arguments arguments)
     {

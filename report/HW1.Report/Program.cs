@@ -22,6 +22,10 @@ const string Usage = """
                                 Compare the sections two runs stored under two artifacts folders.
       check                     Read the rendered PDF back and check that every section's heading and every
                                 figure's caption is in it and that no text runs off a page.
+      diff --base DIR [--head DIR] [--out DIR]
+                                What changed between the base run's sections (artifacts folder DIR) and the head run's:
+                                every moved metric, table cell and figure, the figures drawn base (dashed) under head,
+                                and diff.md for a pull-request comment, in artifacts/<profile>/diff unless --out.
       html-check [--screenshot FILE]
                                 Open the rendered HTML report (index.html) in headless Chromium and check that every
                                 section and figure renders with its caption and the console stays silent.
@@ -67,6 +71,8 @@ try
             return Commands.Compare(profile, arguments);
         case "kernels":
             return Commands.Kernels(arguments);
+        case "diff":
+            return Commands.Diff(profile, arguments);
         case "html-check":
             return Commands.HtmlCheck(profile, arguments);
         case "accept-snapshots":
@@ -75,7 +81,7 @@ try
             arguments.EnsureConsumed();
             return Commands.Check(profile);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, check, html-check, kernels, accept-snapshots, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, diff, check, html-check, kernels, accept-snapshots, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }
