@@ -3,6 +3,7 @@ using HW1.Experiments.Infrastructure;
 using HW1.Research.Artifacts;
 using HW1.Research.Data;
 using HW1.Research.Models;
+using HW1.Research.Reporting;
 using HW1.Research.Training;
 using Xunit.Abstractions;
 
@@ -177,7 +178,8 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
             $"On the discontinuous {TargetFunction.SignOfSine.Formula} the {sgn.Best.Model} was best, with " +
             $"{sgnShallow.FinalMse / sgn.Best.FinalMse:0.#} times less error than the {sgnShallow.Model}. A ReLU network is piecewise " +
             "linear; composing layers multiplies the number of linear pieces it can form per parameter, which matters most where " +
-            "the target bends or jumps sharply, while a smooth target is fitted well by a wide single layer.");
+            "the target bends or jumps sharply. " +
+            Findings.SmoothTargets(winners.Where(w => w.Function != TargetFunction.SignOfSine).Select(w => (w.Function.Formula, w.Best.Widths.Length)).ToList(), config.Depths.Min()));
 
         return new ReportSection
         {

@@ -3,6 +3,7 @@ using HW1.Research.Analysis;
 using HW1.Research.Artifacts;
 using HW1.Research.Data;
 using HW1.Research.Models;
+using HW1.Research.Reporting;
 using HW1.Research.Training;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -111,7 +112,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output)
                     ? $"Between them the training loss rises to {peakBetween.TrainLoss:0.###} at α = {peakBetween.Alpha:0.##}: the two minima lie in different basins, separated by a barrier."
                     : $"Between them the training loss stays at most {peakBetween.TrainLoss:0.###} (α = {peakBetween.Alpha:0.##}): no barrier separates the two solutions along this line.",
                 $"Beyond the endpoints the loss grows fast: {line[0].TrainLoss:0.##} at α = −1 and {line[^1].TrainLoss:0.##} at α = 2, with training accuracy down to {line[0].TrainAccuracy:P1} and {line[^1].TrainAccuracy:P1}. " +
-                $"The side of the steeper rise is the sharper minimum: the loss rises {(line[0].TrainLoss > line[^1].TrainLoss ? "more steeply beyond m1" : "more steeply beyond m2")}.",
+                Findings.SteeperSide(line[0].TrainLoss, line[^1].TrainLoss, Approaches[0].Batch, Approaches[1].Batch),
             ],
             Headline = [new Metric("m1 test accuracy", direct[0].Test.Accuracy), new Metric("m2 test accuracy", direct[1].Test.Accuracy), new Metric("peak training loss between", peakBetween.TrainLoss)],
         };

@@ -3,6 +3,7 @@ using HW1.Research.Analysis;
 using HW1.Research.Artifacts;
 using HW1.Research.Data;
 using HW1.Research.Models;
+using HW1.Research.Reporting;
 using HW1.Research.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -149,8 +150,8 @@ public sealed class SharpnessTests(ITestOutputHelper output)
             [
                 $"The flattest minimum by the top eigenvalue came from batch size {flattest.BatchSize} ({flattest.TopEigenvalue:0.###}, test accuracy {flattest.TestAccuracy:P2}); the sharpest from batch size {sharpest.BatchSize} ({sharpest.TopEigenvalue:0.###}, test accuracy {sharpest.TestAccuracy:P2}).",
                 $"Test accuracy ranged from {approaches.Min(a => a.TestAccuracy):P2} to {approaches.Max(a => a.TestAccuracy):P2}; with the epoch budget fixed, larger batches also take fewer steps, so sharpness and under-training move together here.",
-                $"Rescaling the batch-64 model by a = {rescaled[0].Factor} to {rescaled[^1].Factor} left its outputs unchanged (relative change at most {rescaled.Max(r => r.MaxOutputChange):0.#E+0}) while the top eigenvalue went from {rescaled.Min(r => r.TopEigenvalue):0.###E+0} to {rescaled.Max(r => r.TopEigenvalue):0.###E+0}: " +
-                "the same function, hence the same generalization, can sit in a minimum as sharp or as flat as one likes. Sharpness measured in parameter space is not a property of the function, so it cannot by itself explain generalization (Dinh et al. 2017).",
+                $"Rescaling the batch-64 model by a = {rescaled[0].Factor} to {rescaled[^1].Factor} left its outputs unchanged (relative change at most {rescaled.Max(r => r.MaxOutputChange):0.#E+0}) while the top eigenvalue ranged from {rescaled.Min(r => r.TopEigenvalue):0.###E+0} to {rescaled.Max(r => r.TopEigenvalue):0.###E+0}. " +
+                Findings.Rescaling(rescaled.Select(r => (r.Factor, r.TopEigenvalue)).ToList()),
             ],
             Headline = [new Metric("flattest batch size", flattest.BatchSize), new Metric("sharpest batch size", sharpest.BatchSize)],
         };

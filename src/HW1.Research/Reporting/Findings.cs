@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace HW1.Research.Reporting;
+
+/// <summary>
+/// Interpretive sentences of the report that the measured numbers choose: each says what the data show, including when they
+/// show only part of what the literature says or the opposite of it, so that no fixed sentence can contradict the figures.
+/// </summary>
+public static class Findings
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>
+    /// Dinh et al. 2017's rescaling (fc1 × a, output ÷ a, the same function): which factors made the minimum sharper or flatter
+    /// than the unscaled model (a = 1, or the first entry when 1 was not tried), by the top Hessian eigenvalue.
+    /// </summary>
+    public static string Rescaling(IReadOnlyList<(double Factor, double TopEigenvalue)> rescaled)
+    {
+        ArgumentNullException.ThrowIfNull(rescaled);
+        if (rescaled.Count < 2) return "Only one rescaling was measured, so nothing is compared.";
+        var baseline = rescaled.FirstOrDefault(r => r.Factor == 1, rescaled[0]);
+        var others = rescaled.Where(r => r != baseline).ToList();
+        var sharper = others.Where(r => r.TopEigenvalue > baseline.TopEigenvalue).ToList();
+        var flatter = others.Where(r => r.TopEigenvalue < baseline.TopEigenvalue).ToList();
+        string Factors(IEnumerable<(double Factor, double TopEigenvalue)> rs) => string.Join(", ", rs.Select(r => r.Factor.ToString("0.###", C)));
+        string Ratio(double r) => r.ToString(r >= 10 ? "0" : "0.#", C);
+        var reference = $"the unscaled model's top eigenvalue {baseline.TopEigenvalue.ToString("0.###E+0", C)} (a = {baseline.Factor.ToString("0.###", C)})";
+        if (sharper.Count > 0 && flatter.Count > 0)
+        {
+            return $"Against {reference}, a = {Factors(sharper)} made the same function sharper (up to {Ratio(sharper.Max(r => r.TopEigenvalue) / baseline.TopEigenvalue)} times) " +
+                   $"and a = {Factors(flatter)} flatter (down to 1/{Ratio(baseline.TopEigenvalue / flatter.Min(r => r.TopEigenvalue))}): the same function can sit in a minimum as sharp " +
+                   "or as flat as one likes, so sharpness in parameter space cannot by itself explain generalization (Dinh et al. 2017).";
+        }
+        if (sharper.Count > 0)
+        {
+            return $"Against {reference}, every rescaling tried (a = {Factors(sharper)}) made the same function sharper, up to " +
+                   $"{Ratio(sharper.Max(r => r.TopEigenvalue) / baseline.TopEigenvalue)} times; none made it flatter, so this shows one half of Dinh et al. 2017's " +
+                   "\"as sharp or as flat as one likes\": parameter-space sharpness changed while the function did not.";
+        }
+        if (flatter.Count > 0)
+        {
+            return $"Against {reference}, every rescaling tried (a = {Factors(flatter)}) made the same function flatter, down to 1/" +
+                   $"{Ratio(baseline.TopEigenvalue / flatter.Min(r => r.TopEigenvalue))}; none made it sharper, so this shows one half of Dinh et al. 2017's " +
+                   "\"as sharp or as flat as one likes\": parameter-space sharpness changed while the function did not.";
+        }
+        return $"No rescaling changed {reference}: this run does not show Dinh et al. 2017's effect.";
+    }
+
+    /// <summary>
+    /// Which side of the line θ(α) through two minima rises more steeply (the loss at α = −1 beyond m1 against α = 2 beyond m2),
+    /// and whether that agrees with Keskar et al. 2017 (the larger batch ends in the sharper minimum).
+    /// </summary>
+    public static string SteeperSide(double lossBeyondM1, double lossBeyondM2, int batchM1, int batchM2)
+    {
+        if (lossBeyondM1 == lossBeyondM2)
+            return $"Along this line the loss rises equally beyond both minima ({lossBeyondM1.ToString("0.##", C)}): this direction does not tell them apart.";
+        bool m1Steeper = lossBeyondM1 > lossBeyondM2;
+        var (name, batch, other) = m1Steeper ? ("m1", batchM1, batchM2) : ("m2", batchM2, batchM1);
+        var agreement = batch > other
+            ? "the larger batch's minimum, as Keskar et al. 2017 report for large batches"
+            : "the smaller batch's minimum, the opposite of Keskar et al. 2017's finding that large batches end in sharper minima";
+        return $"Along this line the loss rises more steeply beyond {name} (batch {batch}): {lossBeyondM1.ToString("0.##", C)} at α = −1 against " +
+               $"{lossBeyondM2.ToString("0.##", C)} at α = 2. In this one direction {name} is the sharper, i.e. {agreement}; one line through " +
+               "two minima of one seed is a narrow view, not their curvature in every direction.";
+    }
+
+    /// <summary>Whether the single-hidden-layer network won on the smooth targets (every target but the discontinuous one).</summary>
+    public static string SmoothTargets(IReadOnlyList<(string Formula, int BestDepth)> smooth, int shallowest)
+    {
+        ArgumentNullException.ThrowIfNull(smooth);
+        if (smooth.Count == 0) return "";
+        var shallowWins = smooth.Where(s => s.BestDepth == shallowest).Select(s => s.Formula).ToList();
+        var deepWins = smooth.Where(s => s.BestDepth != shallowest).Select(s => $"{s.Formula} ({s.BestDepth} layers)").ToList();
+        if (deepWins.Count == 0)
+            return $"On the smooth targets ({string.Join(", ", shallowWins)}) the single wide layer had the lowest loss.";
+        if (shallowWins.Count == 0)
+            return $"On the smooth targets a deeper network had the lowest loss as well ({string.Join(", ", deepWins)}): here depth helped beyond the jumps.";
+        return $"On the smooth targets the single wide layer had the lowest loss on {shallowWins.Count} of {smooth.Count} ({string.Join(", ", shallowWins)}); " +
+               $"a deeper network on the others ({string.Join(", ", deepWins)}).";
+    }
+}
