@@ -13,6 +13,7 @@ var configuration = Argument("configuration", "Release");
 var profile = Argument("profile", "full");
 var only = Argument("only", "");
 var force = HasArgument("force");
+var parallel = Argument("parallel", "");
 
 var validProfiles = new[] { "quick", "full" };
 if (!validProfiles.Contains(profile))
@@ -115,7 +116,7 @@ Task("Experiments")
     .Does(() =>
 {
     var arguments = $"experiments --profile {profile} --configuration {configuration} --started {pipelineStarted:O}"
-        + (only != "" ? $" --only \"{only}\"" : "") + (force ? " --force" : "");
+        + (only != "" ? $" --only \"{only}\"" : "") + (force ? " --force" : "") + (parallel != "" ? $" --parallel {parallel}" : "");
     Tool(arguments, "an experiment failed or could not run");
 });
 
@@ -138,13 +139,38 @@ Task("AcceptSnapshots")
     .Does(() => Tool("accept-snapshots"));
 
 Task("Diff")
-    .Description("Compares this checkout's stored sections with a base run's (--base=<artifacts folder>): every moved metric, table cell and figure, the figures drawn base under head, and diff.md for a pull-request comment, in artifacts/<profile>/diff.")
+    .Description("Compares this checkout's stored sections with a base run's: --base=<artifacts folder>, or --base=<git ref>, which is checked out beside (artifacts/diff-base/), built and run in the same profile (and --only) first. Writes every moved metric, table cell and figure, the figures drawn base under head, and diff.md for a pull-request comment, to artifacts/<profile>/diff.")
     .IsDependentOn("Build")
     .Does(() =>
 {
     var baseRun = Argument("base", "");
-    if (baseRun == "") throw new Exception("--target=Diff needs --base=<artifacts folder of the base run>, e.g. the artifacts of a clone of main.");
-    Tool($"diff --profile {profile} --base \"{baseRun}\"");
+    if (baseRun == "") throw new Exception("--target=Diff needs --base=<artifacts folder of the base run> or --base=<git ref>, e.g. --base=origin/main.");
+    var baseArtifacts = baseRun;
+    if (!System.IO.Directory.Exists(baseRun))
+    {
+        // A git ref: check it out beside this clone and run its own pipeline for the same profile, with the shared data folder.
+        var name = string.Concat(baseRun.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        var tree = MakeAbsolute(Directory($"{artifacts}/diff-base/{name}")).FullPath;
+        if (System.IO.Directory.Exists(tree)) StartProcess("git", new ProcessSettings { Arguments = $"worktree remove --force \"{tree}\"" });
+        if (StartProcess("git", new ProcessSettings { Arguments = $"worktree add --detach \"{tree}\" {baseRun}" }) != 0)
+            throw new Exception($"--base={baseRun} is neither an artifacts folder nor a git ref that can be checked out.");
+        baseArtifacts = System.IO.Path.Combine(tree, "artifacts");
+        var environment = new Dictionary<string, string>
+        {
+            ["HW1_ARTIFACTS_DIR"] = baseArtifacts,
+            ["HW1_DATA_DIR"] = EnvironmentVariable("HW1_DATA_DIR") ?? MakeAbsolute(Directory("./data")).FullPath,
+        };
+        Information($"Running the base run ({baseRun}) in {tree}: profile {profile}{(only != "" ? $", --only={only}" : "")}.");
+        if (StartProcess("dotnet", new ProcessSettings { Arguments = "tool restore", WorkingDirectory = tree }) != 0
+            || StartProcess("dotnet", new ProcessSettings
+               {
+                   Arguments = $"cake --target=Experiments --profile={profile}" + (only != "" ? $" --only=\"{only}\"" : ""),
+                   WorkingDirectory = tree,
+                   EnvironmentVariables = environment,
+               }) != 0)
+            Warning($"The base run at {baseRun} did not finish cleanly; the diff uses the sections it stored.");
+    }
+    Tool($"diff --profile {profile} --base \"{baseArtifacts}\"", "the diff could not be made");
 });
 
 Task("Help")
@@ -153,8 +179,9 @@ Task("Help")
 {
     Information("dotnet cake [--target=<task>] [--profile=quick|full] [--only=<text>] [--force] [--configuration=Release|Debug]");
     Information("  --profile        quick (minutes) or full (the assignment's settings, the default); reports go to artifacts/report/ (full) or artifacts/quick/report/");
-    Information("  --only           run only the experiments whose test name contains the text (ignoring case)");
+    Information("  --only           run only the experiments whose test name contains the text (ignoring case; several texts: comma-separated)");
     Information("  --force          re-run tests and experiments even when stored results of the same build match");
+    Information("  --parallel       experiment processes at once (default: cores / 2, each experiment keeps its 2 threads and its seeds)");
     Information("  --configuration  build configuration (default Release)");
     Information("  --base           with --target=Diff: the artifacts folder of the run to compare with");
     Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT (see README)");

@@ -15,8 +15,12 @@ internal static class Commands
         var only = arguments.Option("--only");
         var startedText = arguments.Option("--started");
         var force = arguments.Flag("--force");
+        var parallelText = arguments.Option("--parallel");
         arguments.EnsureConsumed();
         if (!File.Exists(project)) throw new UsageException($"--project {project}: no such project file.");
+        int parallel = HW1.Research.Pipeline.ExperimentRunner.DefaultParallel;
+        if (parallelText != null && (!int.TryParse(parallelText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parallel) || parallel < 1))
+            throw new UsageException($"--parallel expects a whole number of experiments to run at once, at least 1; found '{parallelText}'.");
         DateTimeOffset? started = null;
         if (startedText != null)
         {
@@ -30,6 +34,7 @@ internal static class Commands
             Force = force,
             PipelineStarted = started,
             SeedOffset = HW1.Research.Training.Reproducibility.SeedOffset,
+            Parallel = parallel,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
     }

@@ -12,9 +12,9 @@ const string Usage = """
 
     Commands:
       data                      Fetch (when missing) and verify every data set the experiments use.
-      experiments [--only TEXT] [--force] [--configuration C] [--project P] [--started TIME]
-                                Run every experiment (or those whose test name contains TEXT) in its own
-                                'dotnet test' process; reuse stored results whose key (built code, snapshots,
+      experiments [--only TEXT[,TEXT]] [--force] [--parallel N] [--configuration C] [--project P] [--started TIME]
+                                Run every experiment (or those whose test name contains a TEXT) in its own
+                                'dotnet test' process, N at a time (default: cores / 2 threads each); reuse stored results whose key (built code, snapshots,
                                 profile, experiment) matches unless --force; record artifacts/<profile>/pipeline.json.
       render [--page-png N FILE] Render the PDF, the HTML page, the Markdown summary, the figures and the manifest from the
                                 stored sections; optionally also page N of the report as a PNG.

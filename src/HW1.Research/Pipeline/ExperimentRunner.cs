@@ -20,6 +20,12 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     /// <summary>When the pipeline started (for its total wall time); defaults to when the runner starts.</summary>
     public DateTimeOffset? PipelineStarted { get; init; }
 
+    /// <summary>
+    /// How many experiment processes run at once (default <see cref="ExperimentRunner.DefaultParallel"/>). Each keeps its own
+    /// thread count and seeds, so the numbers are the same as one at a time.
+    /// </summary>
+    public int Parallel { get; init; } = ExperimentRunner.DefaultParallel;
+
     /// <summary>Seconds between progress lines while an experiment runs.</summary>
     public double HeartbeatSeconds { get; init; } = 30;
 
@@ -34,6 +40,12 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
 /// </summary>
 public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
 {
+    /// <summary>Intra-op threads each experiment uses (their configurations fix 2).</summary>
+    public const int ExperimentThreads = 2;
+
+    /// <summary>The cores divided by the threads each experiment uses, at least 1.</summary>
+    public static int DefaultParallel => Math.Max(1, Environment.ProcessorCount / ExperimentThreads);
+
     /// <summary>Environment variables the runner passes to each experiment process.</summary>
     public const string RunKeyVariable = "HW1_RUN_KEY";
     public const string ProgressFileVariable = "HW1_PROGRESS_FILE";
@@ -66,11 +78,15 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             .Where(l => !l.Contains(".Infrastructure.", StringComparison.Ordinal)).Distinct().ToList();
     }
 
-    /// <summary>The experiments <see cref="RunnerOptions.Only"/> selects; a filter that matches nothing is an error listing what exists.</summary>
+    /// <summary>
+    /// The experiments <see cref="RunnerOptions.Only"/> selects (names containing the text, ignoring case; several texts separated by
+    /// commas select every experiment that contains any of them); a filter that matches nothing is an error listing what exists.
+    /// </summary>
     public static IReadOnlyList<string> Select(IReadOnlyList<string> all, string? only)
     {
         if (string.IsNullOrWhiteSpace(only)) return all;
-        var chosen = all.Where(n => n.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
+        var texts = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var chosen = all.Where(n => texts.Any(t => n.Contains(t, StringComparison.OrdinalIgnoreCase))).ToList();
         if (chosen.Count == 0)
             throw new ArgumentException($"--only={only} matches no experiment. It is matched (ignoring case) against these names:\n  " + string.Join("\n  ", all));
         return chosen;
@@ -97,6 +113,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var kernels = CpuKernels.State;
         log(kernels.Warning ?? $"CPU kernels {kernels.Description} on {kernels.Cpu.Model}: the same bits as on any other x86-64 CPU with AVX2");
 
+        if (options.Parallel < 1) throw new ArgumentException($"--parallel must be at least 1, found {options.Parallel}.");
+        var toRun = new List<(string Name, string Key, string Label)>();
         for (int i = 0; i < experiments.Count; i++)
         {
             var name = experiments[i];
@@ -110,11 +128,31 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             }
             else
             {
-                log($"{label}: running (elapsed {Format(clock.Elapsed)})");
-                outcomes.Add(RunOne(name, key, label));
+                toRun.Add((name, key, label));
             }
-            Save(started, outcomes);
         }
+        Save(started, outcomes);
+        if (toRun.Count > 1 && options.Parallel > 1)
+            log($"{toRun.Count} experiments to run, {Math.Min(options.Parallel, toRun.Count)} at a time (--parallel={options.Parallel}), each with its own {ExperimentThreads} threads and seeds");
+
+        // One at a time unless --parallel says otherwise; each experiment is its own process, so running several at once changes
+        // no number. Outcomes are recorded as they finish; the summary lists them in the experiments' order.
+        var gate = new Lock();
+        System.Threading.Tasks.Parallel.ForEach(toRun, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, item =>
+        {
+            var (name, key, label) = item;
+            var before = previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Outcome == PipelineExperiment.Ran)?.Seconds;
+            log($"{label}: running (elapsed {Format(clock.Elapsed)}{(before is { } b ? $"; took {ReportBuilder.Seconds(b)} last time" : "")})");
+            var outcome = RunOne(name, key, label, before);
+            lock (gate)
+            {
+                outcomes.Add(outcome);
+                Save(started, outcomes);
+            }
+        });
+        var position = all.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        outcomes.Sort((a, b) => position[a.Name].CompareTo(position[b.Name]));
+        Save(started, outcomes);
 
         var sections = StoredByKey(outcomes.Select(o => o.Key).ToHashSet(StringComparer.Ordinal));
         Summary(outcomes, sections, clock.Elapsed);
@@ -163,7 +201,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return before;
     }
 
-    private PipelineExperiment RunOne(string name, string key, string label)
+    private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null)
     {
         var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", ReportBuilder.ShortName(name) + ".log");
         Directory.CreateDirectory(Path.GetDirectoryName(progress)!);
@@ -180,7 +218,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var (code, output) = Dotnet(
             ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter", $"FullyQualifiedName={name}"],
             environment, TimeSpan.FromHours(3),
-            heartbeat: () => log($"  … {label}: {Format(clock.Elapsed)} elapsed{LastLine(progress)}"));
+            heartbeat: () => log($"  … {label}: {Format(clock.Elapsed)} elapsed{Remaining(clock.Elapsed, secondsLastTime)}{LastLine(progress)}"));
         var seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
         var stored = StoredByKey(new HashSet<string>(StringComparer.Ordinal) { key });
         var ids = stored.Select(s => s.Id).ToList();
@@ -195,6 +233,14 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             ? $"{label}: done in {ReportBuilder.Seconds(seconds)}; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
             : $"{label}: FAILED after {ReportBuilder.Seconds(seconds)}: {outcome.Failure}");
         return outcome;
+    }
+
+    /// <summary>"; about m:ss left" from the time the same experiment took in the previous run, or "" without one.</summary>
+    public static string Remaining(TimeSpan elapsed, double? secondsLastTime)
+    {
+        if (secondsLastTime is not { } last || last <= 0) return "";
+        var left = TimeSpan.FromSeconds(last) - elapsed;
+        return left > TimeSpan.Zero ? $"; about {Format(left)} left (it took {Format(TimeSpan.FromSeconds(last))} last time)" : "; past last time's duration";
     }
 
     private static string LastLine(string file)
