@@ -127,10 +127,7 @@ Task("Report")
 {
     Tool($"render --profile {profile}", "the report has sections that are not reproduced or missing");
     Tool($"check --profile {profile}", "the rendered PDF failed its check");
-    if (new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.Any(System.IO.File.Exists) || EnvironmentVariable("HW1_CHROMIUM") != null)
-        Tool($"html-check --profile {profile}", "the HTML report failed its browser check");
-    else
-        Information("No Chromium installed (apt-get install chromium): the HTML report was written but not opened in a browser.");
+    Tool($"html-check --profile {profile} --if-available", "the HTML report failed its browser check");
 });
 
 Task("AcceptSnapshots")
@@ -151,7 +148,9 @@ Task("Diff")
         // A git ref: check it out beside this clone and run its own pipeline for the same profile, with the shared data folder.
         var name = string.Concat(baseRun.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
         var tree = MakeAbsolute(Directory($"{artifacts}/diff-base/{name}")).FullPath;
+        StartProcess("git", new ProcessSettings { Arguments = "worktree prune" });
         if (System.IO.Directory.Exists(tree)) StartProcess("git", new ProcessSettings { Arguments = $"worktree remove --force \"{tree}\"" });
+        if (System.IO.Directory.Exists(tree)) System.IO.Directory.Delete(tree, recursive: true);
         if (StartProcess("git", new ProcessSettings { Arguments = $"worktree add --detach \"{tree}\" {baseRun}" }) != 0)
             throw new Exception($"--base={baseRun} is neither an artifacts folder nor a git ref that can be checked out.");
         baseArtifacts = System.IO.Path.Combine(tree, "artifacts");
@@ -170,7 +169,22 @@ Task("Diff")
                }) != 0)
             Warning($"The base run at {baseRun} did not finish cleanly; the diff uses the sections it stored.");
     }
-    Tool($"diff --profile {profile} --base \"{baseArtifacts}\"", "the diff could not be made");
+    try
+    {
+        Tool($"diff --profile {profile} --base \"{baseArtifacts}\"", "the diff could not be made");
+    }
+    finally
+    {
+        // The base checkout was only there to produce the base run's sections: its worktree (with its build) goes.
+        if (baseArtifacts != baseRun)
+        {
+            var kept = System.IO.Path.Combine(artifacts, profile, "diff", "base-sections");
+            if (System.IO.Directory.Exists(kept)) System.IO.Directory.Delete(kept, recursive: true);
+            var stored = System.IO.Path.Combine(baseArtifacts, profile, "sections");
+            if (System.IO.Directory.Exists(stored)) CopyDirectory(stored, kept);
+            StartProcess("git", new ProcessSettings { Arguments = $"worktree remove --force \"{System.IO.Path.GetDirectoryName(baseArtifacts)}\"" });
+        }
+    }
 });
 
 Task("Help")

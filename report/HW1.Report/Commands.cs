@@ -126,8 +126,9 @@ internal static class Commands
         var headRoot = arguments.Option("--head") ?? RepoPaths.ArtifactsDir;
         var output = arguments.Option("--out") ?? Path.Combine(RepoPaths.ArtifactsDir, profile, "diff");
         arguments.EnsureConsumed();
-        var before = SectionStore.ReadAll(profile, baseRoot);
-        var after = SectionStore.ReadAll(profile, headRoot);
+        // Each run's own sections: with a pipeline log, only those of its latest run (stale ones of other builds are left out).
+        var before = ReportBuilder.Select(SectionStore.ReadAll(profile, baseRoot), PipelineLog.Read(profile, baseRoot)).Sections;
+        var after = ReportBuilder.Select(SectionStore.ReadAll(profile, headRoot), PipelineLog.Read(profile, headRoot)).Sections;
         if (before.Count == 0) throw new InvalidDataException($"No {profile} sections in the base run {SectionStore.Folder(profile, baseRoot)}.");
         if (after.Count == 0) throw new InvalidDataException($"No {profile} sections in the head run {SectionStore.Folder(profile, headRoot)}.");
         var changes = RunDiff.Of(before, after);
@@ -201,7 +202,13 @@ internal static class Commands
     public static int HtmlCheck(string profile, Arguments arguments)
     {
         var screenshot = arguments.Option("--screenshot");
+        var ifAvailable = arguments.Flag("--if-available");
         arguments.EnsureConsumed();
+        if (ifAvailable && HW1.Research.Reporting.HtmlCheck.FindChromium() == null)
+        {
+            Console.WriteLine($"html-check: no Chromium installed (apt-get install chromium, or set {HW1.Research.Reporting.HtmlCheck.ChromiumVariable}): the HTML report was written but not opened in a browser.");
+            return 0;
+        }
         var chromium = HW1.Research.Reporting.HtmlCheck.FindChromium()
             ?? throw new InvalidOperationException(
                 $"No Chromium to open the HTML report with: install Debian's chromium (apt-get install chromium) or set {HW1.Research.Reporting.HtmlCheck.ChromiumVariable} to its executable.");

@@ -26,9 +26,10 @@ const string Usage = """
                                 What changed between the base run's sections (artifacts folder DIR) and the head run's:
                                 every moved metric, table cell and figure, the figures drawn base (dashed) under head,
                                 and diff.md for a pull-request comment, in artifacts/<profile>/diff unless --out.
-      html-check [--screenshot FILE]
+      html-check [--screenshot FILE] [--if-available]
                                 Open the rendered HTML report (index.html) in headless Chromium and check that every
-                                section and figure renders with its caption and the console stays silent.
+                                section and figure renders with its caption and the console stays silent; with
+                                --if-available a machine without Chromium only says so.
       accept-snapshots [--root DIR]
                                 Move every snapshot mismatch (__snapshots__/__mismatch__/*.snap under DIR, default
                                 experiments/) over its committed snapshot, printing each changed value old -> new.

@@ -5,7 +5,7 @@ namespace HW1.Research.Artifacts;
 /// the bytes go to a temporary file in the same folder, are flushed to disk, and are renamed over the target.
 /// A write that fails (no space left, permission lost mid-write) is one <see cref="ArtifactWriteException"/> naming the file
 /// and the cause; the old file stays and the temporary is removed. Temporaries that a crashed process left behind (their
-/// process no longer runs) are removed by the next write into the same folder.
+/// process no longer runs, written more than ten minutes ago) are removed by the next write into the same folder.
 /// </summary>
 public static class AtomicFile
 {
@@ -64,11 +64,19 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>ENOSPC (28) on Linux, ERROR_DISK_FULL/ERROR_HANDLE_DISK_FULL on Windows.</summary>
+    /// <summary>ENOSPC (28) or EDQUOT (122) on Linux, ERROR_HANDLE_DISK_FULL (0x27) or ERROR_DISK_FULL (0x70) on Windows.</summary>
     private static bool IsDiskFull(Exception e) =>
-        (e.HResult & 0xFFFF) is 28 or 0x70 or 0x27 || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+        (OperatingSystem.IsWindows() ? (e.HResult & 0xFFFF) is 0x27 or 0x70 : (e.HResult & 0xFFFF) is 28 or 122)
+        || e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("quota exceeded", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Deletes <c>.NAME.PID.GUID.tmp</c> files in <paramref name="folder"/> whose process no longer runs.</summary>
+    /// <summary>A temporary this old is no write in progress, even by a process this one cannot see (another host or PID namespace).</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Deletes <c>.NAME.PID.GUID.tmp</c> files in <paramref name="folder"/> whose process no longer runs and that are older than
+    /// <see cref="StaleAfter"/> (so that a writer on another host sharing the folder, whose PID means nothing here, is left alone).
+    /// </summary>
     internal static int RemoveStaleTemporaries(string folder)
     {
         int removed = 0;
@@ -78,6 +86,7 @@ public static class AtomicFile
             // ".", NAME (may contain dots), PID, GUID, "tmp": the PID is third from the end.
             if (parts.Length < 5 || !int.TryParse(parts[^3], out var pid) || parts[^2].Length != 32) continue;
             if (pid == Environment.ProcessId || ProcessRuns(pid)) continue;
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) < StaleAfter) continue;
             try
             {
                 File.Delete(file);

@@ -138,7 +138,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         // One at a time unless --parallel says otherwise; each experiment is its own process, so running several at once changes
         // no number. Outcomes are recorded as they finish; the summary lists them in the experiments' order.
         var gate = new Lock();
-        System.Threading.Tasks.Parallel.ForEach(toRun, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, item =>
+        void RunItem((string Name, string Key, string Label) item)
         {
             var (name, key, label) = item;
             var before = previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Outcome == PipelineExperiment.Ran)?.Seconds;
@@ -149,7 +149,23 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 outcomes.Add(outcome);
                 Save(started, outcomes);
             }
-        });
+        }
+        if (options.Parallel == 1)
+        {
+            foreach (var item in toRun) RunItem(item);
+        }
+        else
+        {
+            try
+            {
+                System.Threading.Tasks.Parallel.ForEach(toRun, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, RunItem);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // The first error as itself (a full disk, a process that cannot start), so the command reports it like any other.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
         var position = all.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         outcomes.Sort((a, b) => position[a.Name].CompareTo(position[b.Name]));
         Save(started, outcomes);

@@ -31,7 +31,8 @@ public static class ReportWriter
     }
 
     /// <summary>
-    /// Writes the figure PNGs, the Markdown summary, the PDF and the manifest into <paramref name="folder"/>; with
+    /// Writes the PDF (first: the report itself), then the figures (PNG, @2x PNG, SVG, CSV), the HTML page, the Markdown summary and
+    /// the manifest into <paramref name="folder"/>; with
     /// <paramref name="pagePng"/> also that page of the same document as a PNG (the last page when the number is past the end).
     /// </summary>
     public static RenderResult Write(IReadOnlyList<ReportSection> sections, RunManifest manifest, string folder, Action<string>? log = null,
@@ -43,6 +44,32 @@ public static class ReportWriter
         Directory.CreateDirectory(folder);
         var figures = Path.Combine(folder, FiguresFolder);
         Directory.CreateDirectory(figures);
+
+        using var document = ReportBuilder.Build(sections, manifest);
+        var missingGlyphs = document.MissingGlyphs;
+        if (missingGlyphs.Length > 0) log?.Invoke($"  warning: the report font has no glyph for: {missingGlyphs}");
+        var pdf = Path.Combine(folder, PdfName);
+        // Start from the defaults: a bare struct would ask for JPEG quality 0 and 0 dpi for rasterized parts.
+        var metadata = SKDocumentPdfMetadata.Default;
+        metadata.EncodingQuality = 101; // lossless images (heatmaps keep every cell)
+        metadata.RasterDpi = 300;
+        metadata = metadata with
+        {
+            Title = ReportBuilder.Title,
+            Subject = $"{manifest.Profile} profile, commit {manifest.Source.Commit}",
+            Creator = "HW1.Research",
+            Producer = "HW1.Research (SkiaSharp PDF)",
+            Creation = manifest.CreatedUtc.UtcDateTime,
+            Modified = manifest.CreatedUtc.UtcDateTime,
+        };
+        // SkiaSharp writes through a native callback: it renders into memory, so that a full disk or a lost permission is a
+        // managed I/O error in AtomicFile (a clear message, the old file kept) and never an exception thrown through native code.
+        using (var rendered = new MemoryStream())
+        {
+            document.WritePdf(rendered, metadata);
+            AtomicFile.WriteAllBytes(pdf, rendered.GetBuffer().AsSpan(0, (int)rendered.Length));
+        }
+        log?.Invoke($"  PDF: {pdf} ({document.PageCount} pages)");
 
         // Each figure as PNG (1x for the summary, 2x for high-density screens), SVG, and its data as CSV (panel, series, x, y).
         // Files of earlier renders that this one does not write again must not linger beside the summary.
@@ -72,31 +99,6 @@ public static class ReportWriter
         AtomicFile.WriteAllText(summary, MarkdownSummary.Build(sections, manifest, PdfName, FiguresFolder));
         log?.Invoke($"  summary: {summary}");
 
-        using var document = ReportBuilder.Build(sections, manifest);
-        var missingGlyphs = document.MissingGlyphs;
-        if (missingGlyphs.Length > 0) log?.Invoke($"  warning: the report font has no glyph for: {missingGlyphs}");
-        var pdf = Path.Combine(folder, PdfName);
-        // Start from the defaults: a bare struct would ask for JPEG quality 0 and 0 dpi for rasterized parts.
-        var metadata = SKDocumentPdfMetadata.Default;
-        metadata.EncodingQuality = 101; // lossless images (heatmaps keep every cell)
-        metadata.RasterDpi = 300;
-        metadata = metadata with
-        {
-            Title = ReportBuilder.Title,
-            Subject = $"{manifest.Profile} profile, commit {manifest.Source.Commit}",
-            Creator = "HW1.Research",
-            Producer = "HW1.Research (SkiaSharp PDF)",
-            Creation = manifest.CreatedUtc.UtcDateTime,
-            Modified = manifest.CreatedUtc.UtcDateTime,
-        };
-        // SkiaSharp writes through a native callback: it renders into memory, so that a full disk or a lost permission is a
-        // managed I/O error in AtomicFile (a clear message, the old file kept) and never an exception thrown through native code.
-        using (var rendered = new MemoryStream())
-        {
-            document.WritePdf(rendered, metadata);
-            AtomicFile.WriteAllBytes(pdf, rendered.GetBuffer().AsSpan(0, (int)rendered.Length));
-        }
-        log?.Invoke($"  PDF: {pdf} ({document.PageCount} pages)");
         if (pagePng is { } request)
         {
             var page = Math.Min(request.Page, document.PageCount);

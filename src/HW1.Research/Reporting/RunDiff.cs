@@ -35,7 +35,7 @@ public static class RunDiff
                 changes.Add(new SectionChange(h.Id, ReportBuilder.HeadingOf(h), SectionChange.Added, [], []));
                 continue;
             }
-            var differences = SectionComparison.Compare(b, h);
+            var differences = SectionComparison.Compare(b, h).Concat(TextDifferences(b, h)).ToList();
             if (differences.Count == 0)
             {
                 changes.Add(new SectionChange(h.Id, ReportBuilder.HeadingOf(h), SectionChange.Unchanged, [], []));
@@ -51,6 +51,30 @@ public static class RunDiff
         foreach (var b in baseRun.Where(b => head.All(h => h.Id != b.Id)))
             changes.Add(new SectionChange(b.Id, ReportBuilder.HeadingOf(b), SectionChange.Removed, [], []));
         return changes;
+    }
+
+    /// <summary>What SectionComparison leaves out because it compares numbers: the status, the failure, the settings and the findings' sentences.</summary>
+    public static IEnumerable<SectionDifference> TextDifferences(ReportSection baseSection, ReportSection head)
+    {
+        ArgumentNullException.ThrowIfNull(baseSection);
+        ArgumentNullException.ThrowIfNull(head);
+        if (baseSection.Status != head.Status)
+            yield return new SectionDifference(head.Id, "status", baseSection.Status.ToString(), head.Status.ToString());
+        if (!string.Equals(baseSection.Failure, head.Failure, StringComparison.Ordinal))
+            yield return new SectionDifference(head.Id, "failure", baseSection.Failure ?? "(none)", head.Failure ?? "(none)");
+        var settings = baseSection.Settings.Select(x => x.Name).Concat(head.Settings.Select(x => x.Name)).Distinct(StringComparer.Ordinal);
+        foreach (var name in settings)
+        {
+            var was = baseSection.Settings.FirstOrDefault(x => x.Name == name)?.Value ?? "(absent)";
+            var now = head.Settings.FirstOrDefault(x => x.Name == name)?.Value ?? "(absent)";
+            if (!string.Equals(was, now, StringComparison.Ordinal)) yield return new SectionDifference(head.Id, $"setting '{name}'", was, now);
+        }
+        for (int i = 0; i < Math.Max(baseSection.Comments.Count, head.Comments.Count); i++)
+        {
+            var was = i < baseSection.Comments.Count ? baseSection.Comments[i] : "(absent)";
+            var now = i < head.Comments.Count ? head.Comments[i] : "(absent)";
+            if (!string.Equals(was, now, StringComparison.Ordinal)) yield return new SectionDifference(head.Id, $"finding[{i}]", was, now);
+        }
     }
 
     /// <summary>

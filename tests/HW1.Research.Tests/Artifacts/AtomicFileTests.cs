@@ -86,20 +86,25 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void Temporaries_left_by_a_crashed_process_are_removed_and_a_running_ones_are_kept()
+    public void Old_temporaries_left_by_a_crashed_process_are_removed_and_a_running_or_recent_ones_are_kept()
     {
         var path = Path.Combine(_dir, "summary.md");
         // No process has the largest pid; pid 1 always runs.
         var crashed = Path.Combine(_dir, $".summary.md.{int.MaxValue}.{Guid.NewGuid():N}.tmp");
         var running = Path.Combine(_dir, $".summary.md.1.{Guid.NewGuid():N}.tmp");
         var unrelated = Path.Combine(_dir, ".notes.tmp");
-        foreach (var f in new[] { crashed, running, unrelated }) File.WriteAllText(f, "partial");
+        var recentCrash = Path.Combine(_dir, $".summary.md.{int.MaxValue - 1}.{Guid.NewGuid():N}.tmp");
+        foreach (var f in new[] { crashed, running, unrelated, recentCrash }) File.WriteAllText(f, "partial");
+        var hourAgo = DateTime.UtcNow.AddHours(-1);
+        foreach (var f in new[] { crashed, running, unrelated }) File.SetLastWriteTimeUtc(f, hourAgo);
 
         AtomicFile.WriteAllText(path, "whole");
 
         Assert.False(File.Exists(crashed));
         Assert.True(File.Exists(running));
         Assert.True(File.Exists(unrelated));
+        // A dead PID's temporary written a moment ago may be a live writer on another host sharing the folder: kept for now.
+        Assert.True(File.Exists(recentCrash));
         Assert.Equal("whole", File.ReadAllText(path));
     }
 }

@@ -183,7 +183,8 @@ public sealed class DatasetCacheTests : IDisposable
         // A sleep of a duration no other process uses (3000.NNNNNN s) marks the stalled command's child process.
         var marker = $"3000.{Random.Shared.Next(100_000, 999_999)}";
         var npm = Path.Combine(_root, "stalled-npm");
-        File.WriteAllText(npm, $"#!/bin/sh\nsleep {marker}\n");
+        var calls = Path.Combine(_root, "npm-calls");
+        File.WriteAllText(npm, $"#!/bin/sh\necho called >> '{calls}'\nsleep {marker}\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(npm, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var previous = Environment.GetEnvironmentVariable(ExternalCommand.TimeoutVariable);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -201,7 +202,9 @@ public sealed class DatasetCacheTests : IDisposable
         {
             Environment.SetEnvironmentVariable(ExternalCommand.TimeoutVariable, previous);
         }
-        // One attempt, not two: a command that stalled is not tried again (60 s is far above the 2 s limit, far below a second stall's wait).
+        // One attempt, not two: a command that stalled is not tried again.
+        Assert.Single(File.ReadAllLines(calls));
+        // Stopped at the limit, not at the hour the command would sleep (60 s leaves room for a loaded machine's process start).
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
         // The stalled command was ended with its process tree; no staging folder is left in the data folder.
         Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"), p => CommandLine(p.Id).Contains(marker, StringComparison.Ordinal));

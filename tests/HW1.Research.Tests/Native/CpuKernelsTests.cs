@@ -35,12 +35,19 @@ public sealed class CpuKernelsTests
         return json.RootElement.GetProperty("fingerprint").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
     }
 
-    [Fact]
-    public void The_pin_reaches_the_native_environment_that_LibTorch_reads()
+    /// <summary>These tests are about the pin: under HW1_KERNELS=native, or on a CPU that cannot run it, they have nothing to check.</summary>
+    private static void RequirePin()
     {
         var state = CpuKernels.State;
-        Assert.True(state.Cpu.CanRunPin, $"this suite's CI machines run x86-64 with AVX2 and FMA; this one is {state.Cpu}");
-        Assert.True(state.Pinned);
+        Skip.If(!state.Pinned, $"the kernels are not pinned in this run: {state.WhyNotPinned}");
+    }
+
+    [SkippableFact]
+    public void The_pin_reaches_the_native_environment_that_LibTorch_reads()
+    {
+        RequirePin();
+        var state = CpuKernels.State;
+        Assert.True(state.Cpu.CanRunPin);
         Assert.Equal(KernelMode.Pinned, state.Mode);
         foreach (var pin in CpuKernels.Pins)
         {
@@ -51,9 +58,10 @@ public sealed class CpuKernelsTests
         Assert.Equal("pinned: ATen avx2, oneDNN AVX2, MKL COMPATIBLE", state.Description);
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_pin_wins_over_the_shells_variables_and_those_variables_do_change_the_bits()
     {
+        RequirePin();
         var pinned = KernelFingerprint.Compute(threads: 1).Parts;
 
         // Pinned children compute the same bits as this pinned process, whatever the shell asked for.

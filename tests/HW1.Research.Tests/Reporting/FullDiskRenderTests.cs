@@ -18,7 +18,7 @@ public sealed class FullDiskRenderTests : IDisposable
         Directory.Delete(_mount, recursive: true);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Render_on_a_full_disk_ends_with_one_clear_message_keeps_the_old_report_and_leaves_no_temporary()
     {
         foreach (var section in ReportRenderingTests.Sections()) SectionStore.Write(section, _source);
@@ -39,11 +39,14 @@ public sealed class FullDiskRenderTests : IDisposable
             exit 0
             """;
         var (code, output, error) = ReportTool.RunProgram("unshare", ["-rm", "sh", "-c", script, "sh", _mount, _source, ReportTool.Dll()], TimeSpan.FromMinutes(3));
-        Assert.True(code == 0, $"the mount namespace could not be set up (exit {code}): {error}");
+        // Some hosts forbid unprivileged user and mount namespaces (containers with a seccomp filter, AppArmor): the disk-full
+        // path is then covered by AtomicFileTests' /dev/full case alone. On this suite's Debian machines and its CI it runs.
+        Skip.If(code != 0, $"a private mount namespace could not be set up here (exit {code}): {error.Trim()}");
 
-        // Exit 2 with one message (not 134, SIGABRT), naming a file of the report, the full disk and what was kept; no stack trace.
+        // Exit 2 with one message (not 134, SIGABRT) naming the PDF (written first, so it is the write that meets the full disk:
+        // before the fix SkiaSharp streamed it through a native callback), the full disk and what was kept; no stack trace.
         Assert.Contains("== exit 2", output, StringComparison.Ordinal);
-        Assert.Contains($"error: {_mount}/quick/report/", error, StringComparison.Ordinal);
+        Assert.Contains($"error: {_mount}/quick/report/HW1-Report.pdf could not be written", error, StringComparison.Ordinal);
         Assert.Contains("the disk is full", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         var temporaries = output.Split("== temporaries")[1].Split("== old report")[0].Trim();

@@ -61,4 +61,26 @@ public sealed class RunDiffTests : IDisposable
         Assert.Equal(SectionChange.Unchanged, changes.Single(c => c.Id == baseRun[1].Id).Kind);
         Assert.Equal(SectionChange.Removed, changes.Single(c => c.Id == baseRun[2].Id).Kind);
     }
+
+    [Fact]
+    public void A_section_whose_status_or_findings_changed_is_not_called_unchanged()
+    {
+        var (baseRun, _) = Runs();
+        var head = baseRun.Select((s, i) => i switch
+        {
+            0 => s with { Status = SectionStatus.NotReproduced, Failure = "Assert.True() Failure" },
+            1 => s with { Comments = [.. s.Comments, "a new finding"] },
+            _ => s,
+        }).ToList();
+
+        var changes = RunDiff.Of(baseRun, head);
+
+        var first = changes.Single(c => c.Id == baseRun[0].Id);
+        Assert.Equal(SectionChange.Changed, first.Kind);
+        Assert.Contains(first.Differences, d => d.Location == "status" && d.First == "Reproduced" && d.Second == "NotReproduced");
+        var second = changes.Single(c => c.Id == baseRun[1].Id);
+        Assert.Equal(SectionChange.Changed, second.Kind);
+        Assert.Contains(second.Differences, d => d.Location.StartsWith("finding[", StringComparison.Ordinal) && d.Second == "a new finding");
+        Assert.Empty(second.Overlays);
+    }
 }
