@@ -89,7 +89,10 @@ public sealed class ReportDocument : IDisposable
     /// <summary>A bulleted paragraph; continuation lines align with the first line's text.</summary>
     public void Bullet(string text)
     {
-        const float indent = 12;
+        // The first line carries the bullet and its spaces, drawn from x = 2: every line's text gets the width left after them,
+        // so that the first line cannot run past the margin (a fixed 12-point indent was narrower than "•  " in the body font).
+        const float bulletAt = 2;
+        float indent = Math.Max(12, bulletAt + _body.MeasureText("•  "));
         var lines = Typesetting.Wrap(text, _body, A4.ContentWidth - indent);
         for (int i = 0; i < lines.Count; i++)
             Add(new TextLineBlock(i == 0 ? "•  " + lines[i] : lines[i], _body, SKColors.Black, i == 0 ? 2 : indent));

@@ -50,10 +50,20 @@ public sealed class Typesetting : IDisposable
         return string.Concat(missing);
     }
 
-    /// <summary>Breaks <paramref name="text"/> into lines no wider than <paramref name="width"/>: at spaces, or inside a word longer than a line.</summary>
+    /// <summary>
+    /// Points kept free at the end of every wrapped line: the PDF places glyphs by its own widths table (whole thousandths of an
+    /// em) while SkiaSharp measures with subpixel advances, so a line measured exactly full was drawn up to 1.6 points wider.
+    /// </summary>
+    public const float WrapSafety = 2f;
+
+    /// <summary>
+    /// Breaks <paramref name="text"/> into lines no wider than <paramref name="width"/> less <see cref="WrapSafety"/>: at spaces, or
+    /// inside a word longer than a line.
+    /// </summary>
     public static IReadOnlyList<string> Wrap(string text, SKFont font, float width)
     {
         ArgumentNullException.ThrowIfNull(font);
+        width -= WrapSafety;
         var lines = new List<string>();
         foreach (var paragraph in text.Replace("\r\n", "\n").Split('\n'))
         {

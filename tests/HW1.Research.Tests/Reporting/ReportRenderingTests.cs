@@ -222,6 +222,20 @@ public sealed class ReportRenderingTests : IDisposable
     }
 
     [Fact]
+    public void A_bullet_whose_first_line_is_full_stays_inside_the_margin()
+    {
+        // A finding of the full report whose first line, bullet included, ran 1.5 points past the right margin.
+        const string finding = "Moving one filter-norm away in both directions (the corners) raises the loss to 8.508–16.799, on average " +
+            "245.6 times the centre's: a basin whose walls rise steeply once the weights are perturbed by their own scale.";
+        var words = finding.Split(' ');
+        // Every cut of the sentence, so that some first line ends right at the wrap width whatever the font's metrics.
+        var comments = Enumerable.Range(1, words.Length - 1).Select(n => string.Join(' ', words.Skip(n)) + " " + finding).ToList();
+        var section = Sections()[2] with { Id = "2-9-bullets", Comments = comments };
+        var result = ReportWriter.Write([section], Manifest(), _folder);
+        Assert.Empty(PdfCheck.Problems(result.Pdf, [ReportBuilder.HeadingOf(section)]));
+    }
+
+    [Fact]
     public void The_check_finds_text_that_runs_off_the_page()
     {
         var pdf = Path.Combine(_folder, "clipped.pdf");
