@@ -171,7 +171,7 @@ public class ResultSnapshotTests
     public void A_mismatch_on_a_machine_that_cannot_run_the_pin_says_why_bits_differ_there()
     {
         var cpu = CpuFeatures.Current() with { Architecture = "Arm64", Avx2 = false, Fma = false, Model = "Neoverse-V2" };
-        var state = new KernelState(KernelMode.Pinned, Pinned: false, cpu, new Dictionary<string, string?>(), new Dictionary<string, string?>());
+        var state = new KernelState(KernelMode.Pinned, Pinned: false, cpu, new Dictionary<string, string?>());
 
         var message = ResultSnapshot.MismatchMessage("x.snap", JsonNode.Parse("""{ "A": 1.0 }"""), JToken.Parse("""{ "A": 1.01 }"""), state);
 
@@ -185,7 +185,7 @@ public class ResultSnapshotTests
     {
         var path = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Quick));
         Assert.False(File.Exists(path), $"{path} must never be committed: this test needs it absent.");
-        var native = new KernelState(KernelMode.Native, Pinned: false, CpuFeatures.Current(), new Dictionary<string, string?>(), new Dictionary<string, string?>());
+        var native = new KernelState(KernelMode.Native, Pinned: false, CpuFeatures.Current(), new Dictionary<string, string?>());
         var lines = new List<string>();
 
         ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0, log: lines.Add, kernels: native);

@@ -79,7 +79,7 @@ public static partial class CpuKernels
             var inForce = Pins.ToDictionary(p => p.Name, p => NativeValue(p.Name));
             if (pinnable && Pins.FirstOrDefault(p => inForce[p.Name] != p.Value) is { } lost)
                 throw new InvalidOperationException($"The CPU kernel pin did not take: the native environment has {lost.Name}={inForce[lost.Name] ?? "(unset)"} after setting {lost.Value}.");
-            _state = new KernelState(mode, pinnable, cpu, inForce, before);
+            _state = new KernelState(mode, pinnable, cpu, inForce);
             return _state;
         }
     }
@@ -209,11 +209,8 @@ public sealed record CpuFeatures(string Architecture, string Model, string Vendo
 }
 
 /// <summary>What <see cref="CpuKernels.Apply"/> established for this process.</summary>
-public sealed record KernelState(KernelMode Mode, bool Pinned, CpuFeatures Cpu, IReadOnlyDictionary<string, string?> InForce, IReadOnlyDictionary<string, string?> FromShell)
+public sealed record KernelState(KernelMode Mode, bool Pinned, CpuFeatures Cpu, IReadOnlyDictionary<string, string?> InForce)
 {
-    /// <summary>True when results are meant to match the committed snapshots bit for bit (pinned kernels on a CPU that runs them).</summary>
-    public bool BitsComparable => Pinned;
-
     /// <summary>The kernel levels in force, e.g. "pinned: ATen avx2, oneDNN AVX2, MKL AVX2".</summary>
     public string Description
     {

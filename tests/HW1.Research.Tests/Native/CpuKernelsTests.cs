@@ -109,8 +109,8 @@ public sealed class CpuKernelsTests
     public void Native_mode_says_why_bits_may_differ_and_names_the_cpu()
     {
         var cpu = CpuFeatures.Current();
-        var state = new KernelState(KernelMode.Native, Pinned: false, cpu, new Dictionary<string, string?>(), new Dictionary<string, string?>());
-        Assert.False(state.BitsComparable);
+        var state = new KernelState(KernelMode.Native, Pinned: false, cpu, new Dictionary<string, string?>());
+        Assert.False(state.Pinned);
         Assert.Contains("snapshots are not compared", state.Warning, StringComparison.Ordinal);
         Assert.StartsWith("native (HW1_KERNELS=native)", state.Description, StringComparison.Ordinal);
         var cannot = state with { Mode = KernelMode.Pinned, Cpu = cpu with { Architecture = "Arm64", Avx2 = false, Fma = false } };
