@@ -28,13 +28,17 @@ internal static class Commands
                 throw new UsageException($"--started expects a date and time (ISO 8601), found '{startedText}'.");
             started = parsed;
         }
+        var offset = HW1.Research.Training.Reproducibility.SeedOffset;
+        var environment = new Dictionary<string, string> { [HW1.Research.Training.Profile.Variable] = profile };
+        if (offset != 0) environment[HW1.Research.Training.Reproducibility.SeedOffsetVariable] = offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var options = new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration)
         {
             Only = only,
             Force = force,
             PipelineStarted = started,
-            SeedOffset = HW1.Research.Training.Reproducibility.SeedOffset,
+            SeedOffset = offset,
             Parallel = parallel,
+            Environment = environment,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
     }

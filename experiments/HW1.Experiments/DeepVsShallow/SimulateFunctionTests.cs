@@ -13,12 +13,20 @@ namespace HW1.Experiments.DeepVsShallow;
 /// HW1-1, simulate a function: networks of different depth with the same number of parameters, each trained
 /// until convergence on single-input functions, compared by training loss and by the curves they draw.
 /// </summary>
-public sealed class SimulateFunctionTests(ITestOutputHelper output)
+public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment<SimulateFunctionTests.Config, IReadOnlyList<SimulateFunctionTests.Fit>>(output)
 {
+    public override Question Question { get; } = new("1-1-simulate-function", Part.DeepVsShallow, 1,
+        "Deep vs shallow: simulate a function",
+        "Train networks of different depth with the same number of parameters until convergence on non-linear " +
+        "single-input functions; compare their training loss and the curves they draw.");
+
     /// <summary>The assignment's example budget (571, 572, 571 parameters).</summary>
     private const long Budget = 571;
 
-    private sealed record Config(
+    /// <summary>Points at which every fitted curve is drawn.</summary>
+    private const int PlotGrid = 400;
+
+    public sealed record Config(
         TargetFunction[] Functions,
         int[] Depths,
         int Points,
@@ -30,36 +38,36 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
         int Threads,
         int Workers);
 
-    private static Config For(Profile profile) => profile.Pick(
-        quick: new Config(
-            [TargetFunction.Sinc, TargetFunction.SignOfSine],
-            [1, 2, 4], Points: 200, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 300,
-            new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 8000, Seeds: [11, 12, 13], Threads: 1, Workers: 2),
-        full: new Config(
-            [TargetFunction.Sinc, TargetFunction.SignOfSine, TargetFunction.SinPlusLinear, TargetFunction.CosPlusQuadratic],
-            [1, 2, 4], Points: 1000, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 1000,
-            new ConvergenceCriterion(Window: 500, RelativeImprovement: 0.05), MaxEpochs: 40000, Seeds: [11, 12, 13], Threads: 1, Workers: 2));
+    public override Config Quick { get; } = new(
+        [TargetFunction.Sinc, TargetFunction.SignOfSine],
+        [1, 2, 4], Points: 200, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 300,
+        new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 8000, Seeds: [11, 12, 13], Threads: 1, Workers: 2);
 
-    private sealed record Fit(
+    public override Config Full => Quick with
+    {
+        Functions = [TargetFunction.Sinc, TargetFunction.SignOfSine, TargetFunction.SinPlusLinear, TargetFunction.CosPlusQuadratic],
+        Points = 1000,
+        PilotEpochs = 1000,
+        Criterion = new ConvergenceCriterion(Window: 500, RelativeImprovement: 0.05),
+        MaxEpochs = 40000,
+    };
+
+    public sealed record Fit(
         string Function, string Model, int[] Widths, long Parameters, double LearningRate, long Seed, int Epochs, bool Converged,
         double FinalMse, double MseOverVariance, double SignAgreement,
         [property: Newtonsoft.Json.JsonIgnore] IReadOnlyList<double> Losses,
         [property: Newtonsoft.Json.JsonIgnore] float[] Curve);
 
-    [Fact]
-    public void Deep_and_shallow_networks_with_equal_parameters_fit_functions()
+    protected override IReadOnlyList<Fit> Run(Config config)
     {
-        var run = new ExperimentRun(output);
-        var config = For(run.Profile);
         var models = config.Depths.Select(d => (Depth: d, Widths: ParameterBudget.Widths(d, Budget))).ToList();
-        var plotGrid = 400;
         // Every training is small and overhead-bound: they run Workers at a time, each seeded on its own and on one
         // intra-op thread, with results in the same order (and the same numbers) as one after another (IndependentRunsTests).
         // Two at a time took 2.1 s where one at a time took 4.4 s on the idle machine (docs/performance.md).
         var tasks = config.Functions.Select(function =>
         {
             var (x, y) = function.Sample(config.Points);
-            var (plotX, _) = function.Sample(plotGrid);
+            var (plotX, _) = function.Sample(PlotGrid);
             return (Function: function, X: x, Y: y, PlotX: plotX, Variance: function.Variance(config.Points),
                 Targets: function.Grid(config.Points).Select(function.Evaluate).ToArray());
         }).ToList();
@@ -77,7 +85,7 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
             (i, pilot) => RegressionTrainer.Train(pilot, cases[pilots[i].Case].Task.X, cases[pilots[i].Case].Task.Y,
                 new RegressionTraining(config.PilotEpochs, pilots[i].Rate, config.Criterion, Drops: 0)
                 {
-                    Name = $"1-1-simulate-function: {cases[pilots[i].Case].Task.Function.Id}, {ModelName(cases[pilots[i].Case].Depth, cases[pilots[i].Case].Widths)}, pilot with learning rate {pilots[i].Rate}, seed {pilots[i].Seed}",
+                    Name = $"{Question.Id}: {cases[pilots[i].Case].Task.Function.Id}, {ModelName(cases[pilots[i].Case].Depth, cases[pilots[i].Case].Widths)}, pilot with learning rate {pilots[i].Rate}, seed {pilots[i].Seed}",
                 }).BestLoss);
         var chosen = cases.Select((_, c) => pilots.Zip(pilotLosses).Where(p => p.First.Case == c).MinBy(p => p.Second).First).ToList();
 
@@ -93,14 +101,14 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
                 var (_, rate, chosenSeed) = chosen[i];
                 var trained = RegressionTrainer.Train(model, task.X, task.Y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion)
                 {
-                    Name = $"1-1-simulate-function: {task.Function.Id}, {ModelName(depth, widths)}, seed {chosenSeed}",
+                    Name = $"{Question.Id}: {task.Function.Id}, {ModelName(depth, widths)}, seed {chosenSeed}",
                 });
                 var predictions = RegressionTrainer.Predict(model, task.X);
                 var agreement = task.Targets.Zip(predictions).Count(p => Math.Sign(p.First) == Math.Sign(p.Second)) / (double)task.Targets.Length;
                 var fit = new Fit(task.Function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, chosenSeed,
                     trained.Epochs, trained.Converged, trained.FinalLoss, trained.FinalLoss / task.Variance, agreement,
                     trained.Losses, RegressionTrainer.Predict(model, task.PlotX));
-                run.Log($"{fit.Function} {fit.Model}: lr {rate}, seed {chosenSeed}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
+                Log($"{fit.Function} {fit.Model}: lr {rate}, seed {chosenSeed}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
                 return fit;
             }).ToList();
         foreach (var task in tasks)
@@ -110,36 +118,36 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
             task.PlotX.Dispose();
         }
 
-        var section = Section(run, config, fits, plotGrid);
-        run.Complete(section, fits, () =>
+        return fits;
+    }
+
+    protected override IEnumerable<Claim> Claims(Config config, IReadOnlyList<Fit> fits)
+    {
+        foreach (var fit in fits)
         {
-            foreach (var fit in fits)
+            var name = $"{fit.Model} on {fit.Function}";
+            yield return Claim.Sanity($"The {name} has the shared budget", $"{Budget * 99 / 100} to {Budget * 101 / 100} parameters",
+                $"the assignment's own example differs by one parameter in {Budget}: 1% keeps the comparison fair", $"{fit.Parameters}", fit.Parameters >= Budget * 99 / 100 && fit.Parameters <= Budget * 101 / 100);
+            yield return Claim.Sanity($"The {name} converges", $"{config.Criterion} within {config.MaxEpochs} epochs", "the assignment asks for training until convergence",
+                $"{fit.Epochs} epochs, converged: {fit.Converged}", fit.Converged);
+            if (fit.Function == TargetFunction.SignOfSine.Id)
             {
-                // The assignment's own example differs by one parameter in 571: 1% keeps the comparison fair.
-                Assert.InRange(fit.Parameters, Budget * 99 / 100, Budget * 101 / 100);
-                Assert.True(fit.Converged, $"{fit.Function} {fit.Model} did not meet the criterion ({config.Criterion}) within {config.MaxEpochs} epochs.");
-                if (fit.Function == TargetFunction.SignOfSine.Id)
-                {
-                    // A continuous network cannot jump: it pays an error band around each of sgn's 4 interior jumps.
-                    // A fit that follows every step still stays under 20% of the variance and has the right sign
-                    // on at least 90% of the grid (a flat or shifted curve fails both).
-                    Assert.True(fit.MseOverVariance <= 0.20, $"{fit.Model} on {fit.Function}: MSE is {fit.MseOverVariance:P1} of the variance, above 20%.");
-                    Assert.True(fit.SignAgreement >= 0.90, $"{fit.Model} on {fit.Function}: right sign on {fit.SignAgreement:P1} of the grid, below 90%.");
-                }
-                else
-                {
-                    // Smooth targets: below 1% of the variance (R² above 0.99) the fitted curve lies on the target
-                    // at plotting scale.
-                    Assert.True(fit.MseOverVariance <= 0.01, $"{fit.Model} on {fit.Function}: MSE is {fit.MseOverVariance:P2} of the variance, above 1%.");
-                }
+                yield return Claim.Sanity($"The {name} follows every step", "MSE ≤ 20% of the variance and the right sign on ≥ 90% of the grid",
+                    "a continuous network pays an error band around each of sgn's 4 interior jumps; a flat or shifted curve fails both",
+                    $"{fit.MseOverVariance:P1}; {fit.SignAgreement:P1}", fit.MseOverVariance <= 0.20 && fit.SignAgreement >= 0.90);
             }
-        });
+            else
+            {
+                yield return Claim.Sanity($"The {name} lies on its target", "MSE ≤ 1% of the variance (R² ≥ 0.99)", "below 1% of the variance the fitted curve lies on the target at plotting scale",
+                    $"{fit.MseOverVariance:P2}", fit.MseOverVariance <= 0.01);
+            }
+        }
     }
 
     private static string ModelName(int depth, int[] widths) =>
         $"{depth}-hidden-layer net ({string.Join("-", widths)})";
 
-    private static ReportSection Section(ExperimentRun run, Config config, List<Fit> fits, int plotGrid)
+    protected override SectionContent Describe(Config config, IReadOnlyList<Fit> fits)
     {
         var c = CultureInfo.InvariantCulture;
         var figures = new List<Figure>();
@@ -152,9 +160,9 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
                 [new Panel("", new Axis("epoch"), new Axis("training MSE (log scale)", Log: true),
                     ofFunction.Select(f => new Series(f.Model,
                         Enumerable.Range(1, f.Losses.Count).Select(e => (double)e).ToArray(), f.Losses.ToArray()).Downsampled(1500)).ToList())]));
-            var grid = function.Grid(plotGrid);
+            var grid = function.Grid(PlotGrid);
             figures.Add(new Figure($"fit-{function.Id}", $"Predictions on {function.Formula}",
-                $"Ground truth {function.Formula} and every model's prediction on {plotGrid} evenly spaced inputs.",
+                $"Ground truth {function.Formula} and every model's prediction on {PlotGrid} evenly spaced inputs.",
                 [new Panel("", new Axis("x"), new Axis("y"),
                     [new Series("ground truth", grid, grid.Select(function.Evaluate).ToArray()) { Style = SeriesStyle.DashedLine },
                      .. ofFunction.Select(f => new Series(f.Model, grid, f.Curve.Select(v => (double)v).ToArray()))])]));
@@ -181,15 +189,8 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output)
             "the target bends or jumps sharply. " +
             Findings.SmoothTargets(winners.Where(w => w.Function != TargetFunction.SignOfSine).Select(w => (w.Function.Formula, w.Best.Widths.Length)).ToList(), config.Depths.Min()));
 
-        return new ReportSection
+        return new SectionContent
         {
-            Id = "1-1-simulate-function",
-            Part = "1-1",
-            Order = 1,
-            Title = "Deep vs shallow: simulate a function",
-            Question = "Train networks of different depth with the same number of parameters until convergence on non-linear " +
-                       "single-input functions; compare their training loss and the curves they draw.",
-            Profile = run.Profile.Name,
             Settings =
             [
                 new("models", string.Join("; ", fits.Take(config.Depths.Length).Select(f => $"{f.Model}: {f.Parameters} parameters"))),

@@ -1,7 +1,6 @@
 using HW1.Experiments.Infrastructure;
 using HW1.Research.Analysis;
 using HW1.Research.Artifacts;
-using HW1.Research.Data;
 using HW1.Research.Models;
 using HW1.Research.Training;
 using Xunit.Abstractions;
@@ -12,60 +11,73 @@ namespace HW1.Experiments.Generalization;
 /// HW1-3, flatness vs generalization part 2: the same model trained with different batch sizes; training and
 /// test loss and accuracy, and the input sensitivity of each (the assignment's and Novak et al. 2018's).
 /// </summary>
-public sealed class FlatnessSensitivityTests(ITestOutputHelper output)
+public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experiment<FlatnessSensitivityTests.Config, IReadOnlyList<FlatnessSensitivityTests.Model>>(output)
 {
-    private sealed record Config(int TrainExamples, int TestExamples, int SensitivityExamples, int[] Hidden, int[] BatchSizes, int Epochs, double LearningRate, long Seed, int Threads);
+    public override Question Question { get; } = new("1-3-flatness-sensitivity", Part.Generalization, 4,
+        "Generalization: flatness vs generalization, part 2 (sensitivity)",
+        "Train the same model with different batch sizes; record training and test loss and accuracy and the sensitivity of each; plot them against batch size.");
 
-    private static Config For(Profile profile) => profile.Pick(
-        quick: new Config(10_000, 2_000, 1_000, [64, 32], [16, 64, 256, 1024, 4096], Epochs: 5, LearningRate: 1e-3, Seed: 81, Threads: 2),
-        full: new Config(60_000, 10_000, 10_000, [64, 32], [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192], Epochs: 10, LearningRate: 1e-3, Seed: 81, Threads: 2));
+    public sealed record Config(int TrainExamples, int TestExamples, int SensitivityExamples, int[] Hidden, int[] BatchSizes, int Epochs, double LearningRate, long Seed, int Threads);
 
-    private sealed record Model(int BatchSize, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double LossGradientSensitivity, double JacobianSensitivity);
+    public override Config Quick { get; } = new(10_000, 2_000, 1_000, [64, 32], [16, 64, 256, 1024, 4096], Epochs: 5, LearningRate: 1e-3, Seed: 81, Threads: 2);
 
-    [Fact]
-    public void Loss_accuracy_and_sensitivity_against_batch_size()
+    public override Config Full => Quick with
     {
-        var run = new ExperimentRun(output);
-        var config = For(run.Profile);
-        using var data = Mnist.Load(log: run.Log);
-        using var train = data.Train.Take(config.TrainExamples);
-        using var test = data.Test.Take(config.TestExamples);
-        using var probe = data.Test.Take(config.SensitivityExamples);
+        TrainExamples = 60_000,
+        TestExamples = 10_000,
+        SensitivityExamples = 10_000,
+        BatchSizes = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192],
+        Epochs = 10,
+    };
 
+    public sealed record Model(int BatchSize, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy, double LossGradientSensitivity, double JacobianSensitivity);
+
+    protected override IReadOnlyList<Model> Run(Config c)
+    {
+        using var data = Mnist(c.TrainExamples, c.TestExamples);
+        using var probe = data.All.Test.Take(c.SensitivityExamples);
         var models = new List<Model>();
-        foreach (var batch in config.BatchSizes)
+        foreach (var batch in c.BatchSizes)
         {
-            using var random = Reproducibility.Seed(config.Seed, config.Threads);
-            using var model = Mlp.Create(784, config.Hidden, 10);
-            var last = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(config.Epochs, batch, config.LearningRate) { Name = $"1-3-flatness-sensitivity: batch {batch}" }, random)[^1];
+            using var random = Reproducibility.Seed(c.Seed, c.Threads);
+            using var model = Mlp.Create(784, c.Hidden, 10);
+            var last = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, batch, c.LearningRate) { Name = $"{Question.Id}: batch {batch}" }, random)[^1];
             var sensitivity = Sensitivity.Measure(model, probe);
             models.Add(new Model(batch, last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy, sensitivity.LossGradient, sensitivity.SoftmaxJacobian));
-            run.Log($"batch {batch}: test accuracy {last.TestAccuracy:P2}, sensitivity {sensitivity.LossGradient:F4} (loss gradient), {sensitivity.SoftmaxJacobian:F4} (softmax Jacobian)");
+            Log($"batch {batch}: test accuracy {last.TestAccuracy:P2}, sensitivity {sensitivity.LossGradient:F4} (loss gradient), {sensitivity.SoftmaxJacobian:F4} (softmax Jacobian)");
         }
+        return models;
+    }
 
-        var x = models.Select(m => (double)m.BatchSize).ToArray();
+    protected override IEnumerable<Claim> Claims(Config c, IReadOnlyList<Model> models)
+    {
+        var (small, large) = (models[0], models[^1]);
+        yield return Claim.Finding("Keskar et al. 2017", "With the same epochs, the small batch fits the training set better than the large one",
+            $"training loss of batch {small.BatchSize} < that of batch {large.BatchSize}",
+            "the smallest batch takes hundreds of times more steps in the same epochs; a broken batch loop would not show the gap",
+            $"{small.TrainLoss:0.####} vs {large.TrainLoss:0.####}", small.TrainLoss < large.TrainLoss);
+        yield return Claim.Sanity("Both sensitivities are measured", "every sensitivity finite and > 0", "a zero or undefined input gradient means the measurement broke",
+            string.Join(", ", models.Select(m => $"{m.LossGradientSensitivity:0.###}/{m.JacobianSensitivity:0.###}")),
+            models.All(m => double.IsFinite(m.LossGradientSensitivity) && m.LossGradientSensitivity > 0 && double.IsFinite(m.JacobianSensitivity) && m.JacobianSensitivity > 0));
+    }
+
+    protected override SectionContent Describe(Config c, IReadOnlyList<Model> models)
+    {
         Series S(string name, Func<Model, double> f, bool right = false, SeriesStyle style = SeriesStyle.LineAndMarkers) =>
-            new(name, x, models.Select(f).ToArray()) { Style = style, RightAxis = right };
-        var small = models[0];
-        var large = models[^1];
+            Series.Of(name, models, m => m.BatchSize, f, style) with { RightAxis = right };
+        var (small, large) = (models[0], models[^1]);
         var bestTest = models.MaxBy(m => m.TestAccuracy)!;
-        var rankCorrelation = Spearman(models.Select(m => m.JacobianSensitivity).ToArray(), models.Select(m => m.TestLoss - m.TrainLoss).ToArray());
-        var section = new ReportSection
+        var rankCorrelation = Statistics.Spearman(models.Select(m => m.JacobianSensitivity).ToArray(), models.Select(m => m.TestLoss - m.TrainLoss).ToArray());
+        return new SectionContent
         {
-            Id = "1-3-flatness-sensitivity",
-            Part = "1-3",
-            Order = 4,
-            Title = "Generalization: flatness vs generalization, part 2 (sensitivity)",
-            Question = "Train the same model with different batch sizes; record training and test loss and accuracy and the sensitivity of each; plot them against batch size.",
-            Profile = run.Profile.Name,
             Settings =
             [
-                new("model", Mlp.Describe(784, config.Hidden, 10)),
-                new("training", $"MNIST, first {config.TrainExamples:N0} images; Adam, learning rate {config.LearningRate}, {config.Epochs} epochs, seed {config.Seed} for every batch size"),
-                new("batch sizes", string.Join(", ", config.BatchSizes)),
+                new("model", Mlp.Describe(784, c.Hidden, 10)),
+                new("training", $"MNIST, first {c.TrainExamples:N0} images; Adam, learning rate {c.LearningRate}, {c.Epochs} epochs, seed {c.Seed} for every batch size"),
+                new("batch sizes", string.Join(", ", c.BatchSizes)),
                 new("sensitivity (assignment)", "mean over examples of the Frobenius norm of ∂ℓ/∂x, the cross-entropy's gradient with respect to the input image"),
                 new("sensitivity (Novak et al. 2018)", "mean over examples of the Frobenius norm of ∂softmax(f(x))/∂x, the Jacobian of the class probabilities with respect to the input"),
-                new("sensitivity examples", $"the first {config.SensitivityExamples:N0} test images"),
+                new("sensitivity examples", $"the first {c.SensitivityExamples:N0} test images"),
             ],
             Figures =
             [
@@ -86,24 +98,5 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output)
             ],
             Headline = [new Metric($"batch {small.BatchSize} test accuracy", small.TestAccuracy), new Metric($"batch {large.BatchSize} test accuracy", large.TestAccuracy), new Metric("Spearman(sensitivity, gap)", rankCorrelation)],
         };
-        run.Complete(section, models, () =>
-        {
-            Assert.All(models, m => Assert.True(double.IsFinite(m.LossGradientSensitivity) && m.LossGradientSensitivity > 0 && double.IsFinite(m.JacobianSensitivity) && m.JacobianSensitivity > 0,
-                $"batch {m.BatchSize}: sensitivities {m.LossGradientSensitivity}, {m.JacobianSensitivity}"));
-            // The smallest batch takes hundreds of times more steps in the same epochs: it must fit the training
-            // set better than the largest (Keskar et al.'s large-batch gap; a broken batch loop would not show it).
-            Assert.True(small.TrainLoss < large.TrainLoss, $"batch {small.BatchSize} training loss {small.TrainLoss} vs batch {large.BatchSize} {large.TrainLoss}");
-        });
-    }
-
-    /// <summary>Spearman's rank correlation of two equally long samples (no ties expected in measured floats).</summary>
-    private static double Spearman(double[] a, double[] b)
-    {
-        static double[] Ranks(double[] v) => v.Select((x, i) => (x, i)).OrderBy(t => t.x).Select((t, r) => (t.i, r)).OrderBy(t => t.i).Select(t => (double)t.r).ToArray();
-        var ra = Ranks(a);
-        var rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average();
-        double cov = ra.Zip(rb).Sum(p => (p.First - ma) * (p.Second - mb));
-        return cov / Math.Sqrt(ra.Sum(r => (r - ma) * (r - ma)) * rb.Sum(r => (r - mb) * (r - mb)));
     }
 }

@@ -8,8 +8,9 @@ using Xunit.Abstractions;
 namespace HW1.Experiments.Infrastructure;
 
 /// <summary>
-/// The end of every experiment test: run the assertions and the snapshot match, then store the report section
-/// as reproduced, or, when either fails, as not reproduced with the failure's message (and fail the test).
+/// The session of one experiment test (<see cref="Experiment{TConfig, TResult}"/> makes it): its profile, seed offset, kernels and
+/// log, and its end: check the claims and the snapshot, then store the report section as reproduced, or, when either fails, as not
+/// reproduced with the failure's message (and fail the test).
 /// Also prints the experiment's wall time to the test output. Settings that would only fail at the end (the profile,
 /// the seed offset, an artifacts folder that cannot be written) are checked when it is created, before any training.
 /// </summary>
@@ -59,11 +60,14 @@ public sealed class ExperimentRun
         }
     }
 
-    /// <summary>Asserts, snapshots and stores <paramref name="section"/>; must be called from the test method itself.</summary>
-    public void Complete(ReportSection section, object snapshot, Action assertions)
+    /// <summary>
+    /// Checks every claim (all that fail are named together), matches the snapshot <paramref name="snapshotName"/> (by default the
+    /// calling test's), and stores <paramref name="section"/>.
+    /// </summary>
+    public void Complete(ReportSection section, object snapshot, IReadOnlyList<Claim> claims, Snapshooter.SnapshotFullName? snapshotName = null)
     {
         ArgumentNullException.ThrowIfNull(section);
-        ArgumentNullException.ThrowIfNull(assertions);
+        ArgumentNullException.ThrowIfNull(claims);
         using var self = Process.GetCurrentProcess();
         var timed = section with
         {
@@ -81,8 +85,11 @@ public sealed class ExperimentRun
             timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed above was shifted by it")] };
         try
         {
-            assertions();
-            ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log, kernels: Kernels);
+            var failed = claims.Where(c => !c.Holds).ToList();
+            if (failed.Count > 0)
+                throw new ClaimsNotHeldException($"{failed.Count} of {claims.Count} claim(s) of {section.Id} did not hold:" + Environment.NewLine +
+                    string.Join(Environment.NewLine, failed.Select(c => "  " + c)));
+            ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log, kernels: Kernels, name: snapshotName);
         }
         catch (Exception e)
         {
@@ -94,3 +101,6 @@ public sealed class ExperimentRun
         Log($"{section.Id}: reproduced in {timed.WallSeconds} s ({Profile} profile); section stored at {stored}");
     }
 }
+
+/// <summary>Some claim an experiment checks did not hold; the message names each with its rule, measurement and reason.</summary>
+public sealed class ClaimsNotHeldException(string message) : Exception(message);

@@ -23,12 +23,12 @@ namespace HW1.Experiments.Infrastructure;
 public static class ResultSnapshot
 {
     /// <summary>
-    /// Matches <paramref name="metrics"/> against the committed snapshot of the calling test; with a non-zero
+    /// Matches <paramref name="metrics"/> against the committed snapshot <paramref name="name"/> (by default the calling test's); with a non-zero
     /// <paramref name="seedOffset"/> (by default the one <see cref="Reproducibility.SeedOffsetVariable"/> sets) it
     /// compares nothing, writes nothing, and says so through <paramref name="log"/>.
     /// </summary>
     public static void Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null,
-        long? seedOffset = null, Action<string>? log = null, KernelState? kernels = null)
+        long? seedOffset = null, Action<string>? log = null, KernelState? kernels = null, SnapshotFullName? name = null)
     {
         var offset = seedOffset ?? Reproducibility.SeedOffset;
         if (offset != 0)
@@ -44,7 +44,7 @@ public static class ResultSnapshot
                 $"Snapshot not compared: CPU kernels are {state.Description}; the committed snapshots hold the pinned kernels' results.");
             return;
         }
-        var fullName = FullName(profile ?? Profile.Current);
+        var fullName = name ?? FullName(profile ?? Profile.Current);
         var rounded = Rounded(metrics, digits);
         var path = PathOf(fullName);
         if (!File.Exists(path) && (ci ?? IsCi()))

@@ -1,10 +1,8 @@
 using HW1.Experiments.Infrastructure;
 using HW1.Research.Analysis;
 using HW1.Research.Artifacts;
-using HW1.Research.Data;
 using HW1.Research.Models;
 using HW1.Research.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -16,17 +14,26 @@ namespace HW1.Experiments.Optimization;
 /// collected every 3 epochs, and the collected points reduced to 2-D by one PCA fitted over all events, once for
 /// the first layer and once for the whole model.
 /// </summary>
-public sealed class OptimizationProcessTests(ITestOutputHelper output)
+public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experiment<OptimizationProcessTests.Config, OptimizationProcessTests.Result>(output)
 {
-    private sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int Events, int Epochs, int CollectEvery, int BatchSize, double LearningRate, long FirstSeed, int Threads);
+    public override Question Question { get; } = new("1-2-optimization-process", Part.Optimization, 1,
+        "Optimization: visualize the optimization process",
+        "Collect the weights of an MNIST network every few epochs over 8 training events, reduce them to 2-D with PCA (one layer and the whole model) and plot the paths with their accuracy.");
 
-    private static Config For(Profile profile) => profile.Pick(
-        quick: new Config(5_000, 2_000, [64, 32], Events: 8, Epochs: 9, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2),
-        full: new Config(60_000, 10_000, [64, 32], Events: 8, Epochs: 30, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2));
+    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int Events, int Epochs, int CollectEvery, int BatchSize, double LearningRate, long FirstSeed, int Threads);
+
+    public override Config Quick { get; } = new(5_000, 2_000, [64, 32], Events: 8, Epochs: 9, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2);
+
+    public override Config Full => Quick with { TrainExamples = 60_000, TestExamples = 10_000, Epochs = 30 };
 
     /// <summary>One collected point: after how many epochs, the metrics there, and the weights.</summary>
-    private sealed record Point(int Event, int Epoch, double TrainLoss, double TrainAccuracy, double TestAccuracy,
-        [property: Newtonsoft.Json.JsonIgnore] float[] FirstLayer, [property: Newtonsoft.Json.JsonIgnore] float[] Whole);
+    public sealed record Point(int Event, int Epoch, double TrainLoss, double TrainAccuracy, double TestAccuracy, float[] FirstLayer, float[] Whole);
+
+    /// <summary>Every collected point in event order, the two PCA fits, and how many events move steadily away from their start.</summary>
+    public sealed record Result(IReadOnlyList<Point> Points, PcaResult FirstLayer, PcaResult Whole, int EventsMovingOutward)
+    {
+        public IReadOnlyList<Point> Finals => Points.GroupBy(p => p.Event).Select(g => g.Last()).ToList();
+    }
 
     private sealed class Collector(int @event, Sequential model, List<Point> points) : ITrainingObserver
     {
@@ -38,106 +45,85 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output)
             ParameterVector.Flatten(model.named_parameters().Where(p => p.name.StartsWith("fc1.", StringComparison.Ordinal)).Select(p => (Tensor)p.parameter)),
             ParameterVector.Flatten(model.parameters()));
 
-    [Fact]
-    public void Weight_trajectories_of_eight_training_events_in_two_dimensions()
+    protected override Result Run(Config c)
     {
-        var run = new ExperimentRun(output);
-        var config = For(run.Profile);
-        using var data = Mnist.Load(log: run.Log);
-        using var train = data.Train.Take(config.TrainExamples);
-        using var test = data.Test.Take(config.TestExamples);
-        var settings = new ClassifierTraining(config.Epochs, config.BatchSize, config.LearningRate) { EvaluateEvery = config.CollectEvery };
-
+        using var data = Mnist(c.TrainExamples, c.TestExamples);
+        var settings = new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { EvaluateEvery = c.CollectEvery };
         var points = new List<Point>();
-        for (int e = 0; e < config.Events; e++)
+        for (int e = 0; e < c.Events; e++)
         {
-            using var random = Reproducibility.Seed(config.FirstSeed + e, config.Threads);
-            using var model = Mlp.Create(784, config.Hidden, 10);
-            var start = (ClassifierTrainer.Evaluate(model, train), ClassifierTrainer.Evaluate(model, test));
-            points.Add(Collect(e + 1, 0, new EpochMetrics(0, start.Item1.Loss, start.Item1.Accuracy, start.Item2.Loss, start.Item2.Accuracy), model));
-            ClassifierTrainer.Train(model, train, test, settings with { Name = $"1-2-optimization-process: event {e + 1}" }, random, new Collector(e + 1, model, points));
-            run.Log($"event {e + 1}: training accuracy {points[^1].TrainAccuracy:P2} after {config.Epochs} epochs");
+            using var random = Reproducibility.Seed(c.FirstSeed + e, c.Threads);
+            using var model = Mlp.Create(784, c.Hidden, 10);
+            var (train, test) = (ClassifierTrainer.Evaluate(model, data.Train), ClassifierTrainer.Evaluate(model, data.Test));
+            points.Add(Collect(e + 1, 0, new EpochMetrics(0, train.Loss, train.Accuracy, test.Loss, test.Accuracy), model));
+            ClassifierTrainer.Train(model, data.Train, data.Test, settings with { Name = $"{Question.Id}: event {e + 1}" }, random, new Collector(e + 1, model, points));
+            Log($"event {e + 1}: training accuracy {points[^1].TrainAccuracy:P2} after {c.Epochs} epochs");
         }
-
-        var firstLayer = Pca.Fit(points.Select(p => p.FirstLayer).ToList());
         var whole = Pca.Fit(points.Select(p => p.Whole).ToList());
-        var events = points.GroupBy(p => p.Event).ToList();
-
-        // Each event's path moves away from its start: the distance (whole-model PCA plane) to the starting point.
-        double Distance(double[] a, double[] b) => Math.Sqrt(Math.Pow(a[0] - b[0], 2) + Math.Pow(a[1] - b[1], 2));
-        var outward = events.Count(g =>
+        // Each event's path moves away from its start: the distance (whole-model PCA plane) to the starting point grows at every point.
+        var outward = Paths(points).Count(path =>
         {
-            var idx = g.Select(p => points.IndexOf(p)).ToList();
-            var d = idx.Select(i => Distance(whole.Projections[i], whole.Projections[idx[0]])).ToList();
+            var d = path.Select(i => Distance(whole.Projections[i], whole.Projections[path[0]])).ToList();
             return d.Zip(d.Skip(1)).All(pair => pair.Second > pair.First);
         });
-        var finals = events.Select(g => g.Last()).ToList();
-        var summary = new
-        {
-            ExplainedVarianceFirstLayer = firstLayer.ExplainedVarianceRatio,
-            ExplainedVarianceWholeModel = whole.ExplainedVarianceRatio,
-            EventsMovingOutward = outward,
-            Events = finals.Select(p => new { p.Event, p.TrainLoss, p.TrainAccuracy, p.TestAccuracy }).ToList(),
-        };
-
-        var section = Section(run, config, points, firstLayer, whole, outward);
-        run.Complete(section, summary, () =>
-        {
-            foreach (var f in finals)
-            {
-                // Every event must really train: above 90% training accuracy (chance is 10%) whatever the profile.
-                Assert.True(f.TrainAccuracy >= 0.90, $"event {f.Event}: training accuracy {f.TrainAccuracy:P2} below 90%.");
-                var first = points.First(p => p.Event == f.Event);
-                // And its loss must fall along the path: the end below a fifth of the start (ln 10 ≈ 2.3 at init).
-                Assert.True(f.TrainLoss < 0.2 * first.TrainLoss, $"event {f.Event}: loss {first.TrainLoss:F3} -> {f.TrainLoss:F3}.");
-            }
-            // Optimization moves steadily away from the initialisation: most events' projected distance from their
-            // start grows at every collected point (a path that wanders back would fail this).
-            Assert.True(outward >= config.Events - 1, $"only {outward} of {config.Events} events move steadily away from their start.");
-        });
+        return new Result(points, Pca.Fit(points.Select(p => p.FirstLayer).ToList()), whole, outward);
     }
+
+    /// <summary>Each event's point indices, in training order.</summary>
+    private static IEnumerable<List<int>> Paths(IReadOnlyList<Point> points) =>
+        points.Select((p, i) => (p.Event, i)).GroupBy(t => t.Event).Select(g => g.Select(t => t.i).ToList());
+
+    private static double Distance(double[] a, double[] b) => Math.Sqrt(Math.Pow(a[0] - b[0], 2) + Math.Pow(a[1] - b[1], 2));
+
+    protected override IEnumerable<Claim> Claims(Config c, Result r)
+    {
+        foreach (var f in r.Finals)
+        {
+            var first = r.Points.First(p => p.Event == f.Event);
+            yield return Claim.Sanity($"Event {f.Event} trains", "final training accuracy ≥ 90% and final loss < a fifth of the start's",
+                "chance is 10% and the loss at initialisation about ln 10 ≈ 2.3; whatever the profile, a working training clears both",
+                $"{f.TrainAccuracy:P2}; {first.TrainLoss:0.###} → {f.TrainLoss:0.###}", f.TrainAccuracy >= 0.90 && f.TrainLoss < 0.2 * first.TrainLoss);
+        }
+        yield return Claim.Finding("the assignment's figure", "Optimization moves steadily away from the initialisation",
+            $"at least {c.Events - 1} of {c.Events} events' distance from their start (whole-model plane) grows at every collected point",
+            "a path that wanders back would fail it; one event may bend back within the projection's error", $"{r.EventsMovingOutward} of {c.Events}", r.EventsMovingOutward >= c.Events - 1);
+    }
+
+    protected override object Snapshot(Result r) => new
+    {
+        ExplainedVarianceFirstLayer = r.FirstLayer.ExplainedVarianceRatio,
+        ExplainedVarianceWholeModel = r.Whole.ExplainedVarianceRatio,
+        r.EventsMovingOutward,
+        Events = r.Finals.Select(p => new { p.Event, p.TrainLoss, p.TrainAccuracy, p.TestAccuracy }).ToList(),
+    };
 
     /// <summary>The mean, over events, of the first segment's share of the path length in the PCA plane.</summary>
-    private static double FirstCycleShare(List<Point> points, PcaResult pca)
-    {
-        double Step(int i) => Math.Sqrt(Math.Pow(pca.Projections[i][0] - pca.Projections[i - 1][0], 2) + Math.Pow(pca.Projections[i][1] - pca.Projections[i - 1][1], 2));
-        return points.Select((p, i) => (p, i)).GroupBy(t => t.p.Event).Average(g =>
+    private static double FirstCycleShare(IReadOnlyList<Point> points, PcaResult pca) =>
+        Paths(points).Average(path =>
         {
-            var steps = g.Skip(1).Select(t => Step(t.i)).ToList();
+            var steps = path.Skip(1).Select(i => Distance(pca.Projections[i], pca.Projections[i - 1])).ToList();
             return steps[0] / steps.Sum();
         });
-    }
 
-    private static ReportSection Section(ExperimentRun run, Config config, List<Point> points, PcaResult firstLayer, PcaResult whole, int outward)
+    protected override SectionContent Describe(Config c, Result r)
     {
+        var (points, firstLayer, whole, finals) = (r.Points, r.FirstLayer, r.Whole, r.Finals);
         Panel Scatter(string title, PcaResult pca) => new(title,
             new Axis($"PC1 ({pca.ExplainedVarianceRatio[0]:P1} of variance)"), new Axis($"PC2 ({pca.ExplainedVarianceRatio[1]:P1} of variance)"),
-            points.Select((p, i) => (p, i)).GroupBy(t => t.p.Event).Select(g => new Series($"event {g.Key}",
-                g.Select(t => pca.Projections[t.i][0]).ToArray(), g.Select(t => pca.Projections[t.i][1]).ToArray())
-            {
-                Style = SeriesStyle.LineAndMarkers,
-                PointLabels = g.Select(t => $"{t.p.TrainAccuracy * 100:0.#}").ToArray(),
-            }).ToList());
-
-        var finals = points.GroupBy(p => p.Event).Select(g => g.Last()).ToList();
-        var d = points.First().Whole.Length;
-        var f = points.First().FirstLayer.Length;
-        return new ReportSection
+            Paths(points).Select(path => Series.Of($"event {points[path[0]].Event}", path, i => pca.Projections[i][0], i => pca.Projections[i][1], SeriesStyle.LineAndMarkers)
+                with
+            { PointLabels = path.Select(i => $"{points[i].TrainAccuracy * 100:0.#}").ToArray() }).ToList());
+        var d = points[0].Whole.Length;
+        var f = points[0].FirstLayer.Length;
+        return new SectionContent
         {
-            Id = "1-2-optimization-process",
-            Part = "1-2",
-            Order = 1,
-            Title = "Optimization: visualize the optimization process",
-            Question = "Collect the weights of an MNIST network every few epochs over 8 training events, reduce them to 2-D with PCA " +
-                       "(one layer and the whole model) and plot the paths with their accuracy.",
-            Profile = run.Profile.Name,
             Settings =
             [
-                new("model", $"{Mlp.Describe(784, config.Hidden, 10)}, first layer {f:N0}"),
-                new("data", $"MNIST, first {config.TrainExamples:N0} training and {config.TestExamples:N0} test images"),
-                new("optimizer", $"Adam, learning rate {config.LearningRate}, batch size {config.BatchSize}, {config.Epochs} epochs"),
-                new("training events", $"{config.Events}, seeds {config.FirstSeed} to {config.FirstSeed + config.Events - 1} (initialisation and batch order)"),
-                new("collection cycle", $"the weights at the start and every {config.CollectEvery} epochs: {points.Count(p => p.Event == 1)} points per event"),
+                new("model", $"{Mlp.Describe(784, c.Hidden, 10)}, first layer {f:N0}"),
+                new("data", $"MNIST, first {c.TrainExamples:N0} training and {c.TestExamples:N0} test images"),
+                new("optimizer", $"Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs"),
+                new("training events", $"{c.Events}, seeds {c.FirstSeed} to {c.FirstSeed + c.Events - 1} (initialisation and batch order)"),
+                new("collection cycle", $"the weights at the start and every {c.CollectEvery} epochs: {points.Count(p => p.Event == 1)} points per event"),
                 new("reduction", "PCA (SVD of the centred points, float64), fitted once over all events' points; axis signs fixed so each axis's largest entry is positive"),
                 new("labels", "each point is labelled with its training accuracy in percent"),
             ],
@@ -151,8 +137,8 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output)
             Comments =
             [
                 $"The two leading components explain {firstLayer.ExplainedVarianceRatio[0]:P1} and {firstLayer.ExplainedVarianceRatio[1]:P1} of the first layer's variance across the {points.Count} collected points, and {whole.ExplainedVarianceRatio[0]:P1} and {whole.ExplainedVarianceRatio[1]:P1} of the whole model's.",
-                $"Every event starts from its own random initialisation and travels its own path; {outward} of {config.Events} move steadily away from their start, and they end at different points of weight space with nearly the same training accuracy ({finals.Min(p => p.TrainAccuracy):P2} to {finals.Max(p => p.TrainAccuracy):P2}) and test accuracy ({finals.Min(p => p.TestAccuracy):P2} to {finals.Max(p => p.TestAccuracy):P2}): many different weights solve the task equally well.",
-                $"On average {FirstCycleShare(points, whole):P0} of each path's length (whole-model plane) is covered in the first {config.CollectEvery} epochs, while the loss falls fastest.",
+                $"Every event starts from its own random initialisation and travels its own path; {r.EventsMovingOutward} of {c.Events} move steadily away from their start, and they end at different points of weight space with nearly the same training accuracy ({finals.Min(p => p.TrainAccuracy):P2} to {finals.Max(p => p.TrainAccuracy):P2}) and test accuracy ({finals.Min(p => p.TestAccuracy):P2} to {finals.Max(p => p.TestAccuracy):P2}): many different weights solve the task equally well.",
+                $"On average {FirstCycleShare(points, whole):P0} of each path's length (whole-model plane) is covered in the first {c.CollectEvery} epochs, while the loss falls fastest.",
             ],
             Headline = [new Metric("whole-model PC1+PC2 explained variance", whole.ExplainedVarianceRatio.Sum()), new Metric("mean final test accuracy", finals.Average(p => p.TestAccuracy))],
         };

@@ -18,7 +18,17 @@ public sealed record Setting(string Name, string Value);
 public sealed record Metric(string Name, double Value);
 
 /// <summary>A table in a section: a caption, column headers and rows of cell text.</summary>
-public sealed record Table(string Caption, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
+public sealed record Table(string Caption, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)
+{
+    /// <summary>A table with one row per record and one column per (header, cell text) pair.</summary>
+    public static Table Of<T>(string caption, IEnumerable<T> records, params (string Header, Func<T, string> Cell)[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(columns);
+        return new Table(caption, columns.Select(c => c.Header).ToList(),
+            records.Select(r => (IReadOnlyList<string>)columns.Select(c => c.Cell(r)).ToList()).ToList());
+    }
+}
 
 /// <summary>How a series is drawn.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<SeriesStyle>))]
@@ -36,6 +46,14 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
     public SeriesStyle Style { get; init; } = SeriesStyle.Line;
     public bool RightAxis { get; init; }
     public IReadOnlyList<string>? PointLabels { get; init; }
+
+    /// <summary>A series with one point per record: x and y read from each.</summary>
+    public static Series Of<T>(string name, IEnumerable<T> records, Func<T, double> x, Func<T, double> y, SeriesStyle style = SeriesStyle.Line)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var list = records as IReadOnlyList<T> ?? records.ToList();
+        return new Series(name, list.Select(x).ToArray(), list.Select(y).ToArray()) { Style = style };
+    }
 
     /// <summary>At most <paramref name="maxPoints"/> points, evenly spaced by index, the first and last kept.</summary>
     public Series Downsampled(int maxPoints)
@@ -74,13 +92,18 @@ public sealed record Figure(string Id, string Title, string Caption, IReadOnlyLi
 /// </summary>
 public sealed record ReportSection
 {
-    /// <summary>The stored format's version; a stored section of another version is not read (2: sections carry a content digest).</summary>
-    public const int CurrentFormat = 2;
+    /// <summary>
+    /// The stored format's version; a stored section of another version is not read (2: sections carry a content digest;
+    /// 3: a declared part title and the checked claims).
+    /// </summary>
+    public const int CurrentFormat = 3;
 
     public int Format { get; init; } = CurrentFormat;
     public required string Id { get; init; }
     /// <summary>The assignment part, "1-1", "1-2" or "1-3".</summary>
     public required string Part { get; init; }
+    /// <summary>The part's topic as the assignment names it ("Deep vs shallow"); its heading reads "HW1-1 Deep vs shallow".</summary>
+    public string? PartTitle { get; init; }
     /// <summary>Position within the part (the assignment's order).</summary>
     public required int Order { get; init; }
     public required string Title { get; init; }
@@ -93,6 +116,8 @@ public sealed record ReportSection
     public IReadOnlyList<Figure> Figures { get; init; } = [];
     public IReadOnlyList<string> Comments { get; init; } = [];
     public IReadOnlyList<Metric> Headline { get; init; } = [];
+    /// <summary>Every statement the experiment checked, findings first, each with its rule, measurement and verdict.</summary>
+    public IReadOnlyList<Claim> Claims { get; init; } = [];
     public SectionStatus Status { get; init; } = SectionStatus.Reproduced;
     /// <summary>The failing assertion's message when <see cref="Status"/> is NotReproduced.</summary>
     public string? Failure { get; init; }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using HW1.Research.Artifacts;
-using HW1.Research.Reporting;
 
 namespace HW1.Research.Pipeline;
 
@@ -16,6 +14,12 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     public bool Force { get; init; }
 
     public long SeedOffset { get; init; }
+
+    /// <summary>
+    /// Environment variables every experiment process gets besides the runner's own: the profile's and, when not 0, the seed
+    /// offset's, named by the layer that reads them (the report tool fills them in), so the pipeline depends on Artifacts only.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>When the pipeline started (for its total wall time); defaults to when the runner starts.</summary>
     public DateTimeOffset? PipelineStarted { get; init; }
@@ -66,16 +70,14 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         };
     }
 
-    /// <summary>Every experiment test of the project (tests outside an Infrastructure namespace), by full name.</summary>
+    /// <summary>Every experiment the built project declares (<see cref="ExperimentCatalog"/>), by full test name.</summary>
     public IReadOnlyList<string> ListExperiments()
     {
-        var (code, output) = Dotnet(["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--list-tests"], new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
-        if (code != 0) throw new InvalidOperationException($"Listing the experiments of {options.ExperimentsProject} failed (exit {code}):\n{output}");
-        var lines = output.Split('\n');
-        int start = Array.FindIndex(lines, l => l.Contains("The following Tests are available", StringComparison.Ordinal));
-        if (start < 0) throw new InvalidOperationException($"Listing the experiments of {options.ExperimentsProject} printed no test list:\n{output}");
-        return lines.Skip(start + 1).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.Contains(' ', StringComparison.Ordinal))
-            .Where(l => !l.Contains(".Infrastructure.", StringComparison.Ordinal)).Distinct().ToList();
+        var assembly = Path.Combine(BinFolder(), Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll");
+        var found = ExperimentCatalog.Read(assembly);
+        if (found.Count == 0)
+            throw new InvalidOperationException($"{assembly} declares no experiment (no public class derives from {ExperimentCatalog.BaseNamespace}.{ExperimentCatalog.BaseName}).");
+        return found;
     }
 
     /// <summary>
@@ -119,11 +121,11 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         {
             var name = experiments[i];
             var key = RunKey.Of(codeHash, options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText);
-            var label = $"[{i + 1}/{experiments.Count}] {ReportBuilder.ShortName(name)}";
+            var label = $"[{i + 1}/{experiments.Count}] {RunText.ShortName(name)}";
             var reusable = options.Force ? null : Reusable(previous, name, key);
             if (reusable != null)
             {
-                log($"{label}: reused (same code, profile and settings; ran in {ReportBuilder.Seconds(reusable.Seconds)})");
+                log($"{label}: reused (same code, profile and settings; ran in {RunText.Seconds(reusable.Seconds)})");
                 outcomes.Add(reusable with { Outcome = PipelineExperiment.Reused });
             }
             else
@@ -142,7 +144,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         {
             var (name, key, label) = item;
             var before = previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Outcome == PipelineExperiment.Ran)?.Seconds;
-            log($"{label}: running (elapsed {Format(clock.Elapsed)}{(before is { } b ? $"; took {ReportBuilder.Seconds(b)} last time" : "")})");
+            log($"{label}: running (elapsed {Format(clock.Elapsed)}{(before is { } b ? $"; took {RunText.Seconds(b)} last time" : "")})");
             var outcome = RunOne(name, key, label, before);
             lock (gate)
             {
@@ -173,7 +175,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var sections = StoredByKey(outcomes.Select(o => o.Key).ToHashSet(StringComparer.Ordinal));
         Summary(outcomes, sections, clock.Elapsed);
         var failed = outcomes.Where(o => o.Outcome == PipelineExperiment.Failed).ToList();
-        foreach (var f in failed) log($"FAILED {ReportBuilder.ShortName(f.Name)}: {f.Failure}");
+        foreach (var f in failed) log($"FAILED {RunText.ShortName(f.Name)}: {f.Failure}");
         return failed.Count == 0 ? 0 : 1;
     }
 
@@ -219,35 +221,37 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
 
     private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null)
     {
-        var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", ReportBuilder.ShortName(name) + ".log");
+        var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", RunText.ShortName(name) + ".log");
         Directory.CreateDirectory(Path.GetDirectoryName(progress)!);
         File.Delete(progress);
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(options.Environment)
         {
-            [Training.Profile.Variable] = options.Profile,
             [RunKeyVariable] = key,
             [ProgressFileVariable] = progress,
             [RepoPaths.ArtifactsDirVariable] = options.ArtifactsRoot,
         };
-        if (options.SeedOffset != 0) environment[Training.Reproducibility.SeedOffsetVariable] = options.SeedOffset.ToString(CultureInfo.InvariantCulture);
+        var trx = Path.ChangeExtension(progress, ".trx");
+        File.Delete(trx);
         var clock = Stopwatch.StartNew();
         var (code, output) = Dotnet(
-            ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter", $"FullyQualifiedName={name}"],
+            ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter", $"FullyQualifiedName={name}",
+             "--logger", $"trx;LogFileName={trx}"],
             environment, TimeSpan.FromHours(3),
             heartbeat: () => log($"  … {label}: {Format(clock.Elapsed)} elapsed{Remaining(clock.Elapsed, secondsLastTime)}{LastLine(progress)}"));
         var seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
         var stored = StoredByKey(new HashSet<string>(StringComparer.Ordinal) { key });
         var ids = stored.Select(s => s.Id).ToList();
-        bool passed = code == 0 && output.Contains("Passed!", StringComparison.Ordinal);
+        var results = File.Exists(trx) ? TrxResults.Read(trx) : [];
+        bool passed = code == 0 && results.Count == 1 && results[0].Passed;
         var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
         {
             Sections = ids,
             Digests = stored.Where(s => s.Digest != null).ToDictionary(s => s.Id, s => s.Digest!, StringComparer.Ordinal),
-            Failure = passed ? null : FailureOf(output, code),
+            Failure = passed ? null : FailureOf(results, output, code),
         };
         log(passed
-            ? $"{label}: done in {ReportBuilder.Seconds(seconds)}; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
-            : $"{label}: FAILED after {ReportBuilder.Seconds(seconds)}: {outcome.Failure}");
+            ? $"{label}: done in {RunText.Seconds(seconds)}; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
+            : $"{label}: FAILED after {RunText.Seconds(seconds)}: {outcome.Failure}");
         return outcome;
     }
 
@@ -273,14 +277,15 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         }
     }
 
-    /// <summary>The first lines of the test's error message, or what the process said when no test result came out.</summary>
-    public static string FailureOf(string output, int exitCode)
+    /// <summary>The first lines of the test's error message (from its TRX result), or what the process said when no result came out.</summary>
+    public static string FailureOf(IReadOnlyList<TestOutcome> results, string output, int exitCode)
     {
-        var lines = output.Split('\n').Select(l => l.TrimEnd()).ToList();
-        int at = lines.FindIndex(l => l.Trim() == "Error Message:");
-        if (at >= 0)
-            return string.Join(" ", lines.Skip(at + 1).TakeWhile(l => l.Trim() != "Stack Trace:").Select(l => l.Trim()).Where(l => l.Length > 0).Take(6));
-        var tail = lines.Where(l => l.Trim().Length > 0).TakeLast(3).Select(l => l.Trim());
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 1 && results[0].Message is { } message)
+            return string.Join(" ", message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(6));
+        if (results.Count > 1) return $"the filter selected {results.Count} tests, expected one: {string.Join(", ", results.Select(r => r.Name))}";
+        if (results.Count == 1) return $"the test ended as {results[0].Outcome} (exit code {exitCode})";
+        var tail = (output ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3);
         return $"dotnet test exited with code {exitCode} without a test result: {string.Join(" ", tail)}";
     }
 
@@ -317,7 +322,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         foreach (var o in outcomes)
         {
             var peak = sections.Where(s => s.RunKey == o.Key).Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();
-            table.AppendLine($"  {ReportBuilder.ShortName(o.Name),-70} {o.Outcome,-8} {ReportBuilder.Seconds(o.Seconds),12} {(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
+            table.AppendLine($"  {RunText.ShortName(o.Name),-70} {o.Outcome,-8} {RunText.Seconds(o.Seconds),12} {(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
         }
         log("Experiment wall times (reused ones show the time of the run that stored them):\n" + table.ToString().TrimEnd());
         var maxPeak = sections.Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();

@@ -76,7 +76,7 @@ public static class HtmlReport
         Table(html, null, ["section", "status", "wall time", "peak memory"], sections.Select(s => (IReadOnlyList<string>)
         [
             ReportBuilder.HeadingOf(s), s.Status == SectionStatus.Reproduced ? "reproduced" : "NOT reproduced",
-            ReportBuilder.Seconds(s.WallSeconds), s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–",
+            RunText.Seconds(s.WallSeconds), s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–",
         ]).ToList());
         foreach (var missing in manifest.Missing) html.Append("<p class=\"banner\">Missing: ").Append(E(missing)).Append("</p>\n");
         html.Append("</section>\n");
@@ -105,7 +105,7 @@ public static class HtmlReport
                     foreach (var c in s.Comments) html.Append("<li>").Append(E(c)).Append("</li>\n");
                     html.Append("</ul>\n");
                 }
-                html.Append("<p class=\"muted\">").Append(E($"Ran in {ReportBuilder.Seconds(s.WallSeconds)} ({s.Profile} profile)"))
+                html.Append("<p class=\"muted\">").Append(E($"Ran in {RunText.Seconds(s.WallSeconds)} ({s.Profile} profile)"))
                     .Append(s.Digest == null ? "" : $"; content digest <code>{E(SectionDigest.Short(s.Digest))}</code>").Append(".</p>\n</section>\n");
             }
         }

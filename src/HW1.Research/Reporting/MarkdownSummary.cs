@@ -25,14 +25,14 @@ public static class MarkdownSummary
         md.AppendLine($"- CPU kernels: {Escape(ReportBuilder.KernelsOf(sections, manifest))}; intra-op threads: {Escape(ReportBuilder.ThreadsOf(sections))}");
         md.AppendLine($"- Content digest of the run: `{manifest.RunDigest ?? SectionDigest.OfRun(sections)}`");
         md.AppendLine($"- Sections: {reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $", {manifest.Missing.Count} missing" : ""));
-        if (manifest.Pipeline != null) md.AppendLine($"- Pipeline wall time up to the report: {ReportBuilder.Seconds(manifest.Pipeline.Seconds)}");
+        if (manifest.Pipeline != null) md.AppendLine($"- Pipeline wall time up to the report: {RunText.Seconds(manifest.Pipeline.Seconds)}");
         md.AppendLine($"- Full report: [{pdfName}]({pdfName})").AppendLine();
         foreach (var missing in manifest.Missing) md.AppendLine($"- **Missing:** {Escape(missing)}");
         if (manifest.Missing.Count > 0) md.AppendLine();
 
         md.AppendLine("| section | status | wall time |").AppendLine("| --- | --- | ---: |");
         foreach (var s in sections)
-            md.AppendLine($"| {Escape(ReportBuilder.HeadingOf(s))} | {Status(s)} | {ReportBuilder.Seconds(s.WallSeconds)} |");
+            md.AppendLine($"| {Escape(ReportBuilder.HeadingOf(s))} | {Status(s)} | {RunText.Seconds(s.WallSeconds)} |");
         md.AppendLine();
 
         int figureNumber = 0;

@@ -32,19 +32,12 @@ public static class ReportBuilder
         foreach (var stale in stored.Where(s => s.RunKey == null || !keys.Contains(s.RunKey)))
             missing.Add($"{stale.Id}: stored by another build or outside the pipeline; not used (re-run its experiment)");
         foreach (var e in pipeline.Experiments.Where(e => current.All(s => s.RunKey != e.Key)))
-            missing.Add($"{ShortName(e.Name)}: {e.Outcome}, no section stored{(e.Failure == null ? "" : ": " + e.Failure)}");
+            missing.Add($"{RunText.ShortName(e.Name)}: {e.Outcome}, no section stored{(e.Failure == null ? "" : ": " + e.Failure)}");
         return (Order(current), missing);
     }
 
     private static List<ReportSection> Order(IEnumerable<ReportSection> sections) =>
         sections.OrderBy(s => s.Part, StringComparer.Ordinal).ThenBy(s => s.Order).ThenBy(s => s.Id, StringComparer.Ordinal).ToList();
-
-    /// <summary>The last two dot-separated parts of a test's name (class and method).</summary>
-    public static string ShortName(string testName)
-    {
-        var parts = testName.Split('.');
-        return parts.Length >= 2 ? $"{parts[^2]}.{parts[^1]}" : testName;
-    }
 
     /// <summary>The heading of a section: its number within the report, its title, and "(bonus)" when it is one.</summary>
     public static string HeadingOf(ReportSection section)
@@ -54,17 +47,13 @@ public static class ReportBuilder
         return $"{section.Part}.{section.Order} {section.Title}{bonus}";
     }
 
-    /// <summary>A part's heading: "HW1-1" and the topic its first section's title names before the colon.</summary>
+    /// <summary>A part's heading: "HW1-1" and the topic its sections declare.</summary>
     public static string PartHeading(string part, IEnumerable<ReportSection> sections)
     {
-        var first = sections.First();
-        var colon = first.Title.IndexOf(':');
-        var topic = colon > 0 ? first.Title[..colon].Replace("(bonus)", "", StringComparison.OrdinalIgnoreCase).Trim() : "";
-        return topic.Length > 0 ? $"HW{part} {topic}" : $"HW{part}";
+        ArgumentNullException.ThrowIfNull(sections);
+        var topic = sections.Select(s => s.PartTitle).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
+        return topic != null ? $"HW{part} {topic}" : $"HW{part}";
     }
-
-    public static string Seconds(double seconds) =>
-        seconds >= 90 ? $"{Math.Floor(seconds / 60):0} min {seconds % 60:00} s" : $"{seconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
 
     /// <summary>Lays out the whole report.</summary>
     public static ReportDocument Build(IReadOnlyList<ReportSection> sections, RunManifest manifest)
@@ -116,7 +105,7 @@ public static class ReportBuilder
             Row("sections", $"{reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $"; {manifest.Missing.Count} missing" : "")),
         };
         if (manifest.Pipeline != null)
-            run.Add(Row("pipeline wall time", $"{Seconds(manifest.Pipeline.Seconds)} up to the report (started {manifest.Pipeline.StartedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"));
+            run.Add(Row("pipeline wall time", $"{RunText.Seconds(manifest.Pipeline.Seconds)} up to the report (started {manifest.Pipeline.StartedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"));
         document.Table(["item", "value"], run);
 
         document.Subheading("Experiments");
@@ -125,7 +114,7 @@ public static class ReportBuilder
             var outcome = manifest.Pipeline?.Experiments.FirstOrDefault(e => e.Key == s.RunKey);
             var how = outcome == null ? "" : outcome.Outcome == PipelineExperiment.Reused ? " (reused)" : "";
             return Row($"{s.Part}.{s.Order} {s.Title}", s.Status == SectionStatus.Reproduced ? "reproduced" : "NOT reproduced",
-                Seconds(s.WallSeconds) + how, s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–");
+                RunText.Seconds(s.WallSeconds) + how, s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–");
         }).ToList();
         document.Table(["section", "status", "wall time", "peak memory"], experiments);
         foreach (var missing in manifest.Missing) document.Bullet("Missing: " + missing);
@@ -179,6 +168,6 @@ public static class ReportBuilder
             document.Subheading("Findings (from the measured numbers)");
             foreach (var comment in section.Comments) document.Bullet(comment);
         }
-        document.Paragraph($"Ran in {Seconds(section.WallSeconds)} ({section.Profile} profile).", italic: true);
+        document.Paragraph($"Ran in {RunText.Seconds(section.WallSeconds)} ({section.Profile} profile).", italic: true);
     }
 }

@@ -14,7 +14,7 @@ public sealed class ReportDocument : IDisposable
     private readonly Typesetting _type = new();
     private readonly List<Block> _blocks = [];
     private readonly List<(string Text, string Anchor, int Level)> _headings = [];
-    private readonly SKFont _body, _bodyItalic, _bodyBold, _small, _smallBold, _mono, _caption, _footer, _toc;
+    private readonly SKFont _body, _bodyItalic, _bodyBold, _small, _smallBold, _caption, _footer, _toc;
     private int _tocAt = -1;
     private (List<List<PlacedBlock>> Pages, Dictionary<string, int> Anchors)? _layout;
 
@@ -26,7 +26,6 @@ public sealed class ReportDocument : IDisposable
         _bodyBold = _type.Bold(BodySize);
         _small = _type.Regular(8.5f);
         _smallBold = _type.Bold(8.5f);
-        _mono = _type.Mono(7.5f);
         _caption = _type.Italic(9f);
         _footer = _type.Regular(8.5f);
         _toc = _type.Regular(10.5f);
@@ -97,13 +96,6 @@ public sealed class ReportDocument : IDisposable
         for (int i = 0; i < lines.Count; i++)
             Add(new TextLineBlock(i == 0 ? "•  " + lines[i] : lines[i], _body, SKColors.Black, i == 0 ? 2 : indent));
         Space(2);
-    }
-
-    /// <summary>Fixed-width text (checksums, hashes), wrapped.</summary>
-    public void Mono(string text)
-    {
-        foreach (var line in Typesetting.Wrap(text, _mono, A4.ContentWidth))
-            Add(new TextLineBlock(line, _mono, SKColors.Black));
     }
 
     /// <summary>A coloured notice box.</summary>
@@ -205,16 +197,6 @@ public sealed class ReportDocument : IDisposable
     private (List<List<PlacedBlock>> Pages, Dictionary<string, int> Anchors) Layout() => _layout ??= Paginator.Paginate(AllBlocks());
 
     public int PageCount => Layout().Pages.Count;
-
-    /// <summary>The page (from 1) each heading landed on, by heading text, in document order.</summary>
-    public IReadOnlyList<(string Heading, int Page)> HeadingPages
-    {
-        get
-        {
-            var anchors = Layout().Anchors;
-            return _headings.Select(h => (h.Text, anchors[h.Anchor])).ToList();
-        }
-    }
 
     private void DrawPage(SKCanvas canvas, int index)
     {

@@ -6,7 +6,7 @@ namespace HW1.Research.Reporting;
 /// <summary>The report's fonts (embedded by the PDF backend) and text measurement.</summary>
 public sealed class Typesetting : IDisposable
 {
-    private readonly SKTypeface _regular, _bold, _italic, _mono;
+    private readonly SKTypeface _regular, _bold, _italic;
     private readonly List<SKFont> _fonts = [];
 
     public Typesetting()
@@ -14,7 +14,6 @@ public sealed class Typesetting : IDisposable
         _regular = Load(ChartStyle.FontFamily, SKFontStyle.Normal);
         _bold = Load(ChartStyle.FontFamily, SKFontStyle.Bold);
         _italic = Load(ChartStyle.FontFamily, SKFontStyle.Italic);
-        _mono = Load("DejaVu Sans Mono", SKFontStyle.Normal);
     }
 
     /// <summary>Loads a system font; a missing family is an error that says which package provides it.</summary>
@@ -31,7 +30,6 @@ public sealed class Typesetting : IDisposable
     public SKFont Regular(float size) => Make(_regular, size);
     public SKFont Bold(float size) => Make(_bold, size);
     public SKFont Italic(float size) => Make(_italic, size);
-    public SKFont Mono(float size) => Make(_mono, size);
 
     private SKFont Make(SKTypeface typeface, float size)
     {
@@ -96,6 +94,5 @@ public sealed class Typesetting : IDisposable
         _regular.Dispose();
         _bold.Dispose();
         _italic.Dispose();
-        _mono.Dispose();
     }
 }

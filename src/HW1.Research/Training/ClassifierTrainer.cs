@@ -20,6 +20,10 @@ public sealed record ClassifierTraining(int Epochs, int BatchSize, double Learni
     /// <summary>Names the run in error messages, e.g. the experiment's section id and the model.</summary>
     public string? Name { get; init; }
 
+    /// <summary>The settings as a report writes them: "Adam, learning rate 0.001, batch size 128, 12 epochs".</summary>
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"Adam, learning rate {LearningRate}, batch size {BatchSize}, {Epochs} epoch{(Epochs == 1 ? "" : "s")}");
+
     public void Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, found {Epochs}.");

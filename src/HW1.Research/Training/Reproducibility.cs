@@ -50,21 +50,18 @@ public static class Reproducibility
         torch.set_num_threads(count);
         torch.random.manual_seed(seed);
         var generator = new torch.Generator((ulong)seed);
-        return new SeededRandom(seed, count, generator, new Random(unchecked((int)seed ^ (int)(seed >> 32))));
+        return new SeededRandom(seed, count, generator);
     }
 }
 
 /// <summary>The seeded generators an experiment owns.</summary>
-public sealed class SeededRandom(long seed, int threads, torch.Generator torchGenerator, Random managed) : IDisposable
+public sealed class SeededRandom(long seed, int threads, torch.Generator torchGenerator) : IDisposable
 {
     public long Seed { get; } = seed;
     public int Threads { get; } = threads;
 
     /// <summary>For tensor draws: <c>torch.randperm(n, generator: Torch)</c>.</summary>
     public torch.Generator Torch { get; } = torchGenerator;
-
-    /// <summary>For managed draws.</summary>
-    public Random Managed { get; } = managed;
 
     public void Dispose() => Torch.Dispose();
 }

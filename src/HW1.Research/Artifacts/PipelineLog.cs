@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using HW1.Research.Artifacts;
-
-namespace HW1.Research.Reporting;
+namespace HW1.Research.Artifacts;
 
 /// <summary>How one experiment fared in a pipeline run.</summary>
 public sealed record PipelineExperiment(string Name, string Key, string Outcome, double Seconds)
@@ -21,13 +19,12 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
 }
 
 /// <summary>
-/// What the Cake pipeline records about a run (<c>artifacts/&lt;profile&gt;/pipeline.json</c>): when it started, each step's
-/// and each experiment's wall time and outcome, and the key each experiment's sections must carry to belong to this run.
+/// What the Cake pipeline records about a run (<c>artifacts/&lt;profile&gt;/pipeline.json</c>): when it started, each experiment's
+/// wall time and outcome, and the key each experiment's sections must carry to belong to this run.
 /// </summary>
 public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, double Seconds)
 {
     public IReadOnlyList<PipelineExperiment> Experiments { get; init; } = [];
-    public IReadOnlyList<PipelineStep> Steps { get; init; } = [];
 
     private static JsonSerializerOptions Json => ArtifactJson.Options;
 
@@ -61,6 +58,3 @@ public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, doub
         return path;
     }
 }
-
-/// <summary>A pipeline step's wall time.</summary>
-public sealed record PipelineStep(string Name, double Seconds);

@@ -1,0 +1,161 @@
+using HW1.Research;
+using HW1.Research.Artifacts;
+using HW1.Research.Data;
+using HW1.Research.Training;
+using Snapshooter;
+using Xunit.Abstractions;
+
+namespace HW1.Experiments.Infrastructure;
+
+/// <summary>A part of the assignment and the topic its heading names.</summary>
+public sealed record Part(string Id, string Title)
+{
+    public static readonly Part DeepVsShallow = new("1-1", "Deep vs shallow");
+    public static readonly Part Optimization = new("1-2", "Optimization");
+    public static readonly Part Generalization = new("1-3", "Generalization");
+}
+
+/// <summary>The question an experiment answers: its section id, part, place in the part, title, and the assignment's words.</summary>
+public sealed record Question(string Id, Part Part, int Order, string Title, string Assignment)
+{
+    /// <summary>True for the assignment's bonus questions.</summary>
+    public bool Bonus { get; init; }
+}
+
+/// <summary>What a section shows besides its identity: the settings used, tables, figures, comments and headline numbers.</summary>
+public sealed record SectionContent
+{
+    public IReadOnlyList<Setting> Settings { get; init; } = [];
+    public IReadOnlyList<Table> Tables { get; init; } = [];
+    public IReadOnlyList<Figure> Figures { get; init; } = [];
+    public IReadOnlyList<string> Comments { get; init; } = [];
+    public IReadOnlyList<Metric> Headline { get; init; } = [];
+}
+
+/// <summary>
+/// One report question as an xunit test. An experiment declares, in this order: its <see cref="Question"/>, its
+/// <see cref="Quick"/> configuration and the <see cref="Full"/> one (written as <c>Quick with { ... }</c>), the procedure
+/// (<see cref="Run"/>), the <see cref="Claims"/> it checks, and the report text (<see cref="Describe"/>). This class owns the rest:
+/// the test itself, the profile, timing, data loading, the snapshot (<c>__snapshots__/&lt;Class&gt;_&lt;profile&gt;.snap</c> beside the
+/// file), the run key and storing the section as reproduced or not.
+/// </summary>
+public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
+    where TConfig : notnull
+    where TResult : notnull
+{
+    private ExperimentRun? _run;
+
+    /// <summary>The question, as the report heads its section.</summary>
+    public abstract Question Question { get; }
+
+    /// <summary>The quick profile's settings: what <c>dotnet test</c> runs.</summary>
+    public abstract TConfig Quick { get; }
+
+    /// <summary>The full profile's settings: what the report is made from.</summary>
+    public abstract TConfig Full { get; }
+
+    /// <summary>The procedure: trains and measures, returns everything the claims and the report need.</summary>
+    protected abstract TResult Run(TConfig config);
+
+    /// <summary>Every statement this experiment checks, each with its rule and the reason for its threshold.</summary>
+    protected abstract IEnumerable<Claim> Claims(TConfig config, TResult result);
+
+    /// <summary>The section's settings, tables, figures and comments, built from the measured numbers.</summary>
+    protected abstract SectionContent Describe(TConfig config, TResult result);
+
+    /// <summary>What the snapshot holds: by default the whole result (members marked <c>[JsonIgnore]</c> left out).</summary>
+    protected virtual object Snapshot(TResult result) => result;
+
+    /// <summary>The running experiment (profile, seed offset, kernels, log); only while <see cref="Reproduces"/> runs.</summary>
+    protected ExperimentRun Session => _run ?? throw new InvalidOperationException($"{GetType().Name}: the session exists only while the experiment runs.");
+
+    /// <summary>Writes a progress line (test output and, under the pipeline, its progress file).</summary>
+    protected void Log(string line) => Session.Log(line);
+
+    /// <summary>MNIST, with its first <paramref name="train"/> training and <paramref name="test"/> test images.</summary>
+    protected DataSubset Mnist(int train, int test) => DataSubset.Of(HW1.Research.Data.Mnist.Load(log: Log), train, test);
+
+    /// <summary>Fashion-MNIST, with its first <paramref name="train"/> training and <paramref name="test"/> test images.</summary>
+    protected DataSubset FashionMnist(int train, int test) => DataSubset.Of(HW1.Research.Data.FashionMnist.Load(log: Log), train, test);
+
+    [Fact]
+    public void Reproduces()
+    {
+        _run = new ExperimentRun(output);
+        var config = _run.Profile.Pick(Quick, Full);
+        var result = Run(config);
+        try
+        {
+            var claims = Claims(config, result).OrderBy(c => c.Kind).ToList();
+            var content = Describe(config, result);
+            var q = Question;
+            var section = new ReportSection
+            {
+                Id = q.Id,
+                Part = q.Part.Id,
+                PartTitle = q.Part.Title,
+                Order = q.Order,
+                Title = q.Title,
+                Bonus = q.Bonus,
+                Question = q.Assignment,
+                Profile = _run.Profile.Name,
+                Settings = content.Settings,
+                Tables = content.Tables,
+                Figures = content.Figures,
+                Comments = content.Comments,
+                Headline = content.Headline,
+                Claims = claims,
+            };
+            _run.Complete(section, Snapshot(result), claims, SnapshotName(_run.Profile));
+        }
+        finally
+        {
+            (result as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// <c>&lt;Class&gt;_&lt;profile&gt;.snap</c> in the <c>__snapshots__</c> folder beside the experiment's file, which sits in the folder its
+    /// namespace names (<c>HW1.Experiments.Optimization</c> → <c>experiments/HW1.Experiments/Optimization</c>).
+    /// </summary>
+    public SnapshotFullName SnapshotName(Profile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var type = GetType();
+        var project = Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments");
+        var relative = (type.Namespace ?? "").Split('.').Skip(2).ToArray();
+        var folder = Path.Combine([project, .. relative]);
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"{type.FullName}: its namespace names the folder {folder}, which does not exist; keep each experiment in the folder of its namespace.");
+        return new SnapshotFullName($"{type.Name}_{profile.Name}.snap", folder);
+    }
+}
+
+/// <summary>A data set with the subsets an experiment trains and tests on; disposing it frees all three.</summary>
+public sealed class DataSubset : IDisposable
+{
+    private DataSubset(ImageDataset all, LabeledImages train, LabeledImages test)
+    {
+        All = all;
+        Train = train;
+        Test = test;
+    }
+
+    /// <summary>The whole data set (for further subsets, e.g. the images a Hessian is measured on).</summary>
+    public ImageDataset All { get; }
+    public LabeledImages Train { get; }
+    public LabeledImages Test { get; }
+
+    public static DataSubset Of(ImageDataset data, int train, int test)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new DataSubset(data, data.Train.Take(train), data.Test.Take(test));
+    }
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+        All.Dispose();
+    }
+}

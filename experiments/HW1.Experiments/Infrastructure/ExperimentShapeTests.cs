@@ -1,0 +1,70 @@
+using System.Reflection;
+using HW1.Research.Pipeline;
+using HW1.Research.Training;
+
+namespace HW1.Experiments.Infrastructure;
+
+/// <summary>Every experiment has the one shape the pipeline relies on; these checks run no training.</summary>
+public sealed class ExperimentShapeTests
+{
+    private static readonly Type Base = typeof(Experiment<,>);
+
+    private static bool IsExperiment(Type t)
+    {
+        for (var b = t.BaseType; b != null; b = b.BaseType)
+            if (b.IsGenericType && b.GetGenericTypeDefinition() == Base) return true;
+        return false;
+    }
+
+    private static List<Type> Experiments() =>
+        Base.Assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract && IsExperiment(t)).OrderBy(t => t.FullName, StringComparer.Ordinal).ToList();
+
+    /// <summary>An experiment built only to read its declarations (no test output, nothing runs).</summary>
+    private static dynamic Declared(Type t) => Activator.CreateInstance(t, [null])!;
+
+    [Fact]
+    public void The_catalog_names_this_project_s_base_class_and_test_method()
+    {
+        Assert.Equal(ExperimentCatalog.BaseNamespace, Base.Namespace);
+        Assert.Equal(ExperimentCatalog.BaseName, Base.Name);
+        var method = Base.GetMethod(ExperimentCatalog.TestMethod);
+        Assert.NotNull(method?.GetCustomAttribute<FactAttribute>());
+    }
+
+    [Fact]
+    public void The_catalog_read_from_metadata_lists_every_experiment_class()
+    {
+        var expected = Experiments().Select(t => $"{t.FullName}.{ExperimentCatalog.TestMethod}").ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, ExperimentCatalog.Read(Base.Assembly.Location).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_experiment_declares_its_own_section_and_snapshot()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in Experiments())
+        {
+            var experiment = Declared(type);
+            Question question = experiment.Question;
+            Assert.True(ids.Add(question.Id), $"{type.Name}: section id {question.Id} is declared twice");
+            Assert.StartsWith(question.Part.Id + "-", question.Id, StringComparison.Ordinal);
+            foreach (var profile in Profile.All)
+            {
+                Snapshooter.SnapshotFullName name = experiment.SnapshotName(profile);
+                var path = ResultSnapshot.PathOf(name);
+                Assert.True(File.Exists(path), $"{type.Name}: no committed {profile} snapshot at {path}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_experiment_s_full_profile_differs_from_its_quick_one()
+    {
+        foreach (var type in Experiments())
+        {
+            var experiment = Declared(type);
+            Assert.False(Equals(experiment.Quick, experiment.Full), $"{type.Name}: the full profile repeats the quick one");
+        }
+    }
+}
