@@ -101,10 +101,14 @@ internal static class Commands
         var expect = arguments.Option("--expect") ?? "same";
         arguments.EnsureConsumed();
         if (expect is not ("same" or "different")) throw new UsageException($"--expect must be 'same' or 'different', found '{expect}'.");
-        var a = SectionStore.ReadAll(profile, first);
-        var b = SectionStore.ReadAll(profile, second);
+        return CompareRuns(SectionStore.ReadAll(profile, first), SectionStore.ReadAll(profile, second), expect, first, second);
+    }
+
+    /// <summary>Compares two runs' sections: with "same" any difference fails, with "different" every section must differ somewhere.</summary>
+    public static int CompareRuns(IReadOnlyList<ReportSection> a, IReadOnlyList<ReportSection> b, string expect, string first, string second)
+    {
         if (a.Count == 0 || b.Count == 0)
-            throw new InvalidDataException($"No {profile} sections to compare in {(a.Count == 0 ? first : second)}.");
+            throw new InvalidDataException($"No sections to compare in {(a.Count == 0 ? first : second)}.");
         var onlyOne = OnlyInOne(a.Select(s => s.Id), b.Select(s => s.Id));
         if (onlyOne.Count > 0) Console.Error.WriteLine($"compare: sections stored by one run only: {string.Join(", ", onlyOne)}");
         var differences = SectionComparison.Compare(a, b);
@@ -119,17 +123,32 @@ internal static class Commands
         return unchanged.Count == 0 ? 0 : 1;
     }
 
-    /// <summary>Checks the rendered PDF against the sections it was rendered from.</summary>
     /// <summary>
     /// The difference between a base run (an artifacts folder) and the head run (--head, default this checkout's artifacts), as
     /// a Markdown summary with the changed figures drawn base-over-head, in --out (default artifacts/&lt;profile&gt;/diff).
     /// </summary>
     public static int Diff(string profile, Arguments arguments)
     {
-        var baseRoot = arguments.Option("--base") ?? throw new UsageException("diff needs --base <artifacts folder of the base run>.");
+        var baseRun = arguments.Option("--base") ?? throw new UsageException("diff needs --base <artifacts folder of the base run, or a git ref>.");
         var headRoot = arguments.Option("--head") ?? RepoPaths.ArtifactsDir;
         var output = arguments.Option("--out") ?? Path.Combine(RepoPaths.ArtifactsDir, profile, "diff");
+        var only = arguments.Option("--only");
         arguments.EnsureConsumed();
+        if (Directory.Exists(baseRun)) return Diff(profile, baseRun, headRoot, output);
+        // A git ref: its own pipeline runs in a checkout beside this clone, which goes again once the diff is made.
+        var baseRoot = PipelineCommands.RunBaseRef(baseRun, profile, only, out var cleanUp);
+        try
+        {
+            return Diff(profile, baseRoot, headRoot, output);
+        }
+        finally
+        {
+            cleanUp();
+        }
+    }
+
+    private static int Diff(string profile, string baseRoot, string headRoot, string output)
+    {
         // Each run's own sections: with a pipeline log, only those of its latest run (stale ones of other builds are left out).
         var before = ReportBuilder.Select(SectionStore.ReadAll(profile, baseRoot), PipelineLog.Read(profile, baseRoot)).Sections;
         var after = ReportBuilder.Select(SectionStore.ReadAll(profile, headRoot), PipelineLog.Read(profile, headRoot)).Sections;

@@ -22,8 +22,9 @@ const string Usage = """
                                 Compare the sections two runs stored under two artifacts folders.
       check                     Read the rendered PDF back and check that every section's heading and every
                                 figure's caption is in it and that no text runs off a page.
-      diff --base DIR [--head DIR] [--out DIR]
-                                What changed between the base run's sections (artifacts folder DIR) and the head run's:
+      diff --base DIR|REF [--head DIR] [--out DIR] [--only TEXT]
+                                What changed between the base run's sections (artifacts folder DIR, or a git REF that is
+                                checked out beside this clone and run there first, then removed) and the head run's:
                                 every moved metric, table cell and figure, the figures drawn base (dashed) under head,
                                 and diff.md for a pull-request comment, in artifacts/<profile>/diff unless --out.
       html-check [--screenshot FILE] [--if-available]
@@ -37,6 +38,16 @@ const string Usage = """
                                 Say which CPU kernels LibTorch runs here (pinned or native, the levels in force,
                                 the CPU and its instruction sets) and print the fingerprint of four kernel-dependent
                                 computations; two machines that print the same fingerprint ran the same kernels.
+      tests [--force] [--results DIR] [--configuration C]
+                                Run every test in the quick profile (dotnet test, TRX results in DIR) unless the same
+                                built assemblies, snapshots and kernel mode passed before; print per-class times and totals.
+      test-summary --results DIR
+                                Print the per-class times and "N passed, N failed" of the TRX files in DIR; exit 1 when a
+                                test failed or none ran.
+      determinism [--first DIR] [--second DIR | --second-from-pipeline] [--only TEXT[,TEXT]] [--configuration C]
+                                Same seeds give the same bits, shifted seeds change them: compare two canonical runs (the
+                                artifacts folders given, or fresh runs) and a fresh run with every seed shifted by 1.
+      clean                     Remove the profile's artifacts and its report folder (never the data cache).
       help                      Print this text.
 
     Options: --profile quick|full (default: HW1_PROFILE, else quick).
@@ -81,8 +92,16 @@ try
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
+        case "tests":
+            return PipelineCommands.Tests(arguments);
+        case "test-summary":
+            return PipelineCommands.TestSummary(arguments);
+        case "determinism":
+            return PipelineCommands.Determinism(profile, arguments);
+        case "clean":
+            return PipelineCommands.Clean(profile, arguments);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, diff, check, html-check, kernels, accept-snapshots, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, diff, check, html-check, kernels, accept-snapshots, tests, test-summary, determinism, clean, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }
