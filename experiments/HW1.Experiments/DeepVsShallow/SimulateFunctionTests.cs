@@ -1,11 +1,6 @@
 using System.Globalization;
-using HW1.Experiments.Infrastructure;
-using HW1.Research.Artifacts;
 using HW1.Research.Data;
-using HW1.Research.Models;
 using HW1.Research.Reporting;
-using HW1.Research.Training;
-using Xunit.Abstractions;
 
 namespace HW1.Experiments.DeepVsShallow;
 

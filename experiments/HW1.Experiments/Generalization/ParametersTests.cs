@@ -1,8 +1,3 @@
-using HW1.Experiments.Infrastructure;
-using HW1.Research.Artifacts;
-using HW1.Research.Models;
-using HW1.Research.Training;
-using Xunit.Abstractions;
 
 namespace HW1.Experiments.Generalization;
 

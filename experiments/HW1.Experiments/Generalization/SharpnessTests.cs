@@ -1,13 +1,7 @@
-using HW1.Experiments.Infrastructure;
-using HW1.Research.Analysis;
-using HW1.Research.Artifacts;
 using HW1.Research.Data;
-using HW1.Research.Models;
 using HW1.Research.Reporting;
-using HW1.Research.Training;
 using TorchSharp;
 using TorchSharp.Modules;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace HW1.Experiments.Generalization;
@@ -108,7 +102,7 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             "relative change of the logits < 1e-4 at every factor", "exact in real arithmetic; in float32 the logits agree to about 1e-6 of their scale",
             string.Join(", ", r.Rescaled.Select(x => $"{x.MaxOutputChange:0.#E+0}")), r.Rescaled.All(x => x.MaxOutputChange < 1e-4));
         var eigenvalues = r.Rescaled.Select(x => x.TopEigenvalue).ToList();
-        yield return Claim.Finding(dinh, "...while its curvature changes by orders of magnitude",
+        yield return Claim.Finding(dinh, "Rescaling changes the curvature by orders of magnitude",
             $"largest / smallest top eigenvalue over factors {c.Rescalings[0]} to {c.Rescalings[^1]} ≥ 100", "Dinh et al.'s point is that sharpness can be moved at will; two orders of magnitude is the least that says so",
             $"{eigenvalues.Max() / eigenvalues.Min():0.#}", eigenvalues.Max() / eigenvalues.Min() >= 100);
         yield return Claim.Sanity("Sharpness is measured at every batch size", "top eigenvalue > 0 and ε-sharpness finite", "a non-positive top eigenvalue or an undefined sharpness means the measurement broke",

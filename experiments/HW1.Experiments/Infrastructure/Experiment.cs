@@ -1,9 +1,6 @@
 using HW1.Research;
-using HW1.Research.Artifacts;
 using HW1.Research.Data;
-using HW1.Research.Training;
 using Snapshooter;
-using Xunit.Abstractions;
 
 namespace HW1.Experiments.Infrastructure;
 

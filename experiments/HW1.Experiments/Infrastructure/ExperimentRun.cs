@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using HW1.Research;
-using HW1.Research.Artifacts;
 using HW1.Research.Pipeline;
-using HW1.Research.Training;
-using Xunit.Abstractions;
 
 namespace HW1.Experiments.Infrastructure;
 

@@ -1,7 +1,4 @@
 using HW1.Research;
-using HW1.Research.Artifacts;
-using HW1.Research.Training;
-using Xunit.Abstractions;
 
 namespace HW1.Experiments.Infrastructure;
 

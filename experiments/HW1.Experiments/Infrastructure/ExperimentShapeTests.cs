@@ -1,6 +1,5 @@
 using System.Reflection;
 using HW1.Research.Pipeline;
-using HW1.Research.Training;
 
 namespace HW1.Experiments.Infrastructure;
 

@@ -1,6 +1,4 @@
 using HW1.Research;
-using HW1.Research.Artifacts;
-using HW1.Research.Training;
 using System.Text.Json.Nodes;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;

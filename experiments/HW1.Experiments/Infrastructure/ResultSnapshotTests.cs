@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using HW1.Research;
-using HW1.Research.Artifacts;
-using HW1.Research.Training;
 using Newtonsoft.Json.Linq;
 
 namespace HW1.Experiments.Infrastructure;

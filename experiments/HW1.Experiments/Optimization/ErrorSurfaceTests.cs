@@ -1,9 +1,3 @@
-using HW1.Experiments.Infrastructure;
-using HW1.Research.Analysis;
-using HW1.Research.Artifacts;
-using HW1.Research.Models;
-using HW1.Research.Training;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace HW1.Experiments.Optimization;

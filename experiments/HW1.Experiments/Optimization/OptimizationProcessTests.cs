@@ -1,10 +1,4 @@
-using HW1.Experiments.Infrastructure;
-using HW1.Research.Analysis;
-using HW1.Research.Artifacts;
-using HW1.Research.Models;
-using HW1.Research.Training;
 using TorchSharp.Modules;
-using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace HW1.Experiments.Optimization;

@@ -52,6 +52,9 @@ public static class FigureRenderer
             {
                 int left = width * k / inRow, right = width * (k + 1) / inRow;
                 var plot = PanelChart.Build(figure.Panels[first + k], right - left, rowHeight);
+                // ScottPlot clears the canvas before it renders, and a clear ignores the translation: it would wipe the panels
+                // drawn before this one. Each panel paints its own background inside its area instead.
+                plot.RenderManager.ClearCanvasBeforeEachRender = false;
                 canvas.Save();
                 canvas.Translate(left, top);
                 plot.Render(canvas, right - left, rowHeight);

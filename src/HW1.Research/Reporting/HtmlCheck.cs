@@ -63,6 +63,8 @@ public static partial class HtmlCheck
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(screenshot))!);
             var (shotCode, _, shotLog) = Run(chromium, ["--hide-scrollbars", "--window-size=1400,1000", $"--screenshot={Path.GetFullPath(screenshot)}", url]);
             if (shotCode != 0 || !File.Exists(screenshot)) problems.Add($"no screenshot was written to {screenshot}: {Tail(shotLog)}");
+            // The first screen holds the contents sidebar, the title and the run table: several percent of its pixels are ink.
+            // Under 1% means the page drew next to nothing (a white page, or a lone error line).
             else if (InkFraction(screenshot) < 0.01) problems.Add($"the screenshot {screenshot} is blank");
         }
         return problems;

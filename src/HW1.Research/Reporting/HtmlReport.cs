@@ -48,7 +48,7 @@ public static class HtmlReport
             .Append("<title>").Append(E($"{ReportBuilder.Title} · {manifest.Profile} profile")).Append("</title>\n")
             .Append("<style>").Append(Style).Append("</style>\n</head>\n<body>\n");
 
-        html.Append("<nav aria-label=\"Contents\">\n<a href=\"#run\"><b>Run</b></a>\n");
+        html.Append("<nav aria-label=\"Contents\">\n<a href=\"#run\"><b>Run</b></a>\n<a href=\"#claims\"><b>Claims</b></a>\n");
         foreach (var part in sections.GroupBy(s => s.Part))
         {
             html.Append("<div class=\"part\">").Append(E(ReportBuilder.PartHeading(part.Key, part))).Append("</div>\n");
@@ -79,6 +79,9 @@ public static class HtmlReport
             RunText.Seconds(s.WallSeconds), s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–",
         ]).ToList());
         foreach (var missing in manifest.Missing) html.Append("<p class=\"banner\">Missing: ").Append(E(missing)).Append("</p>\n");
+        html.Append("</section>\n<section id=\"claims\">\n<h2>Claims</h2>\n<p>").Append(E(ClaimsLedger.Explanation)).Append("</p>\n<p class=\"muted\">")
+            .Append(E(ClaimsLedger.Tally(sections))).Append("</p>\n");
+        Table(html, null, ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
         html.Append("</section>\n");
 
         int figureNumber = 0, tableNumber = 0;
@@ -99,6 +102,7 @@ public static class HtmlReport
                         .Append("\n<figcaption>").Append(E($"Figure {++figureNumber}. {f.Title}. {f.Caption}")).Append("</figcaption>\n</figure>\n");
                 }
                 foreach (var t in s.Tables) Table(html, $"Table {++tableNumber}. {t.Caption}", t.Columns, t.Rows);
+                if (s.Claims.Count > 0) Table(html, "Claims checked", ClaimsLedger.SectionColumns, ClaimsLedger.SectionRows(s));
                 if (s.Comments.Count > 0)
                 {
                     html.Append("<h4>Findings (from the measured numbers)</h4>\n<ul>\n");

@@ -35,6 +35,9 @@ public static class MarkdownSummary
             md.AppendLine($"| {Escape(ReportBuilder.HeadingOf(s))} | {Status(s)} | {RunText.Seconds(s.WallSeconds)} |");
         md.AppendLine();
 
+        md.AppendLine("## Claims").AppendLine().AppendLine(ClaimsLedger.Tally(sections)).AppendLine();
+        Table(md, ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
+
         int figureNumber = 0;
         foreach (var s in sections)
         {
@@ -48,10 +51,19 @@ public static class MarkdownSummary
                 foreach (var m in s.Headline) md.AppendLine($"| {Escape(m.Name)} | {Number(m.Value)} |");
                 md.AppendLine();
             }
+            if (s.Claims.Count > 0) Table(md, ClaimsLedger.SectionColumns, ClaimsLedger.SectionRows(s));
             foreach (var f in s.Figures)
                 md.AppendLine($"![Figure {++figureNumber}. {Escape(f.Title)}]({figuresFolder}/{FigureFile(s, f)})").AppendLine();
         }
         return md.ToString();
+    }
+
+    private static void Table(StringBuilder md, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        md.AppendLine("| " + string.Join(" | ", columns.Select(Escape)) + " |");
+        md.AppendLine("|" + string.Concat(columns.Select(_ => " --- |")));
+        foreach (var row in rows) md.AppendLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
+        md.AppendLine();
     }
 
     private static string Status(ReportSection s) => s.Status == SectionStatus.Reproduced ? "reproduced" : "**NOT reproduced**";

@@ -64,6 +64,11 @@ public static class ReportBuilder
         TitlePage(document, sections, manifest);
         document.PageBreak();
         document.TableOfContents();
+        document.PageBreak();
+        document.Heading(1, "Claims");
+        document.Paragraph(ClaimsLedger.Explanation);
+        document.Paragraph(ClaimsLedger.Tally(sections), italic: true);
+        document.Table(ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
         int figureNumber = 0, tableNumber = 0;
         foreach (var part in sections.GroupBy(s => s.Part))
         {
@@ -163,6 +168,11 @@ public static class ReportBuilder
             document.Figure(figure, $"Figure {++figureNumber}. {figure.Title}. {figure.Caption}");
         foreach (var table in section.Tables)
             document.Table(table.Columns, table.Rows, $"Table {++tableNumber}. {table.Caption}");
+        if (section.Claims.Count > 0)
+        {
+            document.Subheading("Claims checked");
+            document.Table(ClaimsLedger.SectionColumns, ClaimsLedger.SectionRows(section));
+        }
         if (section.Comments.Count > 0)
         {
             document.Subheading("Findings (from the measured numbers)");

@@ -37,6 +37,11 @@ public sealed class ReportRenderingTests : IDisposable
             ],
             Comments = ["The loss fell from 1 to 0.0074.", LongText],
             Headline = [new("final loss", 0.0074467)],
+            Claims =
+            [
+                Claim.Finding("Someone et al. 2020", "The loss falls", "final loss < a tenth of the first", "a working optimizer falls tenfold here", "1 → 0.0074", holds: true),
+                Claim.Sanity("Every loss is finite", "finite at every epoch", "a non-finite loss means divergence", "50 of 50", holds: true),
+            ],
             WallSeconds = 12.3,
         },
         new()

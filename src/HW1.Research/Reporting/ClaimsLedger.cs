@@ -1,0 +1,52 @@
+using HW1.Research.Artifacts;
+
+namespace HW1.Research.Reporting;
+
+/// <summary>
+/// The claims of a run as the PDF, the HTML page and the Markdown summary show them: one ledger of every finding at the front,
+/// and in each section its own findings and sanity checks with the rule, the reason for its threshold, the measurement and the verdict.
+/// </summary>
+public static class ClaimsLedger
+{
+    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "rule", "measured", "verdict"];
+
+    public static readonly IReadOnlyList<string> SectionColumns = ["checked", "rule, and why there", "measured", "verdict"];
+
+    /// <summary>What the ledger is, in one paragraph.</summary>
+    public const string Explanation =
+        "Every finding the experiments check, after the paper or the assignment that predicts it, decided by its stated rule on the " +
+        "numbers of this run. In this version each claim rests on the seeds its experiment states, not on replicated seeds with " +
+        "an interval. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
+        "listed in their sections.";
+
+    /// <summary>One row per finding of every section, in report order.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Rows(IEnumerable<ReportSection> sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        return sections.SelectMany(s => s.Claims.Where(c => c.Kind == ClaimKind.Finding)
+            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Rule, c.Measured, c.Verdict])).ToList();
+    }
+
+    /// <summary>One row per claim of a section, findings first: what was checked, the rule with its reason, the measurement, the verdict.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> SectionRows(ReportSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return section.Claims.Select(c => (IReadOnlyList<string>)
+            [c.Kind == ClaimKind.Finding ? $"{c.Statement} ({c.Source})" : $"{c.Statement} (sanity check)", $"{c.Rule}. {Capitalized(c.Reason)}", c.Measured, c.Verdict]).ToList();
+    }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>"9 of 10 findings hold; 40 of 40 sanity checks hold."</summary>
+    public static string Tally(IEnumerable<ReportSection> sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var claims = sections.SelectMany(s => s.Claims).ToList();
+        string Of(ClaimKind kind, string what)
+        {
+            var all = claims.Where(c => c.Kind == kind).ToList();
+            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold";
+        }
+        return $"{Of(ClaimKind.Finding, "findings")}; {Of(ClaimKind.Sanity, "sanity checks")}.";
+    }
+}
