@@ -16,7 +16,17 @@ internal static class Commands
         var startedText = arguments.Option("--started");
         var force = arguments.Flag("--force");
         var parallelText = arguments.Option("--parallel");
+        var shardText = arguments.Option("--shard");
         arguments.EnsureConsumed();
+        HW1.Research.Pipeline.Shard? shard = null;
+        try
+        {
+            shard = shardText == null ? null : HW1.Research.Pipeline.Shard.Parse(shardText);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
         if (!File.Exists(project)) throw new UsageException($"--project {project}: no such project file.");
         int parallel = HW1.Research.Pipeline.ExperimentRunner.DefaultParallel;
         if (parallelText != null && (!int.TryParse(parallelText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parallel) || parallel < 1))
@@ -39,6 +49,7 @@ internal static class Commands
             SeedOffset = offset,
             Parallel = parallel,
             Environment = environment,
+            Shard = shard,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
     }
@@ -162,12 +173,27 @@ internal static class Commands
         return 0;
     }
 
+    /// <summary>Merges the runs stored under the --from folders (comma-separated) into --into (default: this checkout's artifacts).</summary>
+    public static int Merge(string profile, Arguments arguments)
+    {
+        var from = arguments.Option("--from") ?? throw new UsageException("merge needs --from <artifacts folder>,<artifacts folder>,...");
+        var into = arguments.Option("--into") ?? RepoPaths.ArtifactsDir;
+        arguments.EnsureConsumed();
+        var sources = from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var s in sources)
+            if (!Directory.Exists(s)) throw new UsageException($"--from {s}: no such folder.");
+        HW1.Research.Pipeline.RunMerge.Merge(profile, sources, into, Console.WriteLine);
+        return 0;
+    }
+
     /// <summary>Moves every snapshot mismatch under --root (default: experiments/) over its committed snapshot, printing what moved.</summary>
     public static int AcceptSnapshots(Arguments arguments)
     {
         var root = arguments.Option("--root") ?? Path.Combine(RepoPaths.Root, "experiments");
+        var normalize = arguments.Flag("--normalize");
         arguments.EnsureConsumed();
         SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine);
+        if (normalize) Console.WriteLine($"{SnapshotFiles.Normalize(Path.GetFullPath(root), Console.WriteLine)} snapshot(s) rewritten in the one snapshot form.");
         return 0;
     }
 

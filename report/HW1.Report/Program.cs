@@ -12,10 +12,15 @@ const string Usage = """
 
     Commands:
       data                      Fetch (when missing) and verify every data set the experiments use.
-      experiments [--only TEXT[,TEXT]] [--force] [--parallel N] [--configuration C] [--project P] [--started TIME]
+      experiments [--only TEXT[,TEXT]] [--shard I/N] [--force] [--parallel N] [--configuration C] [--project P] [--started TIME]
                                 Run every experiment (or those whose test name contains a TEXT) in its own
                                 'dotnet test' process, N at a time (default: cores / 2 threads each); reuse stored results whose key (built code, snapshots,
                                 profile, experiment) matches unless --force; record artifacts/<profile>/pipeline.json.
+                                --shard I/N runs only shard I of N (experiment k of the selection goes to shard k mod N + 1).
+      merge --from DIR,DIR[,...] [--into DIR]
+                                Collect the runs stored in several artifacts folders (shards made elsewhere) into one run
+                                (default: this checkout's artifacts), after checking that commit, build, profile, seeds
+                                and CPU kernels agree and every section is intact; then render as usual.
       render [--page-png N FILE] Render the PDF, the HTML page, the Markdown summary, the figures and the manifest from the
                                 stored sections; optionally also page N of the report as a PNG.
       compare --first DIR --second DIR [--expect same|different]
@@ -31,9 +36,10 @@ const string Usage = """
                                 Open the rendered HTML report (index.html) in headless Chromium and check that every
                                 section and figure renders with its caption and the console stays silent; with
                                 --if-available a machine without Chromium only says so.
-      accept-snapshots [--root DIR]
+      accept-snapshots [--root DIR] [--normalize]
                                 Move every snapshot mismatch (__snapshots__/__mismatch__/*.snap under DIR, default
-                                experiments/) over its committed snapshot, printing each changed value old -> new.
+                                experiments/) over its committed snapshot, printing each changed value old -> new; with
+                                --normalize also rewrite committed snapshots in the one form (no BOM, plain decimals).
       kernels [--json] [--threads N]
                                 Say which CPU kernels LibTorch runs here (pinned or native, the levels in force,
                                 the CPU and its instruction sets) and print the fingerprint of four kernel-dependent
@@ -92,6 +98,8 @@ try
         case "check":
             arguments.EnsureConsumed();
             return Commands.Check(profile);
+        case "merge":
+            return Commands.Merge(profile, arguments);
         case "tests":
             return PipelineCommands.Tests(arguments);
         case "test-summary":
@@ -101,7 +109,7 @@ try
         case "clean":
             return PipelineCommands.Clean(profile, arguments);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, diff, check, html-check, kernels, accept-snapshots, tests, test-summary, determinism, clean, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, diff, check, html-check, kernels, accept-snapshots, merge, tests, test-summary, determinism, clean, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }

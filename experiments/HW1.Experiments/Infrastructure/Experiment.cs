@@ -1,6 +1,5 @@
 using HW1.Research;
 using HW1.Research.Data;
-using Snapshooter;
 
 namespace HW1.Experiments.Infrastructure;
 
@@ -80,7 +79,9 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     {
         _run = new ExperimentRun(output);
         var config = _run.Profile.Pick(Quick, Full);
-        var result = Run(config);
+        TResult result;
+        using (TrainingProgress.Route(_run.Progress))
+            result = Run(config);
         try
         {
             var claims = Claims(config, result).OrderBy(c => c.Kind).ToList();
@@ -115,7 +116,7 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     /// <c>&lt;Class&gt;_&lt;profile&gt;.snap</c> in the <c>__snapshots__</c> folder beside the experiment's file, which sits in the folder its
     /// namespace names (<c>HW1.Experiments.Optimization</c> → <c>experiments/HW1.Experiments/Optimization</c>).
     /// </summary>
-    public SnapshotFullName SnapshotName(Profile profile)
+    public SnapshotName SnapshotName(Profile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
         var type = GetType();
@@ -124,7 +125,7 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         var folder = Path.Combine([project, .. relative]);
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"{type.FullName}: its namespace names the folder {folder}, which does not exist; keep each experiment in the folder of its namespace.");
-        return new SnapshotFullName($"{type.Name}_{profile.Name}.snap", folder);
+        return new SnapshotName($"{type.Name}_{profile.Name}.snap", folder);
     }
 }
 

@@ -57,11 +57,17 @@ public sealed class ExperimentRun
         }
     }
 
+    /// <summary>A trainer's progress line: to the pipeline's progress file only (the test output keeps the experiment's own lines).</summary>
+    public void Progress(string line)
+    {
+        if (ProgressFile == null) return;
+        lock (_logGate) File.AppendAllText(ProgressFile, $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}{Environment.NewLine}");
+    }
+
     /// <summary>
-    /// Checks every claim (all that fail are named together), matches the snapshot <paramref name="snapshotName"/> (by default the
-    /// calling test's), and stores <paramref name="section"/>.
+    /// Checks every claim (all that fail are named together), matches the snapshot <paramref name="snapshotName"/>, and stores <paramref name="section"/>.
     /// </summary>
-    public void Complete(ReportSection section, object snapshot, IReadOnlyList<Claim> claims, Snapshooter.SnapshotFullName? snapshotName = null)
+    public void Complete(ReportSection section, object snapshot, IReadOnlyList<Claim> claims, SnapshotName snapshotName)
     {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(claims);

@@ -69,7 +69,7 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
 
         var run = new ExperimentRun(output);
         Assert.Equal(1000, run.SeedOffset);
-        run.Complete(Section(), new { Value = 1.0 }, []);
+        run.Complete(Section(), new { Value = 1.0 }, [], ResultSnapshot.FullName(Profile.Quick));
 
         Assert.False(File.Exists(snapshot));
         var stored = SectionStore.Read(SectionStore.PathOf(Profile.Quick.Name, "run-test", _dir), Profile.Quick.Name);

@@ -50,7 +50,7 @@ public sealed class ExperimentShapeTests
             Assert.StartsWith(question.Part.Id + "-", question.Id, StringComparison.Ordinal);
             foreach (var profile in Profile.All)
             {
-                Snapshooter.SnapshotFullName name = experiment.SnapshotName(profile);
+                SnapshotName name = experiment.SnapshotName(profile);
                 var path = ResultSnapshot.PathOf(name);
                 Assert.True(File.Exists(path), $"{type.Name}: no committed {profile} snapshot at {path}");
             }

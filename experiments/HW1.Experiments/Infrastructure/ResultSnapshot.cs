@@ -2,17 +2,29 @@ using HW1.Research;
 using System.Text.Json.Nodes;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
-using Snapshooter;
-using Snapshooter.Xunit;
+using System.Runtime.CompilerServices;
 
 namespace HW1.Experiments.Infrastructure;
 
+/// <summary>Where a snapshot lives: <c>&lt;FolderPath&gt;/__snapshots__/&lt;Filename&gt;</c>.</summary>
+public sealed record SnapshotName(string Filename, string FolderPath)
+{
+    /// <summary>The snapshot of the calling test method for a profile: <c>Class.Method_profile.snap</c> beside the test's source file.</summary>
+    public static SnapshotName OfCaller(Profile profile, [CallerMemberName] string member = "", [CallerFilePath] string file = "")
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        // The build maps the clone's folder to /_/ (Directory.Build.props, PathMap): map it back to this clone.
+        var source = file.StartsWith("/_/", StringComparison.Ordinal) ? Path.Combine(RepoPaths.Root, file[3..]) : file;
+        return new SnapshotName($"{Path.GetFileNameWithoutExtension(source)}.{member}_{profile.Name}.snap", Path.GetDirectoryName(source) ?? ".");
+    }
+}
+
 /// <summary>
-/// The one snapshot helper every experiment uses. Over Snapshooter it adds three things:
-/// snapshots are kept per profile (<c>__snapshots__/Class.Method_quick.snap</c> and <c>_full.snap</c>);
-/// every floating-point value is rounded to <see cref="SignificantDigits.Snapshot"/> significant digits;
-/// and a missing snapshot fails when <c>CI=true</c> (Snapshooter alone writes it and passes, so a snapshot
-/// that was never committed would check nothing on a fresh clone). Committed snapshots hold the canonical seeds'
+/// The one snapshot helper every experiment uses: snapshots are kept per profile (<c>__snapshots__/Class_quick.snap</c> and
+/// <c>_full.snap</c>); every floating-point value is rounded to <see cref="SignificantDigits.Snapshot"/> significant digits and
+/// compared by value; files are written in one form (<see cref="SnapshotFiles.Format"/>: no byte-order mark, plain decimal numbers);
+/// a new snapshot is written when none is committed, except when <c>CI=true</c>, where a missing one fails (a snapshot that was
+/// never committed would check nothing on a fresh clone); a mismatch leaves the new values in <c>__snapshots__/__mismatch__/</c>. Committed snapshots hold the canonical seeds'
 /// results with the pinned CPU kernels, so a run with a seed offset (<see cref="Reproducibility.SeedOffsetVariable"/>) or with
 /// native kernels (<see cref="CpuKernels.ModeVariable"/>=native) is not compared with them. A mismatch names every value that
 /// moved (old → new, relative change), says why bits could differ on this machine and what to do; a committed snapshot that is
@@ -26,7 +38,8 @@ public static class ResultSnapshot
     /// compares nothing, writes nothing, and says so through <paramref name="log"/>.
     /// </summary>
     public static void Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null,
-        long? seedOffset = null, Action<string>? log = null, KernelState? kernels = null, SnapshotFullName? name = null)
+        long? seedOffset = null, Action<string>? log = null, KernelState? kernels = null, SnapshotName? name = null,
+        [CallerMemberName] string member = "", [CallerFilePath] string file = "")
     {
         var offset = seedOffset ?? Reproducibility.SeedOffset;
         if (offset != 0)
@@ -42,24 +55,30 @@ public static class ResultSnapshot
                 $"Snapshot not compared: CPU kernels are {state.Description}; the committed snapshots hold the pinned kernels' results.");
             return;
         }
-        var fullName = name ?? FullName(profile ?? Profile.Current);
+        var fullName = name ?? SnapshotName.OfCaller(profile ?? Profile.Current, member, file);
         var rounded = Rounded(metrics, digits);
+        var actual = JsonNode.Parse(rounded.ToString(Formatting.None));
         var path = PathOf(fullName);
-        if (!File.Exists(path) && (ci ?? IsCi()))
+        var mismatch = MismatchPathOf(fullName);
+        if (!File.Exists(path))
         {
-            throw new SnapshotMissingException(
-                $"The snapshot {path} does not exist, and CI=true forbids creating it here: a snapshot that was never " +
-                "committed checks nothing. Run the test locally without CI set, review the written file, and commit it.");
+            if (ci ?? IsCi())
+            {
+                throw new SnapshotMissingException(
+                    $"The snapshot {path} does not exist, and CI=true forbids creating it here: a snapshot that was never " +
+                    "committed checks nothing. Run the test locally without CI set, review the written file, and commit it.");
+            }
+            SnapshotFiles.Write(path, actual);
+            (log ?? Console.WriteLine)($"Snapshot {path} written: review it and commit it.");
+            return;
         }
-        var committed = File.Exists(path) ? ReadCommitted(path) : null;
-        try
+        var committed = ReadCommitted(path);
+        if (SnapshotFiles.Differences(committed, actual).Count > 0)
         {
-            Snapshot.Match(rounded, fullName);
+            SnapshotFiles.Write(mismatch, actual);
+            throw new SnapshotMismatchException(MismatchMessage(path, committed, rounded, state));
         }
-        catch (Exception e) when (committed != null && e is not SnapshotMissingException)
-        {
-            throw new SnapshotMismatchException(MismatchMessage(path, committed, rounded, state), e);
-        }
+        if (File.Exists(mismatch)) File.Delete(mismatch);
     }
 
     /// <summary>The committed snapshot as JSON; a file that is not valid JSON is an error naming it and saying how to mend it.</summary>
@@ -99,19 +118,21 @@ public static class ResultSnapshot
     }
 
     /// <summary>The snapshot name of the calling test for a profile: Class.Method_profile.snap, next to the test's source.</summary>
-    public static SnapshotFullName FullName(Profile profile)
-    {
-        ArgumentNullException.ThrowIfNull(profile);
-        var plain = Snapshot.FullName();
-        var stem = plain.Filename.EndsWith(".snap", StringComparison.Ordinal) ? plain.Filename[..^5] : plain.Filename;
-        return new SnapshotFullName($"{stem}_{profile.Name}.snap", plain.FolderPath);
-    }
+    public static SnapshotName FullName(Profile profile, [CallerMemberName] string member = "", [CallerFilePath] string file = "") =>
+        SnapshotName.OfCaller(profile, member, file);
 
-    /// <summary>Where Snapshooter keeps the file for <paramref name="fullName"/>.</summary>
-    public static string PathOf(SnapshotFullName fullName)
+    /// <summary>Where the committed snapshot <paramref name="fullName"/> is.</summary>
+    public static string PathOf(SnapshotName fullName)
     {
         ArgumentNullException.ThrowIfNull(fullName);
         return Path.Combine(fullName.FolderPath, "__snapshots__", fullName.Filename);
+    }
+
+    /// <summary>Where a mismatch of <paramref name="fullName"/> is left for review.</summary>
+    public static string MismatchPathOf(SnapshotName fullName)
+    {
+        ArgumentNullException.ThrowIfNull(fullName);
+        return Path.Combine(fullName.FolderPath, "__snapshots__", "__mismatch__", fullName.Filename);
     }
 
     /// <summary>The JSON form of <paramref name="metrics"/> with every float rounded to <paramref name="digits"/> significant digits.</summary>
@@ -143,7 +164,7 @@ public static class ResultSnapshot
 public sealed class SnapshotMissingException(string message) : Exception(message);
 
 /// <summary>The results differ from the committed snapshot; the message lists what moved and what to do.</summary>
-public sealed class SnapshotMismatchException(string message, Exception inner) : Exception(message, inner);
+public sealed class SnapshotMismatchException(string message) : Exception(message);
 
 /// <summary>A committed snapshot cannot be read (not valid JSON).</summary>
 public sealed class SnapshotUnreadableException(string message, Exception inner) : Exception(message, inner);

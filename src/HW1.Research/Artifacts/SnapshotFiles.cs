@@ -28,6 +28,111 @@ public static class SnapshotFiles
         return result;
     }
 
+    /// <summary>
+    /// The one text form of a snapshot: UTF-8 without a byte-order mark, LF line ends, two-space indents, every number in plain
+    /// decimal notation (0.000022, never 2.2E-05; 45600, never 45600.0), strings with only the characters JSON requires escaped.
+    /// </summary>
+    public static string Format(JsonNode? node)
+    {
+        var text = new System.Text.StringBuilder();
+        Write(node, text, 0);
+        return text.Append('\n').ToString();
+    }
+
+    /// <summary>Writes <paramref name="node"/> to <paramref name="path"/> in the one snapshot form, atomically.</summary>
+    public static void Write(string path, JsonNode? node)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        AtomicFile.WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Format(node)));
+    }
+
+    /// <summary>
+    /// Rewrites every committed snapshot under <paramref name="root"/> that is not in the one snapshot form (a byte-order mark,
+    /// exponent notation, CRLF): the same values, checked before writing; returns how many were rewritten.
+    /// </summary>
+    public static int Normalize(string root, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        int rewritten = 0;
+        var files = Directory.Exists(root)
+            ? Directory.GetFiles(root, "*.snap", SearchOption.AllDirectories).Where(p => Path.GetFileName(Path.GetDirectoryName(p)) != "__mismatch__").Order(StringComparer.Ordinal)
+            : Enumerable.Empty<string>();
+        foreach (var file in files)
+        {
+            var node = Read(file);
+            var canonical = Format(node);
+            if (File.ReadAllBytes(file).AsSpan().SequenceEqual(System.Text.Encoding.UTF8.GetBytes(canonical))) continue;
+            if (Differences(node, JsonNode.Parse(canonical)).Count != 0) throw new InvalidDataException($"{file}: its values would change when rewritten; nothing written.");
+            Write(file, node);
+            log($"{Path.GetRelativePath(root, file)}: rewritten in the snapshot form, values unchanged");
+            rewritten++;
+        }
+        return rewritten;
+    }
+
+    /// <summary>A number in plain decimal notation, round-trip exact for the values snapshots hold (rounded to a few significant digits).</summary>
+    public static string Number(double value)
+    {
+        if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "A snapshot holds finite numbers only (JSON has no NaN or infinity).");
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15) return value.ToString("0", CultureInfo.InvariantCulture);
+        var shortest = value.ToString("R", CultureInfo.InvariantCulture);
+        int e = shortest.IndexOfAny(['E', 'e']);
+        if (e < 0) return shortest;
+        // Expand d.dddE±x into plain digits.
+        var mantissa = shortest[..e];
+        int exponent = int.Parse(shortest[(e + 1)..], CultureInfo.InvariantCulture);
+        bool negative = mantissa.StartsWith('-');
+        var digits = mantissa.TrimStart('-').Replace(".", "", StringComparison.Ordinal);
+        int point = mantissa.TrimStart('-').IndexOf('.') is var dot && dot >= 0 ? dot : mantissa.TrimStart('-').Length;
+        point += exponent;
+        string plain = point <= 0 ? "0." + new string('0', -point) + digits
+            : point >= digits.Length ? digits + new string('0', point - digits.Length)
+            : digits[..point] + "." + digits[point..];
+        return (negative ? "-" : "") + plain;
+    }
+
+    private static void Write(JsonNode? node, System.Text.StringBuilder text, int depth)
+    {
+        string indent = new(' ', 2 * (depth + 1)), closing = new(' ', 2 * depth);
+        switch (node)
+        {
+            case null:
+                text.Append("null");
+                break;
+            case JsonObject o:
+                if (o.Count == 0) { text.Append("{}"); break; }
+                text.Append("{\n");
+                int i = 0;
+                foreach (var (name, value) in o)
+                {
+                    text.Append(indent).Append(JsonSerializer.Serialize(name, Escaping)).Append(": ");
+                    Write(value, text, depth + 1);
+                    text.Append(++i < o.Count ? ",\n" : "\n");
+                }
+                text.Append(closing).Append('}');
+                break;
+            case JsonArray a:
+                if (a.Count == 0) { text.Append("[]"); break; }
+                text.Append("[\n");
+                for (int k = 0; k < a.Count; k++)
+                {
+                    text.Append(indent);
+                    Write(a[k], text, depth + 1);
+                    text.Append(k + 1 < a.Count ? ",\n" : "\n");
+                }
+                text.Append(closing).Append(']');
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Number:
+                text.Append(Number(v.GetValue<double>()));
+                break;
+            default:
+                text.Append(node.ToJsonString(Escaping));
+                break;
+        }
+    }
+
+    private static readonly JsonSerializerOptions Escaping = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The snapshot at <paramref name="path"/> as JSON; a file that is not valid JSON is an error naming it.</summary>
     public static JsonNode? Read(string path)
     {
@@ -92,12 +197,13 @@ public static class SnapshotFiles
             for (int i = 0; i < Math.Min(x.Count, y.Count); i++) Compare(x[i], y[i], $"{path}[{i}]", result);
             return;
         }
+        if (NumberOf(old) is { } p && NumberOf(now) is { } q && p.Equals(q)) return;
         if (old != null && now != null && JsonNode.DeepEquals(old, now)) return;
-        double? relative = Number(old) is { } o && Number(now) is { } n && o != 0 ? (n - o) / Math.Abs(o) : null;
+        double? relative = NumberOf(old) is { } o && NumberOf(now) is { } n && o != 0 ? (n - o) / Math.Abs(o) : null;
         result.Add(new SnapshotChange(where, Show(old), Show(now), relative));
     }
 
-    private static double? Number(JsonNode? node) =>
+    private static double? NumberOf(JsonNode? node) =>
         node is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? value.GetValue<double>() : null;
 
     private static string Show(JsonNode? node) => node == null ? "(absent)" : node.ToJsonString();

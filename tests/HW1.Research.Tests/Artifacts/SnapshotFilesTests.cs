@@ -63,4 +63,45 @@ public sealed class SnapshotFilesTests : IDisposable
         Assert.True(File.Exists(good));
         Assert.Equal("""{ "A": 1 }""", File.ReadAllText(committed));
     }
+
+    [Theory]
+    [InlineData(2.2e-7, "0.00000022")]
+    [InlineData(3.14e-5, "0.0000314")]
+    [InlineData(0.907, "0.907")]
+    [InlineData(45600.0, "45600")]
+    [InlineData(-1.5e-6, "-0.0000015")]
+    [InlineData(1.23e20, "123000000000000000000")]
+    [InlineData(-0.25, "-0.25")]
+    public void Every_number_is_written_in_plain_decimal_notation(double value, string expected)
+    {
+        Assert.Equal(expected, SnapshotFiles.Number(value));
+        Assert.Equal(value, double.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_snapshot_is_written_without_a_byte_order_mark_with_lf_and_two_space_indents()
+    {
+        var path = Path.Combine(_root, "a.snap");
+        SnapshotFiles.Write(path, System.Text.Json.Nodes.JsonNode.Parse("""{"Loss":2.2E-07,"Name":"ε → 1","Items":[1,2.5],"Empty":[]}"""));
+        var bytes = File.ReadAllBytes(path);
+        Assert.NotEqual(0xEF, bytes[0]);
+        Assert.Equal("{\n  \"Loss\": 0.00000022,\n  \"Name\": \"ε → 1\",\n  \"Items\": [\n    1,\n    2.5\n  ],\n  \"Empty\": []\n}\n",
+            System.Text.Encoding.UTF8.GetString(bytes));
+    }
+
+    [Fact]
+    public void Normalizing_rewrites_a_bom_and_exponents_with_the_same_values_and_leaves_a_normal_file_alone()
+    {
+        var old = Write("x/__snapshots__/A_quick.snap", "\uFEFF{\r\n  \"Tiny\": 3.14E-05,\r\n  \"Whole\": 45600.0\r\n}");
+        var lines = new List<string>();
+        Assert.Equal(1, SnapshotFiles.Normalize(_root, lines.Add));
+        Assert.Equal("{\n  \"Tiny\": 0.0000314,\n  \"Whole\": 45600\n}\n", File.ReadAllText(old));
+        Assert.Equal(0, SnapshotFiles.Normalize(_root, lines.Add));
+        Assert.Single(lines);
+    }
+
+    [Fact]
+    public void Numbers_are_compared_by_value_not_by_their_notation() =>
+        Assert.Empty(SnapshotFiles.Differences(System.Text.Json.Nodes.JsonNode.Parse("""{"A":45600.0,"B":2.2E-07}"""),
+            System.Text.Json.Nodes.JsonNode.Parse("""{"A":45600,"B":0.00000022}""")));
 }
