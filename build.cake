@@ -1,6 +1,6 @@
 // The HW1.Research pipeline: data -> build -> tests -> experiments -> report. Every step is one call of the report tool
 // (report/HW1.Report), where the logic lives; `dotnet cake --target=Help` lists the tasks and arguments.
-// Run with: dotnet tool restore && dotnet cake [--target=<task>] [--profile=quick|full] [--only=<text>] [--force] [--parallel=N]
+// Run with: dotnet tool restore && dotnet cake [--target=<task>] [--profile=quick|full] [--only=<text>] [--force] [--parallel=N] [--shard=i/n]
 
 using System.Diagnostics;
 
@@ -13,6 +13,7 @@ var parallel = Argument("parallel", "");
 var baseRun = Argument("base", "");
 var first = Argument("first", "");
 var second = Argument("second", "");
+var shard = Argument("shard", "");
 
 var solution = "./HW1.Research.sln";
 var reportProject = "./report/HW1.Report/HW1.Report.csproj";
@@ -77,7 +78,7 @@ Task("Test")
 Task("Experiments")
     .Description("Runs every experiment (or those matching --only) in the chosen profile, each in its own process, --parallel=N at a time, reusing stored results of the same build unless --force.")
     .IsDependentOn("Data")
-    .Does(() => Tool($"experiments --configuration {configuration} --started {pipelineStarted:O}" + Only() + (force ? " --force" : "") + (parallel != "" ? $" --parallel {parallel}" : ""),
+    .Does(() => Tool($"experiments --configuration {configuration} --started {pipelineStarted:O}" + Only() + (force ? " --force" : "") + (parallel != "" ? $" --parallel {parallel}" : "") + (shard != "" ? $" --shard {shard}" : ""),
         "an experiment failed or could not run"));
 
 Task("Report")
@@ -119,6 +120,7 @@ Task("Help")
     Information("  --only           run only the experiments whose test name contains the text (ignoring case; several texts: comma-separated)");
     Information("  --force          re-run tests and experiments even when stored results of the same build match");
     Information("  --parallel       experiment processes at once (default: cores / 2, each experiment keeps its 2 threads and its seeds)");
+    Information("  --shard          i/n: run only shard i of n (with --target=Experiments); merge the shards with the report tool's merge command");
     Information("  --configuration  build configuration (default Release)");
     Information("  --base           with --target=Diff: the artifacts folder or git ref of the run to compare with");
     Information("  --first/--second with --target=Determinism or CI: artifacts folders of canonical runs to compare (fresh runs otherwise)");

@@ -26,6 +26,22 @@ public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, doub
 {
     public IReadOnlyList<PipelineExperiment> Experiments { get; init; } = [];
 
+    /// <summary>The commit the run was built from (null in logs written before it was recorded).</summary>
+    public SourceInfo? Source { get; init; }
+
+    /// <summary>The hash of the built code every key of this run was made under.</summary>
+    public string? CodeHash { get; init; }
+
+    /// <summary>The seed offset and the CPU kernels (<c>KeyText</c>) of the run: part of every key, and what a merge checks agree.</summary>
+    public long SeedOffset { get; init; }
+    public string? Kernels { get; init; }
+
+    /// <summary>"i/n" when the run was one shard of n; null for a whole run.</summary>
+    public string? Shard { get; init; }
+
+    /// <summary>The artifacts folders a merged run was collected from; empty for a run made in one place.</summary>
+    public IReadOnlyList<string> MergedFrom { get; init; } = [];
+
     private static JsonSerializerOptions Json => ArtifactJson.Options;
 
     public static string PathOf(string profile, string? artifactsRoot = null) =>

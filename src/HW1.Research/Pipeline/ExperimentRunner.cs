@@ -30,6 +30,9 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     /// </summary>
     public int Parallel { get; init; } = ExperimentRunner.DefaultParallel;
 
+    /// <summary>This run's part of the work, one shard of several (<see cref="Pipeline.Shard"/>); null runs everything selected.</summary>
+    public Shard? Shard { get; init; }
+
     /// <summary>Seconds between progress lines while an experiment runs.</summary>
     public double HeartbeatSeconds { get; init; } = 30;
 
@@ -100,12 +103,26 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var started = options.PipelineStarted ?? DateTimeOffset.UtcNow;
         var all = ListExperiments();
         var experiments = Select(all, options.Only);
+        if (options.Shard is { } shard)
+        {
+            experiments = shard.Of(experiments);
+            log($"shard {shard}: {experiments.Count} of the selected experiment(s): {string.Join(", ", experiments.Select(RunText.ShortName))}");
+        }
         var codeHash = RunKey.CodeHash(BinFolder(), ProjectFolder);
+        _identity = new PipelineLog(options.Profile, started, 0)
+        {
+            Source = SourceInfo.Current(RepoPaths.Root),
+            CodeHash = codeHash,
+            SeedOffset = options.SeedOffset,
+            Kernels = CpuKernels.State.KeyText,
+            Shard = options.Shard?.ToString(),
+        };
         var previous = Previous();
         var outcomes = new List<PipelineExperiment>();
-        // Experiments left out by --only stay in the report when their stored result belongs to this very build.
-        var kept = all.Except(experiments)
-            .Select(name => Reusable(previous, name, RunKey.Of(codeHash, options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText)))
+        // Experiments left out by --only stay in the report when their stored result belongs to this very build (a shard keeps none:
+        // the other shards' results are merged in afterwards).
+        var kept = (options.Shard != null ? [] : all.Except(experiments))
+            .Select(name => Reusable(previous, name, KeyOf(name)))
             .OfType<PipelineExperiment>().Select(e => e with { Outcome = PipelineExperiment.Reused }).ToList();
         if (kept.Count > 0) log($"{kept.Count} experiment(s) not selected by --only keep their stored results of this build in the report.");
         outcomes.AddRange(kept);
@@ -120,7 +137,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         for (int i = 0; i < experiments.Count; i++)
         {
             var name = experiments[i];
-            var key = RunKey.Of(codeHash, options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText);
+            var key = KeyOf(name);
             var label = $"[{i + 1}/{experiments.Count}] {RunText.ShortName(name)}";
             var reusable = options.Force ? null : Reusable(previous, name, key);
             if (reusable != null)
@@ -309,9 +326,20 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return found;
     }
 
+    private PipelineLog? _identity;
+
+    /// <summary>The run key of one experiment: what it depends on (its own source and snapshots, the shared code), the profile, seeds and kernels.</summary>
+    private string KeyOf(string name) =>
+        RunKey.Of(RunKey.ExperimentHash(BinFolder(), ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText);
+
     private void Save(DateTimeOffset started, List<PipelineExperiment> outcomes)
     {
-        var log = new PipelineLog(options.Profile, started, Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1)) { Experiments = outcomes.ToList() };
+        var log = (_identity ?? new PipelineLog(options.Profile, started, 0)) with
+        {
+            StartedUtc = started,
+            Seconds = Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1),
+            Experiments = outcomes.ToList(),
+        };
         log.Write(options.ArtifactsRoot);
     }
 

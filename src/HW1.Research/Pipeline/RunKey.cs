@@ -4,10 +4,11 @@ using System.Text;
 namespace HW1.Research.Pipeline;
 
 /// <summary>
-/// The key a pipeline run gives each experiment: a hash of the built code (every assembly in the experiments' output
-/// folder and every committed snapshot), the profile, the seed offset, the CPU kernels and the experiment's name. A stored result is
-/// reused only under the same key, so any change to the code, the snapshots, the configuration (which lives in the
-/// code) or the profile re-runs the experiment.
+/// The key a pipeline run gives each experiment: a hash of what its results depend on (<see cref="ExperimentHash"/>: the library
+/// and every other assembly, the experiments' shared sources, its own source file and snapshots), the profile, the seed offset, the
+/// CPU kernels and the experiment's name. A stored result is reused only under the same key, so a change to the library re-runs
+/// every experiment and a change to one experiment's file re-runs that one. <see cref="CodeHash"/> identifies the whole build (a
+/// merge checks that shards share it). The build maps source paths (Directory.Build.props), so both are the same in any folder.
 /// </summary>
 public static class RunKey
 {
@@ -33,6 +34,47 @@ public static class RunKey
             using var stream = File.OpenRead(file);
             int read;
             while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// What one experiment's results depend on: every assembly of the build except the experiments assembly itself (the library,
+    /// TorchSharp, ...), the experiments project's shared sources (its project file, its top-level files and Infrastructure/), the
+    /// repository's build settings, the source file that declares the experiment's class, and that class's committed snapshots.
+    /// Editing one experiment's file changes its key only, so only it re-runs; paths enter relative to the repository, so the hash
+    /// is the same in any clone of the same commit.
+    /// </summary>
+    public static string ExperimentHash(string binFolder, string projectFolder, string repositoryRoot, string testName)
+    {
+        ArgumentNullException.ThrowIfNull(testName);
+        if (!Directory.Exists(binFolder))
+            throw new DirectoryNotFoundException($"{binFolder}: the experiments' build output is missing. Build first: dotnet build -c Release");
+        var projectName = Path.GetFileName(Path.TrimEndingDirectorySeparator(projectFolder));
+        var parts = testName.Split('.');
+        if (parts.Length < 4 || parts[0] + "." + parts[1] != projectName)
+            throw new ArgumentException($"'{testName}' is not an experiment test of {projectName} (expected {projectName}.<Folder>.<Class>.<Method>).");
+        var className = parts[^2];
+        var folder = Path.Combine([projectFolder, .. parts[2..^2]]);
+        var declaration = new System.Text.RegularExpressions.Regex($@"\bclass\s+{System.Text.RegularExpressions.Regex.Escape(className)}\b");
+        var own = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.cs").Where(f => declaration.IsMatch(File.ReadAllText(f))).ToList() : [];
+        if (own.Count == 0) throw new FileNotFoundException($"No source file in {folder} declares the class {className} of {testName}.");
+        var snapshots = Path.Combine(folder, "__snapshots__");
+        var files = Directory.GetFiles(binFolder, "*.dll", SearchOption.TopDirectoryOnly).Where(f => Path.GetFileNameWithoutExtension(f) != projectName)
+            .Concat(Directory.GetFiles(projectFolder, "*.cs*", SearchOption.TopDirectoryOnly))
+            .Concat(Directory.Exists(Path.Combine(projectFolder, "Infrastructure")) ? Directory.GetFiles(Path.Combine(projectFolder, "Infrastructure"), "*.cs") : [])
+            .Concat(new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" }.Select(f => Path.Combine(repositoryRoot, f)).Where(File.Exists))
+            .Concat(Directory.Exists(Path.Combine(repositoryRoot, "build")) ? Directory.GetFiles(Path.Combine(repositoryRoot, "build")) : [])
+            .Concat(own)
+            .Concat(Directory.Exists(snapshots) ? Directory.GetFiles(snapshots, className + "_*.snap") : [])
+            .Distinct()
+            .ToList();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, file) in files.Select(f => (Name: f.StartsWith(binFolder, StringComparison.Ordinal) ? "bin/" + Path.GetRelativePath(binFolder, f) : Path.GetRelativePath(repositoryRoot, f), File: f))
+                     .OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(name.Replace('\\', '/') + "\n"));
+            hash.AppendData(File.ReadAllBytes(file));
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

@@ -94,10 +94,16 @@ public static class ClassifierTrainer
                     optimizer.Step();
                 }
             }
-            if (epoch % settings.EvaluateEvery != 0 && epoch != settings.Epochs) continue;
+            if (epoch % settings.EvaluateEvery != 0 && epoch != settings.Epochs)
+            {
+                TrainingProgress.Report(() => $"{settings.Name ?? "training"}: epoch {epoch} of at most {settings.Epochs}, step {step}");
+                continue;
+            }
             var onTrain = Evaluate(model, train, settings.EvaluationBatchSize);
             var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
             history.Add(new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, onTest.Loss, onTest.Accuracy));
+            TrainingProgress.Report(() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{settings.Name ?? "training"}: epoch {epoch} of at most {settings.Epochs}, training loss {onTrain.Loss:0.####}, training accuracy {onTrain.Accuracy:P2}, test accuracy {onTest.Accuracy:P2}"));
             observer?.AfterEvaluation(history[^1]);
             if (settings.StopWhen?.Invoke(history[^1]) == true) break;
         }

@@ -79,7 +79,10 @@ public static class RegressionTrainer
                 losses.Add(guard.Check(loss, epoch, epoch, rate));
                 optimizer.Step();
             }
-            if (epoch % checkEvery != 0 || !settings.Criterion.IsMet(losses, stageStart)) continue;
+            if (epoch % checkEvery != 0) continue;
+            TrainingProgress.Report(() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{settings.Name ?? "regression"}: epoch {epoch} of at most {settings.MaxEpochs}, MSE {losses[^1]:0.####E+0}, learning rate {rate}"));
+            if (!settings.Criterion.IsMet(losses, stageStart)) continue;
             if (drops.Count == settings.Drops) return new RegressionHistory(losses, drops, Converged: true);
             rate *= settings.DropFactor;
             optimizer.LearningRate = rate;

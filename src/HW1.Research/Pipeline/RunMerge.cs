@@ -1,0 +1,84 @@
+using HW1.Research.Artifacts;
+
+namespace HW1.Research.Pipeline;
+
+/// <summary>
+/// Collects the results of several runs of one commit (shards made on other machines, each in its own artifacts folder) into one
+/// run the report can be rendered from: the same commit, profile, code hash, seed offset and CPU kernels everywhere, every
+/// experiment once (or with the same key wherever it ran twice), every section intact and sealed by the digest its run recorded.
+/// A mixture is refused with the folder and the value that disagree; nothing is written then.
+/// </summary>
+public static class RunMerge
+{
+    /// <summary>Merges the runs under <paramref name="sources"/> into <paramref name="target"/> (its pipeline log and sections); returns the merged log.</summary>
+    public static PipelineLog Merge(string profile, IReadOnlyList<string> sources, string target, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(log);
+        if (sources.Count == 0) throw new ArgumentException("Nothing to merge: name the artifacts folders of the runs.");
+        var runs = sources.Select(folder => (Folder: folder, Log: PipelineLog.Read(profile, folder)
+            ?? throw new InvalidDataException($"{folder}: no {profile} pipeline log ({PipelineLog.PathOf(profile, folder)}); only runs of the pipeline can be merged."))).ToList();
+
+        var first = runs[0];
+        void Agree(string what, Func<PipelineLog, string?> value)
+        {
+            foreach (var run in runs.Skip(1))
+            {
+                if (value(run.Log) != value(first.Log))
+                    throw new InvalidDataException($"Cannot merge {run.Folder} with {first.Folder}: their {what} differ ({value(run.Log) ?? "not recorded"} vs {value(first.Log) ?? "not recorded"}). " +
+                        "Only shards of one run (the same commit, build, profile, seeds and CPU kernels) make one report.");
+            }
+        }
+        Agree("commits", l => l.Source?.Commit);
+        Agree("code hashes", l => l.CodeHash);
+        Agree("seed offsets", l => l.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Agree("CPU kernels", l => l.Kernels);
+        if (first.Log.CodeHash == null) throw new InvalidDataException($"{first.Folder}: its pipeline log records no code hash (written by an older version); run the shards again.");
+        foreach (var run in runs.Where(r => r.Log.Source?.Dirty == true))
+            log($"merge: {run.Folder} was built from a working tree with uncommitted changes; the code hash still has to agree.");
+
+        var experiments = new Dictionary<string, (string Folder, PipelineExperiment Outcome)>(StringComparer.Ordinal);
+        var sections = new List<(string Folder, ReportSection Section)>();
+        foreach (var (folder, run) in runs)
+        {
+            foreach (var e in run.Experiments)
+            {
+                if (experiments.TryGetValue(e.Name, out var seen))
+                {
+                    if (seen.Outcome.Key != e.Key)
+                        throw new InvalidDataException($"Cannot merge: {RunText.ShortName(e.Name)} ran in {seen.Folder} and in {folder} under different keys ({seen.Outcome.Key} vs {e.Key}).");
+                    continue;
+                }
+                experiments[e.Name] = (folder, e);
+                foreach (var id in e.Sections)
+                {
+                    var path = SectionStore.PathOf(profile, id, folder);
+                    var section = SectionStore.Read(path, profile);
+                    if (section.RunKey != e.Key)
+                        throw new InvalidDataException($"{path}: stored under key {section.RunKey ?? "none"}, but its run recorded {e.Key} for {RunText.ShortName(e.Name)}.");
+                    if (e.Digests.TryGetValue(id, out var recorded) && recorded != section.Digest)
+                        throw new InvalidDataException($"{path}: ALTERED: its digest is not the one its run recorded when it was measured.");
+                    sections.Add((folder, section));
+                }
+            }
+        }
+        var duplicate = sections.GroupBy(s => s.Section.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null)
+            throw new InvalidDataException($"Cannot merge: section {duplicate.Key} comes from two experiments ({string.Join(", ", duplicate.Select(d => d.Folder))}).");
+
+        var merged = first.Log with
+        {
+            StartedUtc = runs.Min(r => r.Log.StartedUtc),
+            Seconds = runs.Max(r => r.Log.Seconds),
+            Experiments = experiments.Values.Select(v => v.Outcome).OrderBy(e => e.Name, StringComparer.Ordinal).ToList(),
+            Shard = null,
+            MergedFrom = runs.Select(r => Path.GetFullPath(r.Folder)).ToList(),
+        };
+        SectionStore.EnsureFolder(profile, target);
+        foreach (var (folder, section) in sections)
+            AtomicFile.WriteAllBytes(SectionStore.PathOf(profile, section.Id, target), File.ReadAllBytes(SectionStore.PathOf(profile, section.Id, folder)));
+        merged.Write(target);
+        log($"merge: {experiments.Count} experiment(s) and {sections.Count} section(s) from {runs.Count} run(s) of commit {first.Log.Source?.Commit ?? "unknown"} into {Path.GetFullPath(target)}");
+        return merged;
+    }
+}
