@@ -102,7 +102,6 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
                 Figures = content.Figures,
                 Comments = content.Comments,
                 Headline = content.Headline,
-                Claims = claims,
             };
             _run.Complete(section, Snapshot(result), claims, SnapshotName(_run.Profile));
         }

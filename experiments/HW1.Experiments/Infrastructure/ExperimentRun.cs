@@ -74,6 +74,7 @@ public sealed class ExperimentRun
         using var self = Process.GetCurrentProcess();
         var timed = section with
         {
+            Claims = claims,
             WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1),
             PeakMemoryMiB = Math.Round(self.PeakWorkingSet64 / (1024.0 * 1024)),
             RunKey = RunKey,
@@ -88,10 +89,16 @@ public sealed class ExperimentRun
             timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed above was shifted by it")] };
         try
         {
-            var failed = claims.Where(c => !c.Holds).ToList();
+            foreach (var known in claims.Where(c => !c.Holds && c.KnownFailure != null))
+                Log($"KNOWN FAILURE (reported as not reproduced, the test passes): {known}");
+            var failed = claims.Where(c => !c.Holds && c.KnownFailure == null).ToList();
             if (failed.Count > 0)
                 throw new ClaimsNotHeldException($"{failed.Count} of {claims.Count} claim(s) of {section.Id} did not hold:" + Environment.NewLine +
                     string.Join(Environment.NewLine, failed.Select(c => "  " + c)));
+            var healed = claims.Where(c => c.Holds && c.KnownFailure != null).ToList();
+            if (healed.Count > 0)
+                throw new ClaimsNotHeldException($"{healed.Count} claim(s) of {section.Id} marked as known failures hold now; remove the mark:" + Environment.NewLine +
+                    string.Join(Environment.NewLine, healed.Select(c => "  " + c)));
             ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log, kernels: Kernels, name: snapshotName);
         }
         catch (Exception e)

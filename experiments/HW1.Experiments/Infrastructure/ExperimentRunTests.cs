@@ -77,4 +77,22 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(SectionStatus.Reproduced, stored.Status);
         Assert.Contains(stored.Settings, s => s.Name == "seed offset" && s.Value.StartsWith("1000 (HW1_SEED_OFFSET)", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_known_failure_is_reported_without_failing_and_one_that_holds_again_fails_until_the_mark_goes()
+    {
+        Set(RepoPaths.ArtifactsDirVariable, _dir);
+        Set(Profile.Variable, null);
+        Set(Reproducibility.SeedOffsetVariable, "1000");
+        var known = Claim.Finding("Someone 2020", "A trend", "ρ < 0", "why", "ρ = 0.1", holds: false) with { KnownFailure = "the data show no trend" };
+
+        new ExperimentRun(output).Complete(Section(), new { Value = 1.0 }, [known], ResultSnapshot.FullName(Profile.Quick));
+        var stored = SectionStore.Read(SectionStore.PathOf(Profile.Quick.Name, "run-test", _dir), Profile.Quick.Name);
+        Assert.Equal(SectionStatus.Reproduced, stored.Status);
+        Assert.Equal("not reproduced (known failure)", Assert.Single(stored.Claims).Verdict);
+
+        var e = Assert.Throws<ClaimsNotHeldException>(() =>
+            new ExperimentRun(output).Complete(Section(), new { Value = 1.0 }, [known with { Holds = true }], ResultSnapshot.FullName(Profile.Quick)));
+        Assert.Contains("marked as known failures hold now; remove the mark", e.Message, StringComparison.Ordinal);
+    }
 }

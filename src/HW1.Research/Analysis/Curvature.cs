@@ -73,21 +73,26 @@ public static class Curvature
 public sealed record MinimalRatio(double Ratio, int Positive, int Negative, int Zero, double Tolerance)
 {
     /// <summary>
-    /// The tolerance below which |λ| counts as zero: this fraction of the largest |λ| (float32 gradients carry
-    /// about 7 significant digits; curvature below a millionth of the largest is indistinguishable from zero).
+    /// The tolerance below which |λ| counts as zero: this fraction of the largest |λ|. The minimal-ratio experiment works in
+    /// float64 and checks that every Hessian is symmetric to 1e-10 of its norm; by Weyl's inequality an error of that size moves
+    /// each eigenvalue by at most about 1e-10 × max|λ|, so 1e-9 (ten times that) is the smallest band arithmetic can vouch for.
+    /// Any larger band is a choice of what curvature counts as flat, so the experiment reports every band in <see cref="Bands"/> too.
     /// </summary>
-    public const double RelativeTolerance = 1e-6;
+    public const double RelativeTolerance = 1e-9;
+
+    /// <summary>Near-zero bands swept to show how much the ratio depends on the choice: 1e-12 to 1e-3 of the largest |λ|.</summary>
+    public static readonly IReadOnlyList<double> Bands = [1e-12, 1e-9, 1e-6, 1e-3];
 
     /// <summary>
     /// The minimal ratio: the proportion of all eigenvalues that are greater than zero, where |λ| at or below
     /// <see cref="RelativeTolerance"/> × max|λ| counts as zero (and so not as positive). 1 at a strict local
     /// minimum; smaller at a saddle or along flat directions.
     /// </summary>
-    public static MinimalRatio Of(IReadOnlyList<double> eigenvalues)
+    public static MinimalRatio Of(IReadOnlyList<double> eigenvalues, double relativeTolerance = RelativeTolerance)
     {
         ArgumentNullException.ThrowIfNull(eigenvalues);
         if (eigenvalues.Count == 0) throw new ArgumentException("No eigenvalues.", nameof(eigenvalues));
-        var tolerance = RelativeTolerance * eigenvalues.Max(Math.Abs);
+        var tolerance = relativeTolerance * eigenvalues.Max(Math.Abs);
         int positive = eigenvalues.Count(l => l > tolerance);
         int negative = eigenvalues.Count(l => l < -tolerance);
         int zero = eigenvalues.Count - positive - negative;

@@ -29,4 +29,41 @@ public static class Statistics
         double cov = ra.Zip(rb).Sum(p => (p.First - ma) * (p.Second - mb));
         return cov / Math.Sqrt(ra.Sum(r => (r - ma) * (r - ma)) * rb.Sum(r => (r - mb) * (r - mb)));
     }
+
+    /// <summary>
+    /// A 95% percentile-bootstrap interval of Spearman's rank correlation: <paramref name="resamples"/> resamples of the pairs,
+    /// drawn with a generator seeded by <paramref name="seed"/>, so the interval is the same on every run.
+    /// </summary>
+    public static (double Low, double High) SpearmanInterval(IReadOnlyList<double> a, IReadOnlyList<double> b, int seed, int resamples = 2000)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count || a.Count < 3) throw new ArgumentException($"A Spearman interval needs two samples of the same length, at least 3; found {a.Count} and {b.Count}.");
+        var random = new Random(seed);
+        var values = new List<double>(resamples);
+        var x = new double[a.Count];
+        var y = new double[a.Count];
+        for (int r = 0; r < resamples; r++)
+        {
+            for (int i = 0; i < a.Count; i++)
+            {
+                int k = random.Next(a.Count);
+                (x[i], y[i]) = (a[k], b[k]);
+            }
+            var rho = Spearman(x, y);
+            if (double.IsFinite(rho)) values.Add(rho);
+        }
+        values.Sort();
+        return (Quantile(values, 0.025), Quantile(values, 0.975));
+    }
+
+    /// <summary>The <paramref name="p"/>-quantile of sorted values, linearly interpolated.</summary>
+    public static double Quantile(IReadOnlyList<double> sorted, double p)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        if (sorted.Count == 0) throw new ArgumentException("The quantile of an empty sample is undefined.", nameof(sorted));
+        var position = p * (sorted.Count - 1);
+        int low = (int)Math.Floor(position), high = (int)Math.Ceiling(position);
+        return sorted[low] + ((sorted[high] - sorted[low]) * (position - low));
+    }
 }

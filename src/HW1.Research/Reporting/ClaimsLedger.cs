@@ -32,7 +32,8 @@ public static class ClaimsLedger
     {
         ArgumentNullException.ThrowIfNull(section);
         return section.Claims.Select(c => (IReadOnlyList<string>)
-            [c.Kind == ClaimKind.Finding ? $"{c.Statement} ({c.Source})" : $"{c.Statement} (sanity check)", $"{c.Rule}. {Capitalized(c.Reason)}", c.Measured, c.Verdict]).ToList();
+            [c.Kind == ClaimKind.Finding ? $"{c.Statement} ({c.Source})" : $"{c.Statement} (sanity check)",
+             $"{c.Rule}. {Capitalized(c.Reason)}" + (c.KnownFailure != null ? $" Known failure: {c.KnownFailure}" : ""), c.Measured, c.Verdict]).ToList();
     }
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
@@ -45,7 +46,8 @@ public static class ClaimsLedger
         string Of(ClaimKind kind, string what)
         {
             var all = claims.Where(c => c.Kind == kind).ToList();
-            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold";
+            var known = all.Count(c => !c.Holds && c.KnownFailure != null);
+            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (known > 0 ? $" ({known} not reproduced, marked as known failures with their reasons)" : "");
         }
         return $"{Of(ClaimKind.Finding, "findings")}; {Of(ClaimKind.Sanity, "sanity checks")}.";
     }

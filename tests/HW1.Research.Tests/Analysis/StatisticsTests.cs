@@ -29,4 +29,31 @@ public sealed class StatisticsTests
     [Fact]
     public void Samples_of_different_lengths_are_refused() =>
         Assert.Throws<ArgumentException>(() => Statistics.Spearman([1, 2, 3], [1, 2]));
+
+    [Fact]
+    public void The_bootstrap_interval_of_a_strong_trend_excludes_zero_and_is_the_same_every_run()
+    {
+        double[] x = Enumerable.Range(0, 40).Select(i => (double)i).ToArray();
+        double[] y = x.Select(v => v + (7 * Math.Sin(v * 1.7))).ToArray();
+        var (low, high) = Statistics.SpearmanInterval(x, y, seed: 3);
+        Assert.True(low > 0.5 && high <= 1, $"[{low}, {high}]");
+        Assert.Equal((low, high), Statistics.SpearmanInterval(x, y, seed: 3));
+    }
+
+    [Fact]
+    public void The_bootstrap_interval_of_unrelated_samples_includes_zero()
+    {
+        double[] x = Enumerable.Range(0, 40).Select(i => (double)i).ToArray();
+        double[] y = x.Select(v => Math.Sin(v * 12.9898) * 43758.5453 % 1).ToArray();
+        var (low, high) = Statistics.SpearmanInterval(x, y, seed: 3);
+        Assert.True(low < 0 && high > 0, $"[{low}, {high}]");
+    }
+
+    [Theory]
+    [InlineData(0.0, 1.0)]
+    [InlineData(0.5, 2.5)]
+    [InlineData(1.0, 4.0)]
+    [InlineData(0.25, 1.75)]
+    public void Quantiles_interpolate_between_sorted_values(double p, double expected) =>
+        Assert.Equal(expected, Statistics.Quantile([1, 2, 3, 4], p), 12);
 }
