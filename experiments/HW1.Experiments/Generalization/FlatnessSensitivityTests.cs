@@ -50,6 +50,18 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
             $"training loss of batch {small.BatchSize} < that of batch {large.BatchSize}",
             "the smallest batch takes hundreds of times more steps in the same epochs; a broken batch loop would not show the gap",
             $"{small.TrainLoss:0.####} vs {large.TrainLoss:0.####}", small.TrainLoss < large.TrainLoss);
+        var jacobian = models.Select(m => m.JacobianSensitivity).ToArray();
+        var gap = models.Select(m => m.TestLoss - m.TrainLoss).ToArray();
+        var rho = Statistics.Spearman(jacobian, gap);
+        var (low, high) = Statistics.SpearmanInterval(jacobian, gap, seed: (int)c.Seed);
+        yield return Claim.Finding("Novak et al. 2018", "More input-sensitive models generalize worse",
+            "Spearman's ρ(softmax-Jacobian sensitivity, test − training loss) > 0 with its 95% bootstrap interval above 0",
+            "Novak et al. find the Jacobian norm tracks the generalization gap across models; an interval that includes 0 leaves it undecided",
+            $"ρ = {rho:0.00}, 95% interval [{low:0.00}, {high:0.00}] over {models.Count} batch sizes", low > 0) with
+        {
+            KnownFailure = "every batch size trains for the same epochs, so the large batches stop early at a high training loss: their gap is small because they " +
+                "underfit, not because they generalize; Novak et al. compare models trained to fit their data (the comparison at equal training loss is not built yet)",
+        };
         yield return Claim.Sanity("Both sensitivities are measured", "every sensitivity finite and > 0", "a zero or undefined input gradient means the measurement broke",
             string.Join(", ", models.Select(m => $"{m.LossGradientSensitivity:0.###}/{m.JacobianSensitivity:0.###}")),
             models.All(m => double.IsFinite(m.LossGradientSensitivity) && m.LossGradientSensitivity > 0 && double.IsFinite(m.JacobianSensitivity) && m.JacobianSensitivity > 0));

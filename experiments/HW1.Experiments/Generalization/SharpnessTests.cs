@@ -111,6 +111,19 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             "the smallest top eigenvalue over the factors ≤ 0.9 × the unscaled model's",
             "fc1's curvature scales as 1/a² and the output layer's as a², so unless the trained model sits exactly where they balance, some a between them is flatter; power iteration stops at a relative change of 1e-3, so a 10% drop is far beyond its error",
             $"{flattest.TopEigenvalue:0.###} at a = {flattest.Factor} vs {unscaled:0.###} at a = 1", flattest.TopEigenvalue <= 0.9 * unscaled);
+        var batches = r.Approaches.Select(a => (double)a.BatchSize).ToArray();
+        var tops = r.Approaches.Select(a => a.TopEigenvalue).ToArray();
+        var rho = Statistics.Spearman(batches, tops);
+        var (lower, upper) = Statistics.SpearmanInterval(batches, tops, seed: (int)c.Seed);
+        var keskar = Claim.Finding("Keskar et al. 2017", "Larger batches find sharper minima",
+            "Spearman's ρ(batch size, top Hessian eigenvalue) > 0 with its 95% bootstrap interval above 0",
+            "Keskar et al. report sharper minima for large batches on every network; here every batch size trains for the same epochs, so training loss " +
+            "rises with batch size too (the table of the sensitivity section): the comparison is confounded, which the fair comparison at equal loss would remove",
+            $"ρ = {rho:0.00}, 95% interval [{lower:0.00}, {upper:0.00}] over {r.Approaches.Count} batch sizes", lower > 0);
+        yield return Profile.IsFull ? keskar : keskar with
+        {
+            KnownFailure = "quick profile only: in 3 epochs the large batches take a few steps each and stay near the initialisation, whose curvature is low; the full profile decides the claim",
+        };
         yield return Claim.Sanity("Sharpness is measured at every batch size", "top eigenvalue > 0 and ε-sharpness finite", "a non-positive top eigenvalue or an undefined sharpness means the measurement broke",
             string.Join(", ", r.Approaches.Select(a => $"{a.TopEigenvalue:0.###}/{a.EpsilonSharpness:0.###}")),
             r.Approaches.All(a => a.TopEigenvalue > 0 && double.IsFinite(a.EpsilonSharpness)));

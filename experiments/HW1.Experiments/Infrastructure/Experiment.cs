@@ -65,6 +65,9 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     /// <summary>The running experiment (profile, seed offset, kernels, log); only while <see cref="Reproduces"/> runs.</summary>
     protected ExperimentRun Session => _run ?? throw new InvalidOperationException($"{GetType().Name}: the session exists only while the experiment runs.");
 
+    /// <summary>The profile this run uses (a claim may be a known failure in the quick profile only, with its reason).</summary>
+    protected Profile Profile => Session.Profile;
+
     /// <summary>Writes a progress line (test output and, under the pipeline, its progress file).</summary>
     protected void Log(string line) => Session.Log(line);
 

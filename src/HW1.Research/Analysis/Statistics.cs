@@ -66,4 +66,8 @@ public static class Statistics
         int low = (int)Math.Floor(position), high = (int)Math.Ceiling(position);
         return sorted[low] + ((sorted[high] - sorted[low]) * (position - low));
     }
+
+    /// <summary>The standard error of an accuracy <paramref name="p"/> measured on <paramref name="n"/> independent examples: √(p(1 − p)/n).</summary>
+    public static double AccuracyStandardError(double p, long n) =>
+        n > 0 ? Math.Sqrt(p * (1 - p) / n) : throw new ArgumentOutOfRangeException(nameof(n), n, "An accuracy needs at least one example.");
 }

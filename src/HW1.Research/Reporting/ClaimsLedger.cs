@@ -8,7 +8,7 @@ namespace HW1.Research.Reporting;
 /// </summary>
 public static class ClaimsLedger
 {
-    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "rule", "measured", "verdict"];
+    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "rule", "measured", "verdict", "compute"];
 
     public static readonly IReadOnlyList<string> SectionColumns = ["checked", "rule, and why there", "measured", "verdict"];
 
@@ -17,14 +17,21 @@ public static class ClaimsLedger
         "Every finding the experiments check, after the paper or the assignment that predicts it, decided by its stated rule on the " +
         "numbers of this run. In this version each claim rests on the seeds its experiment states, not on replicated seeds with " +
         "an interval. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
-        "listed in their sections.";
+        "listed in their sections. The compute column is the wall time of the experiment that decides the claim (its claims share it).";
 
     /// <summary>One row per finding of every section, in report order.</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Rows(IEnumerable<ReportSection> sections)
     {
         ArgumentNullException.ThrowIfNull(sections);
         return sections.SelectMany(s => s.Claims.Where(c => c.Kind == ClaimKind.Finding)
-            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Rule, c.Measured, c.Verdict])).ToList();
+            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Rule, c.Measured, c.Verdict, Compute(s)])).ToList();
+    }
+
+    /// <summary>What deciding a section's claims cost: its experiment's wall time on its threads (the claims of a section share it).</summary>
+    public static string Compute(ReportSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return RunText.Seconds(section.WallSeconds) + (section.Threads is { } t ? $" × {t} thread{(t == 1 ? "" : "s")}" : "");
     }
 
     /// <summary>One row per claim of a section, findings first: what was checked, the rule with its reason, the measurement, the verdict.</summary>

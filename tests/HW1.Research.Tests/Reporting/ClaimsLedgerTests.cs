@@ -6,7 +6,7 @@ namespace HW1.Research.Tests.Reporting;
 public sealed class ClaimsLedgerTests
 {
     private static ReportSection Section(string id, int order, params Claim[] claims) =>
-        new() { Id = id, Part = "1-2", Order = order, Title = "t", Question = "q", Profile = "quick", Claims = claims };
+        new() { Id = id, Part = "1-2", Order = order, Title = "t", Question = "q", Profile = "quick", Claims = claims, WallSeconds = 125, Threads = 2 };
 
     private static readonly ReportSection[] Sections =
     [
@@ -21,8 +21,8 @@ public sealed class ClaimsLedgerTests
     {
         var rows = ClaimsLedger.Rows(Sections);
         Assert.Equal(2, rows.Count);
-        Assert.Equal(["1-2.1", "Large batches find sharper minima", "Keskar et al. 2017", "ratio > 1", "0.8", "does not hold"], rows[0]);
-        Assert.Equal("holds", rows[1][^1]);
+        Assert.Equal(["1-2.1", "Large batches find sharper minima", "Keskar et al. 2017", "ratio > 1", "0.8", "does not hold", "2 min 05 s × 2 threads"], rows[0]);
+        Assert.Equal("holds", rows[1][^2]);
         Assert.Equal(ClaimsLedger.Columns.Count, rows[0].Count);
     }
 
