@@ -39,8 +39,6 @@ internal static class Commands
             started = parsed;
         }
         var offset = HW1.Research.Training.Reproducibility.SeedOffset;
-        var environment = new Dictionary<string, string> { [HW1.Research.Training.Profile.Variable] = profile };
-        if (offset != 0) environment[HW1.Research.Training.Reproducibility.SeedOffsetVariable] = offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var options = new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration)
         {
             Only = only,
@@ -48,10 +46,21 @@ internal static class Commands
             PipelineStarted = started,
             SeedOffset = offset,
             Parallel = parallel,
-            Environment = environment,
+            Environment = RunnerEnvironment(profile, offset),
             Shard = shard,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
+    }
+
+    /// <summary>
+    /// What each experiment process of a pipeline run is told besides the runner's own variables: the profile and, when not 0, the
+    /// seed offset, under the names the training layer reads.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RunnerEnvironment(string profile, long seedOffset)
+    {
+        var environment = new Dictionary<string, string> { [HW1.Research.Training.Profile.Variable] = profile };
+        if (seedOffset != 0) environment[HW1.Research.Training.Reproducibility.SeedOffsetVariable] = seedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return environment;
     }
 
     /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or missing.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using HW1.Research;
 using HW1.Research.Artifacts;
 using HW1.Research.Pipeline;
@@ -75,14 +74,12 @@ internal static class PipelineCommands
         {
             var folder = Path.Combine(root, name);
             Console.WriteLine($"determinism: run '{name}' (seed offset {offset}) into {folder}");
-            var environment = new Dictionary<string, string> { [Profile.Variable] = profile };
-            if (offset != 0) environment[Reproducibility.SeedOffsetVariable] = offset.ToString(CultureInfo.InvariantCulture);
             var options = new RunnerOptions(profile, ExperimentsProject, configuration)
             {
                 Only = only,
                 Force = true,
                 SeedOffset = offset,
-                Environment = environment,
+                Environment = Commands.RunnerEnvironment(profile, offset),
                 ArtifactsRoot = folder,
             };
             return (folder, new ExperimentRunner(options, Console.WriteLine).Run());

@@ -79,11 +79,15 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         return rescaled;
     }
 
+    /// <summary>Power iteration's budget and its stopping rule: a relative change of the eigenvalue estimate below this tolerance.</summary>
+    private const int PowerIterations = 100;
+    private const double PowerTolerance = 1e-3;
+
     private static (TopEigenvalue Top, double Sharpness) Measure(Sequential model, LabeledImages hessianSet, LabeledImages sharpnessSet, double epsilon, Generator generator)
     {
         model.eval();
         var parameters = model.parameters().Cast<Tensor>().ToList();
-        var top = Sharpness.TopHessianEigenvalue(parameters, () => nn.functional.cross_entropy(model.call(hessianSet.Images), hessianSet.Labels), generator, maxIterations: 100, relativeTolerance: 1e-3);
+        var top = Sharpness.TopHessianEigenvalue(parameters, () => nn.functional.cross_entropy(model.call(hessianSet.Images), hessianSet.Labels), generator, PowerIterations, PowerTolerance);
         var sharp = Sharpness.EpsilonSharpness(parameters, () => nn.functional.cross_entropy(model.call(sharpnessSet.Images), sharpnessSet.Labels), epsilon);
         return (top, sharp);
     }
@@ -109,7 +113,7 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         var flattest = r.Rescaled.MinBy(x => x.TopEigenvalue)!;
         yield return Claim.Finding(dinh, "A rescaling makes the same function flatter as well",
             "the smallest top eigenvalue over the factors ≤ 0.9 × the unscaled model's",
-            "fc1's curvature scales as 1/a² and the output layer's as a², so unless the trained model sits exactly where they balance, some a between them is flatter; power iteration stops at a relative change of 1e-3, so a 10% drop is far beyond its error",
+            $"fc1's curvature scales as 1/a² and the output layer's as a², so unless the trained model sits exactly where they balance, some a between them is flatter; power iteration stops at a relative change of {PowerTolerance:0E0}, so a 10% drop is far beyond its error",
             $"{flattest.TopEigenvalue:0.###} at a = {flattest.Factor} vs {unscaled:0.###} at a = 1", flattest.TopEigenvalue <= 0.9 * unscaled);
         var batches = r.Approaches.Select(a => (double)a.BatchSize).ToArray();
         var tops = r.Approaches.Select(a => a.TopEigenvalue).ToArray();
@@ -122,7 +126,7 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             $"ρ = {rho:0.00}, 95% interval [{lower:0.00}, {upper:0.00}] over {r.Approaches.Count} batch sizes", lower > 0);
         yield return Profile.IsFull ? keskar : keskar with
         {
-            KnownFailure = "quick profile only: in 3 epochs the large batches take a few steps each and stay near the initialisation, whose curvature is low; the full profile decides the claim",
+            KnownFailure = $"quick profile only: in {c.Epochs} epochs the large batches take a few steps each and stay near the initialisation, whose curvature is low; the full profile decides the claim",
         };
         yield return Claim.Sanity("Sharpness is measured at every batch size", "top eigenvalue > 0 and ε-sharpness finite", "a non-positive top eigenvalue or an undefined sharpness means the measurement broke",
             string.Join(", ", r.Approaches.Select(a => $"{a.TopEigenvalue:0.###}/{a.EpsilonSharpness:0.###}")),
@@ -145,7 +149,7 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             [
                 new("model", Mlp.Describe(784, c.Hidden, 10)),
                 new("approaches", $"batch sizes {string.Join(", ", c.BatchSizes)}; Adam, learning rate {c.LearningRate}, {c.Epochs} epochs on the first {c.TrainExamples:N0} MNIST images; seed {c.Seed}"),
-                new("top Hessian eigenvalue", $"power iteration on Hessian-vector products (double backward) of the mean cross-entropy on the first {c.HessianExamples:N0} training images; stops at a relative change below 1e-3 or after 100 iterations"),
+                new("top Hessian eigenvalue", $"power iteration on Hessian-vector products (double backward) of the mean cross-entropy on the first {c.HessianExamples:N0} training images; stops at a relative change below {PowerTolerance:0E0} or after {PowerIterations} iterations"),
                 new("ε-sharpness", $"Keskar et al. 2017: 100·(max L(θ+δ) − L(θ))/(1 + L(θ)) over |δᵢ| ≤ ε(|θᵢ| + 1), ε = {c.Epsilon:0E0}, on the first {c.SharpnessExamples} training images; the maximum approximated by 10 steps of projected sign-gradient ascent"),
                 new("rescaling", $"the batch-{c.RescaledBatch} model with fc1 (weights and bias) multiplied by a and the output weights divided by a, a ∈ {{{string.Join(", ", c.Rescalings)}}}"),
             ],

@@ -47,21 +47,19 @@ public sealed class ExperimentRun
     /// Writes a progress line to the test output (shown by detailed loggers and in TRX files) and, under the pipeline, to its
     /// progress file. Safe from several threads at once (trainings run two at a time call it): lines are written whole, one at a time.
     /// </summary>
-    public void Log(string line)
+    public void Log(string line) => Write(line, toOutput: true);
+
+    /// <summary>A trainer's progress line: to the pipeline's progress file only (the test output keeps the experiment's own lines).</summary>
+    public void Progress(string line) => Write(line, toOutput: false);
+
+    private void Write(string line, bool toOutput)
     {
         lock (_logGate)
         {
             var stamped = $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}";
-            _output.WriteLine(stamped);
+            if (toOutput) _output.WriteLine(stamped);
             if (ProgressFile != null) File.AppendAllText(ProgressFile, stamped + Environment.NewLine);
         }
-    }
-
-    /// <summary>A trainer's progress line: to the pipeline's progress file only (the test output keeps the experiment's own lines).</summary>
-    public void Progress(string line)
-    {
-        if (ProgressFile == null) return;
-        lock (_logGate) File.AppendAllText(ProgressFile, $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}{Environment.NewLine}");
     }
 
     /// <summary>

@@ -84,9 +84,9 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
 
                 using var scope = NewDisposeScope();
                 var hessian = Curvature.Hessian(Loss(), parameters);
-                var ratio = MinimalRatio.Of(Curvature.Eigenvalues(hessian));
-                Log($"seed {seed}: loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} ({search.Iterations} iterations), minimal ratio {ratio.Ratio:F3} (+{ratio.Positive} -{ratio.Negative} 0:{ratio.Zero})");
                 var eigenvalues = Curvature.Eigenvalues(hessian);
+                var ratio = MinimalRatio.Of(eigenvalues);
+                Log($"seed {seed}: loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} ({search.Iterations} iterations), minimal ratio {ratio.Ratio:F3} (+{ratio.Positive} -{ratio.Negative} 0:{ratio.Zero})");
                 return new Training(seed, phase1.FinalLoss, phase1Norm, search.Loss, search.GradientNorm, search.Reached, search.Iterations,
                     ratio.Ratio, ratio.Positive, ratio.Negative, ratio.Zero, Curvature.RelativeAsymmetry(hessian), eigenvalues);
             }).ToList();
@@ -109,7 +109,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
             "the course figure shows the ratio falling as loss rises; an interval that includes 0 leaves the trend undecided",
             $"ρ = {rho:0.00}, 95% interval [{low:0.00}, {high:0.00}] over {t.Count} points", high < 0) with
         {
-            KnownFailure = "at the smallest band float64 arithmetic vouches for (1e-9 × max|λ|) the interval includes 0 in both profiles, and the sign of ρ " +
+            KnownFailure = $"at the smallest band float64 arithmetic vouches for ({MinimalRatio.RelativeTolerance:0E0} × max|λ|) the interval includes 0 in both profiles, and the sign of ρ " +
                 "changes with the band (the band table): the points this critical-point search finds do not reproduce the course figure's trend",
         };
     }

@@ -328,9 +328,14 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
 
     private PipelineLog? _identity;
 
-    /// <summary>The run key of one experiment: what it depends on (its own source and snapshots, the shared code), the profile, seeds and kernels.</summary>
-    private string KeyOf(string name) =>
-        RunKey.Of(RunKey.ExperimentHash(BinFolder(), ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText);
+    private string? _sharedHash;
+
+    /// <summary>The run key of one experiment: what it depends on (the shared code, hashed once a run; its own source and snapshots), the profile, seeds and kernels.</summary>
+    private string KeyOf(string name)
+    {
+        _sharedHash ??= RunKey.SharedHash(BinFolder(), ProjectFolder, RepoPaths.Root);
+        return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText);
+    }
 
     private void Save(DateTimeOffset started, List<PipelineExperiment> outcomes)
     {

@@ -4,8 +4,8 @@ using System.Text;
 namespace HW1.Research.Pipeline;
 
 /// <summary>
-/// The key a pipeline run gives each experiment: a hash of what its results depend on (<see cref="ExperimentHash"/>: the library
-/// and every other assembly, the experiments' shared sources, its own source file and snapshots), the profile, the seed offset, the
+/// The key a pipeline run gives each experiment: a hash of what its results depend on (<see cref="SharedHash"/>: the library and every
+/// other assembly, the experiments' shared sources; <see cref="ExperimentHash"/>: its own source file and snapshots), the profile, the seed offset, the
 /// CPU kernels and the experiment's name. A stored result is reused only under the same key, so a change to the library re-runs
 /// every experiment and a change to one experiment's file re-runs that one. <see cref="CodeHash"/> identifies the whole build (a
 /// merge checks that shards share it). The build maps source paths (Directory.Build.props), so both are the same in any folder.
@@ -15,41 +15,41 @@ public static class RunKey
     /// <summary>The hash of the built code: the assemblies in <paramref name="binFolder"/> and the snapshot files under <paramref name="snapshotRoot"/>.</summary>
     public static string CodeHash(string binFolder, string snapshotRoot)
     {
-        if (!Directory.Exists(binFolder))
-            throw new DirectoryNotFoundException($"{binFolder}: the experiments' build output is missing. Build first: dotnet build -c Release");
-        var files = Directory.GetFiles(binFolder, "*.dll", SearchOption.TopDirectoryOnly)
+        var files = Assemblies(binFolder).Select(f => ("bin/" + Path.GetRelativePath(binFolder, f), f))
             .Concat(Directory.Exists(snapshotRoot)
                 ? Directory.GetFiles(snapshotRoot, "*.snap", SearchOption.AllDirectories).Where(p => !p.Contains("__mismatch__", StringComparison.Ordinal))
-                : [])
-            .OrderBy(p => p, StringComparer.Ordinal)
-            .ToList();
-        if (files.Count == 0) throw new InvalidOperationException($"{binFolder}: no assemblies to hash. Build first: dotnet build -c Release");
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 16];
-        foreach (var file in files)
-        {
-            // The file's name relative to its root (not the clone's path) and its bytes.
-            var root = file.StartsWith(binFolder, StringComparison.Ordinal) ? binFolder : snapshotRoot;
-            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(root, file) + "\n"));
-            using var stream = File.OpenRead(file);
-            int read;
-            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+                    .Select(f => (Path.GetRelativePath(snapshotRoot, f), f))
+                : []);
+        return HashFiles(files);
     }
 
     /// <summary>
-    /// What one experiment's results depend on: every assembly of the build except the experiments assembly itself (the library,
-    /// TorchSharp, ...), the experiments project's shared sources (its project file, its top-level files and Infrastructure/), the
-    /// repository's build settings, the source file that declares the experiment's class, and that class's committed snapshots.
-    /// Editing one experiment's file changes its key only, so only it re-runs; paths enter relative to the repository, so the hash
-    /// is the same in any clone of the same commit.
+    /// What every experiment's results depend on alike: every assembly of the build except the experiments assembly itself (the
+    /// library, TorchSharp, ...), the experiments project's shared sources (its project file, its top-level files and Infrastructure/)
+    /// and the repository's build settings. A run hashes it once; <see cref="ExperimentHash"/> adds each experiment's own files.
     /// </summary>
-    public static string ExperimentHash(string binFolder, string projectFolder, string repositoryRoot, string testName)
+    public static string SharedHash(string binFolder, string projectFolder, string repositoryRoot)
+    {
+        var projectName = Path.GetFileName(Path.TrimEndingDirectorySeparator(projectFolder));
+        var infrastructure = Path.Combine(projectFolder, "Infrastructure");
+        var build = Path.Combine(repositoryRoot, "build");
+        var files = Assemblies(binFolder).Where(f => Path.GetFileNameWithoutExtension(f) != projectName).Select(f => ("bin/" + Path.GetRelativePath(binFolder, f), f))
+            .Concat(Directory.GetFiles(projectFolder, "*.cs*", SearchOption.TopDirectoryOnly)
+                .Concat(Directory.Exists(infrastructure) ? Directory.GetFiles(infrastructure, "*.cs") : [])
+                .Concat(new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" }.Select(f => Path.Combine(repositoryRoot, f)).Where(File.Exists))
+                .Concat(Directory.Exists(build) ? Directory.GetFiles(build) : [])
+                .Select(f => (Path.GetRelativePath(repositoryRoot, f), f)));
+        return HashFiles(files);
+    }
+
+    /// <summary>
+    /// What one experiment's results depend on: <paramref name="sharedHash"/> (<see cref="SharedHash"/>), the source file that
+    /// declares the experiment's class, and that class's committed snapshots. Editing one experiment's file changes its key only,
+    /// so only it re-runs; paths enter relative to the repository, so the hash is the same in any clone of the same commit.
+    /// </summary>
+    public static string ExperimentHash(string sharedHash, string projectFolder, string repositoryRoot, string testName)
     {
         ArgumentNullException.ThrowIfNull(testName);
-        if (!Directory.Exists(binFolder))
-            throw new DirectoryNotFoundException($"{binFolder}: the experiments' build output is missing. Build first: dotnet build -c Release");
         var projectName = Path.GetFileName(Path.TrimEndingDirectorySeparator(projectFolder));
         var parts = testName.Split('.');
         if (parts.Length < 4 || parts[0] + "." + parts[1] != projectName)
@@ -60,23 +60,39 @@ public static class RunKey
         var own = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.cs").Where(f => declaration.IsMatch(File.ReadAllText(f))).ToList() : [];
         if (own.Count == 0) throw new FileNotFoundException($"No source file in {folder} declares the class {className} of {testName}.");
         var snapshots = Path.Combine(folder, "__snapshots__");
-        var files = Directory.GetFiles(binFolder, "*.dll", SearchOption.TopDirectoryOnly).Where(f => Path.GetFileNameWithoutExtension(f) != projectName)
-            .Concat(Directory.GetFiles(projectFolder, "*.cs*", SearchOption.TopDirectoryOnly))
-            .Concat(Directory.Exists(Path.Combine(projectFolder, "Infrastructure")) ? Directory.GetFiles(Path.Combine(projectFolder, "Infrastructure"), "*.cs") : [])
-            .Concat(new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" }.Select(f => Path.Combine(repositoryRoot, f)).Where(File.Exists))
-            .Concat(Directory.Exists(Path.Combine(repositoryRoot, "build")) ? Directory.GetFiles(Path.Combine(repositoryRoot, "build")) : [])
-            .Concat(own)
-            .Concat(Directory.Exists(snapshots) ? Directory.GetFiles(snapshots, className + "_*.snap") : [])
-            .Distinct()
-            .ToList();
+        var files = own.Concat(Directory.Exists(snapshots) ? Directory.GetFiles(snapshots, className + "_*.snap") : [])
+            .Select(f => (Path.GetRelativePath(repositoryRoot, f), f));
+        return HashFiles(files, "shared=" + sharedHash);
+    }
+
+    /// <summary>
+    /// SHA-256 over files in name order: each file's name (relative, with forward slashes, never the clone's path) and its bytes,
+    /// then <paramref name="suffix"/>. The one file hash of the pipeline (run keys, code hash, the quick tests' marker).
+    /// </summary>
+    public static string HashFiles(IEnumerable<(string Name, string Path)> files, string suffix = "")
+    {
+        ArgumentNullException.ThrowIfNull(files);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (name, file) in files.Select(f => (Name: f.StartsWith(binFolder, StringComparison.Ordinal) ? "bin/" + Path.GetRelativePath(binFolder, f) : Path.GetRelativePath(repositoryRoot, f), File: f))
-                     .OrderBy(f => f.Name, StringComparer.Ordinal))
+        var buffer = new byte[1 << 16];
+        foreach (var (name, path) in files.DistinctBy(f => f.Name).OrderBy(f => f.Name, StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(name.Replace('\\', '/') + "\n"));
-            hash.AppendData(File.ReadAllBytes(file));
+            using var stream = File.OpenRead(path);
+            int read;
+            while ((read = stream.Read(buffer)) > 0) hash.AppendData(buffer, 0, read);
         }
+        hash.AppendData(Encoding.UTF8.GetBytes(suffix));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The assemblies of a build output folder; a missing or empty folder is an error saying to build first.</summary>
+    private static string[] Assemblies(string binFolder)
+    {
+        if (!Directory.Exists(binFolder))
+            throw new DirectoryNotFoundException($"{binFolder}: the experiments' build output is missing. Build first: dotnet build -c Release");
+        var files = Directory.GetFiles(binFolder, "*.dll", SearchOption.TopDirectoryOnly);
+        if (files.Length == 0) throw new InvalidOperationException($"{binFolder}: no assemblies to hash. Build first: dotnet build -c Release");
+        return files;
     }
 
     /// <summary>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace HW1.Research.Pipeline;
 
 /// <summary>
@@ -20,17 +17,8 @@ public static class TestInputs
             .SelectMany(folder => Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             .Where(f => (f.EndsWith(".dll", StringComparison.Ordinal) && f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}{configuration}{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
                         || (f.EndsWith(".snap", StringComparison.Ordinal) && !f.Contains("__mismatch__", StringComparison.Ordinal)))
-            .Select(f => Path.GetRelativePath(root, f))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in files)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(file + "\n"));
-            hash.AppendData(File.ReadAllBytes(Path.Combine(root, file)));
-        }
+            .Select(f => (Path.GetRelativePath(root, f), f));
         // Quick tests that passed with native CPU kernels (snapshots not compared) say nothing about the pinned ones.
-        hash.AppendData(Encoding.UTF8.GetBytes("kernels=" + kernelMode));
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return RunKey.HashFiles(files, "kernels=" + kernelMode);
     }
 }

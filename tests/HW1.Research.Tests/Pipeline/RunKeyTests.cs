@@ -29,7 +29,7 @@ public sealed class RunKeyTests : IDisposable
     }
 
     private static string Hash(string root, (string Bin, string Project) tree, string test) =>
-        RunKey.ExperimentHash(tree.Bin, tree.Project, root, $"HW1.Experiments.Optimization.{test}.Reproduces");
+        RunKey.ExperimentHash(RunKey.SharedHash(tree.Bin, tree.Project, root), tree.Project, root, $"HW1.Experiments.Optimization.{test}.Reproduces");
 
     [Fact]
     public void Editing_one_experiment_changes_its_key_only_and_the_library_changes_every_key()
