@@ -19,6 +19,11 @@ public static class Probe
 {
     public static void Run(string[] args)
     {
+        if (args.Length > 1 && args[1] == "criterion")
+        {
+            ToCriterion(args.Skip(2).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+            return;
+        }
         if (args.Length > 1 && args[1] == "adam")
         {
             AdamInterleaved(args.Length > 2 ? args[2] : "tanh", args.Length > 3 ? args[3] : "both");
@@ -76,6 +81,28 @@ public static class Probe
     }
 
     /// <summary>Both Adam implementations on one model, in alternating blocks of steps; prints each block's time per step.</summary>
+    /// <summary>
+    /// `probe criterion TRAIN BATCH...`: the MLP 784-32-10 of the sharpness experiment trained on the first TRAIN MNIST images at each
+    /// batch size until its training accuracy reaches 99% (at most 2,000 epochs); prints epochs, steps and seconds per batch size.
+    /// </summary>
+    private static void ToCriterion(int[] args)
+    {
+        var data = Setting.Mnist;
+        int n = args[0];
+        using var train = data.Train.Take(n);
+        using var test = data.Test.Take(2_000);
+        foreach (var batch in args.Skip(1))
+        {
+            using var random = Reproducibility.Seed(111, Setting.Threads);
+            using var model = Mlp.Create(784, [32], 10);
+            var clock = Stopwatch.StartNew();
+            var history = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(2_000, batch, 1e-3) { StopWhen = m => m.TrainAccuracy >= 0.99 }, random);
+            var last = history[^1];
+            long steps = (long)last.Epoch * ((n + batch - 1) / batch);
+            Console.WriteLine($"batch {batch}: {last.Epoch} epochs, {steps} steps, {clock.Elapsed.TotalSeconds:F1} s, train loss {last.TrainLoss:F4}, train acc {last.TrainAccuracy:P2}, test acc {last.TestAccuracy:P2}");
+        }
+    }
+
     private static void AdamInterleaved(string net, string which)
     {
         using var random = Reproducibility.Seed(1, Setting.Threads);

@@ -6,6 +6,12 @@ namespace HW1.Research.Analysis;
 /// <summary>The largest Hessian eigenvalue found by power iteration, and how many iterations it took.</summary>
 public sealed record TopEigenvalue(double Value, int Iterations, bool Converged);
 
+/// <summary>
+/// Keskar et al.'s sharpness in percent, 100 · (max L(θ + δ) − L(θ)) / (1 + L(θ)) over the box |δᵢ| ≤ ε(|θᵢ| + 1), with how its
+/// maximizer ended: the iterations (loss evaluations) it used, whether it converged, and the relative gain of its last accepted step.
+/// </summary>
+public sealed record BoxSharpness(double Epsilon, double Percent, int Iterations, bool Converged, double LastGain);
+
 /// <summary>Sharpness of a loss at given weights: the top Hessian eigenvalue and Keskar et al.'s ε-sharpness.</summary>
 public static class Sharpness
 {
@@ -39,6 +45,85 @@ public static class Sharpness
             estimate = next;
         }
         return new TopEigenvalue(estimate, maxIterations, false);
+    }
+
+    /// <summary>
+    /// Keskar et al. 2017's sharpness over the box |δᵢ| ≤ ε(|θᵢ| + 1), maximized until it converges: projected gradient ascent in the
+    /// box's own coordinates (uᵢ = δᵢ / (ε(|θᵢ| + 1)) ∈ [−1, 1]), each step along the scaled gradient normalized to a largest component
+    /// of 1, with a step length that doubles after an accepted step (up to the box's width) and halves after a rejected one. It has
+    /// converged when an accepted step raises the loss by less than <paramref name="tolerance"/> · (1 + L(θ)), or when no step down
+    /// to a length of 1e-6 of the box raises it (a stationary point of the box problem); otherwise it stops after
+    /// <paramref name="maxIterations"/> loss evaluations and says so. The weights are restored afterwards.
+    /// Keskar et al. ran 10 iterations of L-BFGS-B, bounded by the cost of their loss; this maximizer runs until it converges.
+    /// </summary>
+    public static BoxSharpness Box(IList<Tensor> parameters, Func<Tensor> loss, double epsilon, int maxIterations = 500, double tolerance = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "The box needs a positive ε.");
+        var origin = ParameterVector.Snapshot(parameters);
+        var bounds = origin.Select(o => (o.abs() + 1) * epsilon).ToArray();
+        var u = origin.Select(o => zeros_like(o)).ToArray();
+        try
+        {
+            double Evaluate()
+            {
+                using var noGrad = no_grad();
+                using var l = loss();
+                return l.to_type(ScalarType.Float64).item<double>();
+            }
+            void MoveTo(Tensor[] at)
+            {
+                using var noGrad = no_grad();
+                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i] + (at[i] * bounds[i]));
+            }
+            Tensor[] ScaledGradient()
+            {
+                using var scope = NewDisposeScope();
+                var l = loss();
+                var grads = autograd.grad([l], parameters);
+                var scaled = grads.Select((g, i) => (g * bounds[i]).detach()).ToArray();
+                var largest = scaled.Select(g => g.abs().max().to_type(ScalarType.Float64).item<double>()).Max();
+                return scaled.Select(g => (largest > 0 ? g / largest : g).MoveToOuterDisposeScope()).ToArray();
+            }
+            double baseLoss = Evaluate();
+            double current = baseLoss;
+            double step = 1, lastGain = double.NaN;
+            int iterations = 1;
+            var direction = ScaledGradient();
+            while (iterations < maxIterations)
+            {
+                var candidate = u.Select((x, i) => (x + (direction[i] * step)).clamp(-1, 1)).ToArray();
+                MoveTo(candidate);
+                double value = Evaluate();
+                iterations++;
+                if (value > current)
+                {
+                    lastGain = (value - current) / (1 + baseLoss);
+                    current = value;
+                    foreach (var x in u) x.Dispose();
+                    u = candidate;
+                    if (lastGain < tolerance) return new(epsilon, 100 * (current - baseLoss) / (1 + baseLoss), iterations, true, lastGain);
+                    step = Math.Min(2 * step, 2);
+                    foreach (var d in direction) d.Dispose();
+                    direction = ScaledGradient();
+                }
+                else
+                {
+                    foreach (var x in candidate) x.Dispose();
+                    MoveTo(u);
+                    step /= 2;
+                    if (step < 1e-6) return new(epsilon, 100 * (current - baseLoss) / (1 + baseLoss), iterations, true, 0);
+                }
+            }
+            foreach (var d in direction) d.Dispose();
+            return new(epsilon, 100 * (current - baseLoss) / (1 + baseLoss), iterations, false, lastGain);
+        }
+        finally
+        {
+            ParameterVector.SetTo(parameters, origin);
+            foreach (var t in origin.Concat(bounds).Concat(u)) t.Dispose();
+        }
     }
 
     /// <summary>

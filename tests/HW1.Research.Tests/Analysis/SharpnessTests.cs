@@ -33,4 +33,42 @@ public class SharpnessTests
         Assert.Equal(2.02, sharpness, 9);
         Assert.Equal(1.0, theta.item<double>()); // the weights come back
     }
+
+    [Fact]
+    public void The_box_maximizer_finds_the_corner_of_a_convex_loss_and_says_it_converged()
+    {
+        // θ² at θ = 1, ε = 0.01: the maximum is at the box's edge θ = 1.02, sharpness 100 · (1.02² − 1) / 2 = 2.02 percent.
+        using var scope = NewDisposeScope();
+        var theta = tensor(new[] { 1.0 }, dtype: ScalarType.Float64).requires_grad_();
+        var box = Sharpness.Box([theta], () => theta.pow(2).sum(), epsilon: 0.01);
+        Assert.True(box.Converged);
+        Assert.Equal(2.02, box.Percent, 9);
+        Assert.Equal(1.0, theta.item<double>());
+    }
+
+    [Fact]
+    public void The_box_maximizer_finds_an_interior_maximum_in_one_coordinate_and_the_edge_in_the_other()
+    {
+        // L = −(θ₀ − 1.005)² + θ₁² at θ = (1, 1), ε = 0.01: the box is [0.98, 1.02]²; the maximum is θ₀ = 1.005 (inside) and θ₁ = 1.02.
+        // L(θ) = −0.000025 + 1, max L = 1.0404; sharpness = 100 · (1.0404 − 0.999975) / (1 + 0.999975).
+        using var scope = NewDisposeScope();
+        var theta = tensor(new[] { 1.0, 1.0 }, dtype: ScalarType.Float64).requires_grad_();
+        var target = tensor(new[] { 1.005, 0.0 }, dtype: ScalarType.Float64);
+        var sign = tensor(new[] { -1.0, 1.0 }, dtype: ScalarType.Float64);
+        var box = Sharpness.Box([theta], () => (sign * (theta - target).pow(2)).sum(), epsilon: 0.01, tolerance: 1e-12);
+        Assert.True(box.Converged, $"{box.Iterations} iterations, last gain {box.LastGain}");
+        Assert.Equal(100 * (1.0404 - 0.999975) / 1.999975, box.Percent, 6);
+    }
+
+    [Fact]
+    public void A_box_maximizer_out_of_iterations_says_it_did_not_converge()
+    {
+        using var scope = NewDisposeScope();
+        var theta = tensor(new[] { 1.0, 1.0 }, dtype: ScalarType.Float64).requires_grad_();
+        var target = tensor(new[] { 1.005, 0.0 }, dtype: ScalarType.Float64);
+        var sign = tensor(new[] { -1.0, 1.0 }, dtype: ScalarType.Float64);
+        var box = Sharpness.Box([theta], () => (sign * (theta - target).pow(2)).sum(), epsilon: 0.01, maxIterations: 3, tolerance: 1e-12);
+        Assert.False(box.Converged);
+        Assert.Equal(3, box.Iterations);
+    }
 }
