@@ -47,12 +47,29 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
     public bool RightAxis { get; init; }
     public IReadOnlyList<string>? PointLabels { get; init; }
 
+    /// <summary>The lower ends of each point's 95% interval (over seeds), drawn as error bars with <see cref="High"/>; null for none.</summary>
+    public IReadOnlyList<double>? Low { get; init; }
+
+    /// <summary>The upper ends of each point's 95% interval, drawn with <see cref="Low"/>.</summary>
+    public IReadOnlyList<double>? High { get; init; }
+
     /// <summary>A series with one point per record: x and y read from each.</summary>
     public static Series Of<T>(string name, IEnumerable<T> records, Func<T, double> x, Func<T, double> y, SeriesStyle style = SeriesStyle.Line)
     {
         ArgumentNullException.ThrowIfNull(records);
         var list = records as IReadOnlyList<T> ?? records.ToList();
         return new Series(name, list.Select(x).ToArray(), list.Select(y).ToArray()) { Style = style };
+    }
+
+    /// <summary>A series of interval estimates: each record's estimate as the point and its 95% interval as the error bar.</summary>
+    public static Series OfIntervals<T>(string name, IEnumerable<T> records, Func<T, double> x, Func<T, (double Estimate, double Low, double High)> interval,
+        SeriesStyle style = SeriesStyle.LineAndMarkers)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var list = records as IReadOnlyList<T> ?? records.ToList();
+        var intervals = list.Select(interval).ToArray();
+        return new Series(name, list.Select(x).ToArray(), intervals.Select(i => i.Estimate).ToArray())
+        { Style = style, Low = intervals.Select(i => i.Low).ToArray(), High = intervals.Select(i => i.High).ToArray() };
     }
 
     /// <summary>At most <paramref name="maxPoints"/> points, evenly spaced by index, the first and last kept.</summary>
@@ -66,6 +83,8 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
             X = keep.Select(i => X[i]).ToArray(),
             Y = keep.Select(i => Y[i]).ToArray(),
             PointLabels = PointLabels == null ? null : keep.Select(i => PointLabels[i]).ToArray(),
+            Low = Low == null ? null : keep.Select(i => Low[i]).ToArray(),
+            High = High == null ? null : keep.Select(i => High[i]).ToArray(),
         };
     }
 }

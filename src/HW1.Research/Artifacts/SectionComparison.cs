@@ -98,6 +98,8 @@ public static class SectionComparison
         {
             Numbers(s.X, t.X, $"{at}, x", add);
             Numbers(s.Y, t.Y, $"{at}, y", add);
+            Numbers(s.Low ?? [], t.Low ?? [], $"{at}, interval low", add);
+            Numbers(s.High ?? [], t.High ?? [], $"{at}, interval high", add);
             Strings(s.PointLabels ?? [], t.PointLabels ?? [], $"{at}, point label", add);
         });
         if (first.Grid is null != second.Grid is null)

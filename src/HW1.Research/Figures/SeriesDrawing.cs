@@ -36,7 +36,37 @@ internal static class SeriesDrawing
         scatter.MarkerSize = series.Style is SeriesStyle.Markers or SeriesStyle.LineAndMarkers ? ChartStyle.MarkerSize : 0;
         if (series.Style == SeriesStyle.DashedLine) scatter.LinePattern = LinePattern.Dashed;
         if (yAxis != null) scatter.Axes.YAxis = yAxis;
+        if (series.Low != null && series.High != null) AddErrorBars(plot, series, index, logX, logY, yAxis);
         return scatter;
+    }
+
+    /// <summary>Each point's interval [Low, High] as a vertical error bar in the series' colour, log-transformed like the points.</summary>
+    private static void AddErrorBars(Plot plot, Series series, int index, bool logX, bool logY, IYAxis? yAxis)
+    {
+        if (series.Low!.Count != series.X.Count || series.High!.Count != series.X.Count)
+            throw new ArgumentException($"Series '{series.Name}' has {series.X.Count} points but {series.Low.Count} lower and {series.High!.Count} upper interval ends.");
+        var xs = new List<double>();
+        var ys = new List<double>();
+        var below = new List<double>();
+        var above = new List<double>();
+        for (int i = 0; i < series.X.Count; i++)
+        {
+            double x = logX ? LogScale.ToAxis(series.X[i]) : series.X[i];
+            double y = logY ? LogScale.ToAxis(series.Y[i]) : series.Y[i];
+            double low = logY ? LogScale.ToAxis(series.Low[i]) : series.Low[i];
+            double high = logY ? LogScale.ToAxis(series.High[i]) : series.High[i];
+            if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(high)) continue;
+            if (!double.IsFinite(low)) low = y; // a lower end at or below zero on a log axis: the bar is drawn upward only
+            xs.Add(x);
+            ys.Add(y);
+            below.Add(Math.Max(0, y - low));
+            above.Add(Math.Max(0, high - y));
+        }
+        var bars = plot.Add.ErrorBar(xs, ys, above);
+        bars.YErrorNegative = below;
+        bars.YErrorPositive = above;
+        bars.Color = ChartStyle.ColorOf(index, series.Name);
+        if (yAxis != null) bars.Axes.YAxis = yAxis;
     }
 
     /// <summary>The range of the drawable values of the given series on one axis (for log tick placement).</summary>

@@ -69,6 +69,21 @@ public sealed class SectionComparisonTests : IDisposable
     }
 
     [Fact]
+    public void A_changed_interval_end_is_named()
+    {
+        static ReportSection WithInterval(ReportSection s, double high)
+        {
+            var panel = s.Figures[0].Panels[0];
+            var series = panel.Series[0] with { Low = panel.Series[0].Y.Select(y => y - 0.1).ToArray(), High = panel.Series[0].Y.Select(y => y + high).ToArray() };
+            return s with { Figures = [s.Figures[0] with { Panels = [panel with { Series = [series, .. panel.Series.Skip(1)] }] }] };
+        }
+        // The first series' y is [0.5, 0.25, NaN]: its two finite upper ends move, the NaN one stays NaN.
+        var differences = SectionComparison.Compare([WithInterval(Section("a"), 0.1)], [WithInterval(Section("a"), 0.2)]);
+        Assert.Equal(["figure 'curves', panel[0] 'loss', series[0] 'train', interval high[0]", "figure 'curves', panel[0] 'loss', series[0] 'train', interval high[1]"],
+            differences.Select(d => d.Location));
+    }
+
+    [Fact]
     public void Headline_table_and_grid_changes_are_each_named()
     {
         var changed = Section("a") with

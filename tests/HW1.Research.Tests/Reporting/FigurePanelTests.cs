@@ -44,4 +44,29 @@ public sealed class FigurePanelTests
             top += height;
         }
     }
+
+    [Fact]
+    public void A_series_with_intervals_draws_its_error_bars()
+    {
+        var plain = new Series("mean", [1, 2, 3, 4, 5], [1.0, 1.2, 1.1, 1.3, 1.2]) { Style = SeriesStyle.LineAndMarkers };
+        var withBars = plain with { Low = [0.2, 0.3, 0.2, 0.4, 0.3], High = [1.8, 2.1, 2.0, 2.2, 2.1] };
+        double InkOf(Series series)
+        {
+            using var bitmap = SKBitmap.Decode(FigureRenderer.Png(new Figure("f", "t", "c", [new Panel("p", new Axis("x"), new Axis("y"), [series])])));
+            return Ink(bitmap, new SKRectI(0, 0, bitmap.Width, bitmap.Height));
+        }
+        // Five vertical bars spanning most of the plot's height ink visibly more than the line alone.
+        Assert.True(InkOf(withBars) > InkOf(plain) * 1.02, $"{InkOf(withBars):P3} inked with bars against {InkOf(plain):P3} without");
+    }
+
+    [Fact]
+    public void An_interval_reaching_zero_on_a_log_axis_is_drawn_upward_only_and_a_mismatched_one_is_refused()
+    {
+        var series = new Series("mean", [1, 10, 100], [0.5, 0.2, 0.1]) { Low = [-0.1, 0.1, 0.05], High = [1.0, 0.4, 0.2] };
+        var panel = new Panel("p", new Axis("x", Log: true), new Axis("y", Log: true), [series]);
+        Assert.NotEmpty(FigureRenderer.Png(new Figure("f", "t", "c", [panel])));
+        var broken = panel with { Series = [series with { High = [1.0] }] };
+        var error = Assert.Throws<ArgumentException>(() => FigureRenderer.Png(new Figure("f", "t", "c", [broken])));
+        Assert.Contains("'mean'", error.Message, StringComparison.Ordinal);
+    }
 }
