@@ -119,7 +119,8 @@ Task("Help")
     Information("  --profile        quick (minutes) or full (the assignment's settings, the default); reports go to artifacts/report/ (full) or artifacts/quick/report/");
     Information("  --only           run only the experiments whose test name contains the text (ignoring case; several texts: comma-separated)");
     Information("  --force          re-run tests and experiments even when stored results of the same build match");
-    Information("  --parallel       experiment processes at once (default: cores / 2, each experiment keeps its 2 threads and its seeds)");
+    Information("  --parallel       experiment processes at once (default: cores / 2, each experiment keeps its 2 threads and its seeds;");
+    Information("                   with HW1_THREADS=1 in the environment every experiment runs on 1 thread, cores / 1 at a time, not compared with the snapshots)");
     Information("  --shard          i/n: run only shard i of n (with --target=Experiments); merge the shards with the report tool's merge command");
     Information("  --configuration  build configuration (default Release)");
     Information("  --base           with --target=Diff: the artifacts folder or git ref of the run to compare with");

@@ -48,6 +48,12 @@ public static class ResultSnapshot
                 $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={offset}, and the committed snapshots hold the canonical seeds' results.");
             return;
         }
+        if (ThreadOverride.Value is { } threads)
+        {
+            (log ?? Console.WriteLine)(
+                $"Snapshot not compared: {ThreadOverride.Variable}={threads} overrides every configuration's thread count; the committed snapshots hold each configuration's own.");
+            return;
+        }
         var state = kernels ?? CpuKernels.State;
         if (state.Mode == KernelMode.Native)
         {

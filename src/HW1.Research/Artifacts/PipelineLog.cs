@@ -36,6 +36,9 @@ public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, doub
     public long SeedOffset { get; init; }
     public string? Kernels { get; init; }
 
+    /// <summary>The thread count: "own" (each configuration's) or the HW1_THREADS override; null in logs written before it was recorded.</summary>
+    public string? Threads { get; init; }
+
     /// <summary>"i/n" when the run was one shard of n; null for a whole run.</summary>
     public string? Shard { get; init; }
 

@@ -50,8 +50,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     /// <summary>Intra-op threads each experiment uses (their configurations fix 2).</summary>
     public const int ExperimentThreads = 2;
 
-    /// <summary>The cores divided by the threads each experiment uses, at least 1.</summary>
-    public static int DefaultParallel => Math.Max(1, Environment.ProcessorCount / ExperimentThreads);
+    /// <summary>The cores divided by the threads each experiment uses (its configuration's, or the HW1_THREADS override), at least 1.</summary>
+    public static int DefaultParallel => Math.Max(1, Environment.ProcessorCount / (ThreadOverride.Value ?? ExperimentThreads));
 
     /// <summary>Environment variables the runner passes to each experiment process.</summary>
     public const string RunKeyVariable = "HW1_RUN_KEY";
@@ -115,6 +115,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             CodeHash = codeHash,
             SeedOffset = options.SeedOffset,
             Kernels = CpuKernels.State.KeyText,
+            Threads = ThreadOverride.KeyText,
             Shard = options.Shard?.ToString(),
         };
         var previous = Previous();
@@ -334,7 +335,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     private string KeyOf(string name)
     {
         _sharedHash ??= RunKey.SharedHash(BinFolder(), ProjectFolder, RepoPaths.Root);
-        return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText);
+        return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText, ThreadOverride.KeyText);
     }
 
     private void Save(DateTimeOffset started, List<PipelineExperiment> outcomes)

@@ -99,9 +99,9 @@ public static class RunKey
     /// The key of one experiment: its name, the profile, the seed offset and the CPU kernels (<see cref="KernelState.KeyText"/>:
     /// the same text on every machine when pinned, the CPU as well when not), under the given code hash (16 hex digits).
     /// </summary>
-    public static string Of(string codeHash, string profile, long seedOffset, string experiment, string kernels)
+    public static string Of(string codeHash, string profile, long seedOffset, string experiment, string kernels, string threads = "own")
     {
-        var text = $"{codeHash}\n{profile}\n{seedOffset}\n{experiment}\n{kernels}";
+        var text = $"{codeHash}\n{profile}\n{seedOffset}\n{experiment}\n{kernels}" + (threads == "own" ? "" : $"\n{threads}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 }

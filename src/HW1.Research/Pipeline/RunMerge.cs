@@ -33,6 +33,7 @@ public static class RunMerge
         Agree("code hashes", l => l.CodeHash);
         Agree("seed offsets", l => l.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Agree("CPU kernels", l => l.Kernels);
+        Agree("thread counts", l => l.Threads ?? "own");
         if (first.Log.CodeHash == null) throw new InvalidDataException($"{first.Folder}: its pipeline log records no code hash (written by an older version); run the shards again.");
         foreach (var run in runs.Where(r => r.Log.Source?.Dirty == true))
             log($"merge: {run.Folder} was built from a working tree with uncommitted changes; the code hash still has to agree.");

@@ -33,13 +33,13 @@ public static class Reproducibility
 
     /// <summary>
     /// Seeds TorchSharp's global generator (used by parameter initialisation and dropout), sets the intra-op
-    /// thread count, and returns a torch generator and a managed generator, both derived from the seed, for
+    /// thread count (<see cref="ThreadOverride.Variable"/> overrides <paramref name="threads"/>), and returns a torch generator and a managed generator, both derived from the seed, for
     /// the experiment's own draws (shuffles, label permutations, subsets). The seed used is
     /// <paramref name="seed"/> plus <see cref="SeedOffset"/> (0 unless <see cref="SeedOffsetVariable"/> is set).
     /// </summary>
     public static SeededRandom Seed(long seed, int? threads = null)
     {
-        var count = threads ?? DefaultThreads;
+        var count = ThreadOverride.Value ?? threads ?? DefaultThreads;
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), count, "The thread count must be at least 1.");
         var offset = SeedOffset;

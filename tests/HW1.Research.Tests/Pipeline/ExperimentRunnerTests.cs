@@ -35,5 +35,7 @@ public sealed class ExperimentRunnerTests
         Assert.NotEqual(key, RunKey.Of("code", "quick", 0, "B", "pinned"));
         Assert.NotEqual(key, RunKey.Of("other code", "quick", 0, "A", "pinned"));
         Assert.NotEqual(key, RunKey.Of("code", "quick", 0, "A", "native on another CPU"));
+        Assert.Equal(key, RunKey.Of("code", "quick", 0, "A", "pinned", "own"));
+        Assert.NotEqual(key, RunKey.Of("code", "quick", 0, "A", "pinned", "HW1_THREADS=1"));
     }
 }

@@ -87,4 +87,23 @@ public class ReproducibilityTests
             Environment.SetEnvironmentVariable(Reproducibility.SeedOffsetVariable, previous);
         }
     }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("1", 1)]
+    [InlineData(" 4 ", 4)]
+    public void A_thread_override_is_a_positive_integer_or_unset(string? value, int? expected) =>
+        Assert.Equal(expected, HW1.Research.ThreadOverride.Parse(value));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    [InlineData("two")]
+    public void A_bad_thread_override_names_the_variable_and_the_value(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => HW1.Research.ThreadOverride.Parse(value));
+        Assert.Contains("HW1_THREADS", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", e.Message, StringComparison.Ordinal);
+    }
 }
