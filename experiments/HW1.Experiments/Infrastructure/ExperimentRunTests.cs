@@ -95,4 +95,14 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
             new ExperimentRun(output).Complete(Section(), new { Value = 1.0 }, [known with { Holds = true }], ResultSnapshot.FullName(Profile.Quick)));
         Assert.Contains("marked as known failures hold now; remove the mark", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_quick_profile_reports_an_undecided_interval_as_inconclusive_but_not_a_contradicted_one()
+    {
+        var undecided = Claim.ByInterval("s", "x > 0", "r", "why", "m", -1, 1, threshold: 0, seeds: 2);
+        var contradicted = Claim.ByInterval("s", "x > 0", "r", "why", "m", -2, -1, threshold: 0, seeds: 2);
+        Assert.Equal("inconclusive (known failure)", Experiment<object, object>.QuickVerdict(undecided, Profile.Quick).Verdict);
+        Assert.Equal("inconclusive", Experiment<object, object>.QuickVerdict(undecided, Profile.Full).Verdict);
+        Assert.Null(Experiment<object, object>.QuickVerdict(contradicted, Profile.Quick).KnownFailure);
+    }
 }

@@ -1,4 +1,20 @@
+using MathNet.Numerics.Distributions;
+
 namespace HW1.Research.Analysis;
+
+/// <summary>A mean (or a difference of means) with its two-sided 95% interval, from <see cref="Count"/> values.</summary>
+public sealed record Interval(double Estimate, double Low, double High, int Count)
+{
+    /// <summary>"0.123 [0.101, 0.145]" with the given format.</summary>
+    public string Format(string format = "0.###")
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        return $"{Estimate.ToString(format, c)} [{Low.ToString(format, c)}, {High.ToString(format, c)}]";
+    }
+
+    /// <summary>exp of each bound: an interval of log values read as a ratio.</summary>
+    public Interval Exp() => new(Math.Exp(Estimate), Math.Exp(Low), Math.Exp(High), Count);
+}
 
 /// <summary>Summary statistics of measured samples.</summary>
 public static class Statistics
@@ -65,6 +81,57 @@ public static class Statistics
         var position = p * (sorted.Count - 1);
         int low = (int)Math.Floor(position), high = (int)Math.Ceiling(position);
         return sorted[low] + ((sorted[high] - sorted[low]) * (position - low));
+    }
+
+    /// <summary>
+    /// The mean of <paramref name="values"/> with its 95% Student-t interval, mean ± t(0.975, n − 1)·s/√n: the interval over replicated
+    /// seeds, each value one independent training. Needs at least 2 values.
+    /// </summary>
+    public static Interval MeanInterval(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count < 2) throw new ArgumentException($"A mean's interval needs at least 2 values; found {values.Count}.", nameof(values));
+        double mean = values.Average();
+        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        double half = StudentT.InvCDF(0, 1, values.Count - 1, 0.975) * sd / Math.Sqrt(values.Count);
+        return new Interval(mean, mean - half, mean + half, values.Count);
+    }
+
+    /// <summary>
+    /// The difference of means mean(<paramref name="a"/>) − mean(<paramref name="b"/>) of two independent samples, with Welch's 95%
+    /// interval (unequal variances, Welch–Satterthwaite degrees of freedom). Each sample needs at least 2 values. Count is the
+    /// smaller sample's size.
+    /// </summary>
+    public static Interval WelchDifference(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count < 2 || b.Count < 2) throw new ArgumentException($"Welch's interval needs at least 2 values in each sample; found {a.Count} and {b.Count}.");
+        static (double Mean, double VarianceOfMean) M(IReadOnlyList<double> v)
+        {
+            double m = v.Average();
+            return (m, v.Sum(x => (x - m) * (x - m)) / (v.Count - 1) / v.Count);
+        }
+        var (ma, va) = M(a);
+        var (mb, vb) = M(b);
+        double se = Math.Sqrt(va + vb);
+        double difference = ma - mb;
+        if (se == 0) return new Interval(difference, difference, difference, Math.Min(a.Count, b.Count));
+        double df = (va + vb) * (va + vb) / ((va * va / (a.Count - 1)) + (vb * vb / (b.Count - 1)));
+        double half = StudentT.InvCDF(0, 1, df, 0.975) * se;
+        return new Interval(difference, difference - half, difference + half, Math.Min(a.Count, b.Count));
+    }
+
+    /// <summary>
+    /// The mean of paired differences <paramref name="a"/>[i] − <paramref name="b"/>[i] (the same seed on both sides) with its 95%
+    /// Student-t interval.
+    /// </summary>
+    public static Interval PairedDifference(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count) throw new ArgumentException($"Paired samples need the same length; found {a.Count} and {b.Count}.");
+        return MeanInterval(a.Zip(b, (x, y) => x - y).ToArray());
     }
 
     /// <summary>The standard error of an accuracy <paramref name="p"/> measured on <paramref name="n"/> independent examples: √(p(1 − p)/n).</summary>

@@ -24,6 +24,20 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     public static Claim Finding(string source, string statement, string rule, string reason, string measured, bool holds) =>
         new(ClaimKind.Finding, source, statement, rule, reason, measured, holds);
 
+    /// <summary>
+    /// A finding decided by an interval over replicated seeds: it holds when the whole 95% interval [<paramref name="low"/>,
+    /// <paramref name="high"/>] lies above <paramref name="threshold"/> (below it when <paramref name="above"/> is false), does not hold
+    /// when the whole interval lies on the other side, and is inconclusive when the interval contains the threshold.
+    /// </summary>
+    public static Claim ByInterval(string source, string statement, string rule, string reason, string measured,
+        double low, double high, double threshold, int seeds, bool above = true)
+    {
+        if (!(low <= high)) throw new ArgumentException($"An interval needs low ≤ high; found [{low}, {high}] for \"{statement}\".");
+        bool holds = above ? low > threshold : high < threshold;
+        bool against = above ? high <= threshold : low >= threshold;
+        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds) { Inconclusive = !holds && !against, Seeds = seeds };
+    }
+
     /// <summary>A sanity check of the machinery (its source is the experiment itself).</summary>
     public static Claim Sanity(string statement, string rule, string reason, string measured, bool holds) =>
         new(ClaimKind.Sanity, "this suite", statement, rule, reason, measured, holds);
@@ -34,9 +48,23 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// </summary>
     public string? KnownFailure { get; init; }
 
-    /// <summary>The verdict as the report writes it.</summary>
+    /// <summary>
+    /// The rule's interval contained its threshold: the data neither support nor contradict the claim. An inconclusive claim does
+    /// not hold, so it fails its test unless it is marked as a known failure with the reason.
+    /// </summary>
+    public bool Inconclusive { get; init; }
+
+    /// <summary>How many seeds (independent trainings per compared model) the rule's statistic rests on; null where not stated.</summary>
+    public int? Seeds { get; init; }
+
+    /// <summary>
+    /// The verdict as the report writes it: a finding is reproduced, not reproduced or inconclusive; a sanity check holds or fails.
+    /// A known failure says so.
+    /// </summary>
     [JsonIgnore]
-    public string Verdict => Holds ? "holds" : KnownFailure != null ? "not reproduced (known failure)" : "does not hold";
+    public string Verdict =>
+        (Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Inconclusive ? "inconclusive" : "not reproduced") +
+        (!Holds && KnownFailure != null ? " (known failure)" : "");
 
     /// <summary>One line for a failing test's message: the statement, the rule, what was measured and why the rule is what it is.</summary>
     public override string ToString() => $"{Statement} [{Source}]: {Rule}; measured {Measured} ({Verdict}). Why: {Reason}" +

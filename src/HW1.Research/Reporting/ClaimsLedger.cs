@@ -8,15 +8,17 @@ namespace HW1.Research.Reporting;
 /// </summary>
 public static class ClaimsLedger
 {
-    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "rule", "measured", "verdict", "compute"];
+    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "rule", "measured", "seeds", "verdict", "compute"];
 
     public static readonly IReadOnlyList<string> SectionColumns = ["checked", "rule, and why there", "measured", "verdict"];
 
     /// <summary>What the ledger is, in one paragraph.</summary>
     public const string Explanation =
         "Every finding the experiments check, after the paper or the assignment that predicts it, decided by its stated rule on the " +
-        "numbers of this run. In this version each claim rests on the seeds its experiment states, not on replicated seeds with " +
-        "an interval. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
+        "numbers of this run. A claim with a seeds count is decided by a 95% interval over that many independent trainings of each " +
+        "compared model: reproduced when the interval clears the rule's threshold, not reproduced when it lies on the other side, " +
+        "inconclusive when it contains the threshold; a claim without one rests on a single training (its interval, where it has one, " +
+        "is over test examples or bootstrap resamples) or on arithmetic. A failure marked as known states its reason. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
         "listed in their sections. The compute column is the wall time of the experiment that decides the claim (its claims share it).";
 
     /// <summary>One row per finding of every section, in report order.</summary>
@@ -24,7 +26,7 @@ public static class ClaimsLedger
     {
         ArgumentNullException.ThrowIfNull(sections);
         return sections.SelectMany(s => s.Claims.Where(c => c.Kind == ClaimKind.Finding)
-            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Rule, c.Measured, c.Verdict, Compute(s)])).ToList();
+            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Rule, c.Measured, c.Seeds is { } n ? $"{n}" : "—", c.Verdict, Compute(s)])).ToList();
     }
 
     /// <summary>What deciding a section's claims cost: its experiment's wall time on its threads (the claims of a section share it).</summary>
@@ -54,7 +56,9 @@ public static class ClaimsLedger
         {
             var all = claims.Where(c => c.Kind == kind).ToList();
             var known = all.Count(c => !c.Holds && c.KnownFailure != null);
-            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (known > 0 ? $" ({known} not reproduced, marked as known failures with their reasons)" : "");
+            var inconclusive = all.Count(c => c.Inconclusive);
+            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (inconclusive > 0 ? $", {inconclusive} inconclusive" : "") +
+                (known > 0 ? $" ({known} not holding, marked as known failures with their reasons)" : "");
         }
         return $"{Of(ClaimKind.Finding, "findings")}; {Of(ClaimKind.Sanity, "sanity checks")}.";
     }

@@ -71,7 +71,7 @@ public static class Findings
             : "the smaller batch's minimum, the opposite of Keskar et al. 2017's finding that large batches end in sharper minima";
         return $"Along this line the loss rises more steeply beyond {name} (batch {batch}): {lossBeyondM1.ToString("0.##", C)} at α = −1 against " +
                $"{lossBeyondM2.ToString("0.##", C)} at α = 2. In this one direction {name} is the sharper, i.e. {agreement}; one line through " +
-               "two minima of one seed is a narrow view, not their curvature in every direction.";
+               "two minima is a narrow view, not their curvature in every direction.";
     }
 
     /// <summary>Whether the single-hidden-layer network won on the smooth targets (every target but the discontinuous one).</summary>

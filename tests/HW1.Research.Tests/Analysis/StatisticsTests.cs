@@ -56,4 +56,43 @@ public sealed class StatisticsTests
     [InlineData(0.25, 1.75)]
     public void Quantiles_interpolate_between_sorted_values(double p, double expected) =>
         Assert.Equal(expected, Statistics.Quantile([1, 2, 3, 4], p), 12);
+
+    /// <summary>t(0.975, 4) from any table of Student's t: 2.7764451.</summary>
+    private const double T4 = 2.7764451051977987;
+
+    [Fact]
+    public void The_mean_interval_is_the_textbook_t_interval()
+    {
+        var interval = Statistics.MeanInterval([1, 2, 3, 4, 5]);
+        double half = T4 * Math.Sqrt(2.5) / Math.Sqrt(5);
+        Assert.Equal(3, interval.Estimate, 12);
+        Assert.Equal(3 - half, interval.Low, 9);
+        Assert.Equal(3 + half, interval.High, 9);
+        Assert.Equal(5, interval.Count);
+    }
+
+    [Fact]
+    public void Welch_with_equal_sizes_and_variances_has_two_n_minus_two_degrees_of_freedom()
+    {
+        var difference = Statistics.WelchDifference([1, 2, 3], [4, 5, 6]);
+        double half = T4 * Math.Sqrt(2.0 / 3);
+        Assert.Equal(-3, difference.Estimate, 12);
+        Assert.Equal(-3 - half, difference.Low, 9);
+        Assert.Equal(-3 + half, difference.High, 9);
+    }
+
+    [Fact]
+    public void A_paired_difference_is_the_interval_of_the_differences() =>
+        Assert.Equal(Statistics.MeanInterval([1, 2, 3, 4, 5]), Statistics.PairedDifference([2, 4, 6, 8, 10], [1, 2, 3, 4, 5]));
+
+    [Fact]
+    public void Intervals_need_two_values_a_side() =>
+        Assert.Throws<ArgumentException>(() => Statistics.WelchDifference([1], [2, 3]));
+
+    [Fact]
+    public void An_interval_of_logs_reads_as_a_ratio()
+    {
+        var ratio = new Interval(Math.Log(100), Math.Log(10), Math.Log(1000), 5).Exp();
+        Assert.Equal("100 [10, 1000]", ratio.Format("0"));
+    }
 }

@@ -21,8 +21,8 @@ public sealed class ClaimsLedgerTests
     {
         var rows = ClaimsLedger.Rows(Sections);
         Assert.Equal(2, rows.Count);
-        Assert.Equal(["1-2.1", "Large batches find sharper minima", "Keskar et al. 2017", "ratio > 1", "0.8", "does not hold", "2 min 05 s × 2 threads"], rows[0]);
-        Assert.Equal("holds", rows[1][^2]);
+        Assert.Equal(["1-2.1", "Large batches find sharper minima", "Keskar et al. 2017", "ratio > 1", "0.8", "—", "not reproduced", "2 min 05 s × 2 threads"], rows[0]);
+        Assert.Equal("reproduced", rows[1][^2]);
         Assert.Equal(ClaimsLedger.Columns.Count, rows[0].Count);
     }
 
@@ -37,5 +37,41 @@ public sealed class ClaimsLedgerTests
         Assert.Equal("Training ran (sanity check)", rows[0][0]);
         Assert.Equal("loss falls. Why", rows[0][1]);
         Assert.Equal("Large batches find sharper minima (Keskar et al. 2017)", rows[1][0]);
+        Assert.Equal(["holds", "not reproduced"], rows.Select(r => r[^1]));
     }
+
+    [Theory]
+    [InlineData(1.2, 3.0, "reproduced", false)]
+    [InlineData(-0.5, 3.0, "inconclusive", true)]
+    [InlineData(-3.0, -1.0, "not reproduced", false)]
+    [InlineData(-3.0, 1.0, "inconclusive", true)]
+    public void A_claim_decided_by_an_interval_is_reproduced_not_reproduced_or_inconclusive(double low, double high, string verdict, bool inconclusive)
+    {
+        var claim = Claim.ByInterval("Keskar et al. 2017", "Large batches are sharper", "log ratio > 0", "why", "m", low, high, threshold: 0, seeds: 5);
+        Assert.Equal(verdict, claim.Verdict);
+        Assert.Equal(inconclusive, claim.Inconclusive);
+        Assert.Equal(verdict == "reproduced", claim.Holds);
+        Assert.Equal(5, claim.Seeds);
+    }
+
+    [Theory]
+    [InlineData(-3.0, -1.0, "reproduced")]
+    [InlineData(1.0, 2.0, "not reproduced")]
+    [InlineData(-1.0, 2.0, "inconclusive")]
+    public void A_claim_below_a_threshold_is_decided_the_other_way(double low, double high, string verdict) =>
+        Assert.Equal(verdict, Claim.ByInterval("s", "x < 0", "r", "why", "m", low, high, threshold: 0, seeds: 5, above: false).Verdict);
+
+    [Fact]
+    public void An_inconclusive_known_failure_says_both_and_the_tally_counts_it()
+    {
+        var claim = Claim.ByInterval("s", "x > 0", "r", "why", "m", -1, 1, threshold: 0, seeds: 5) with { KnownFailure = "too few seeds" };
+        Assert.Equal("inconclusive (known failure)", claim.Verdict);
+        Assert.Equal("0 of 1 findings hold, 1 inconclusive (1 not holding, marked as known failures with their reasons); 0 of 0 sanity checks hold.",
+            ClaimsLedger.Tally([Section("1-2-c", 3, claim)]));
+        Assert.Equal("5", ClaimsLedger.Rows([Section("1-2-c", 3, claim)])[0][5]);
+    }
+
+    [Fact]
+    public void An_interval_upside_down_is_refused() =>
+        Assert.Throws<ArgumentException>(() => Claim.ByInterval("s", "x > 0", "r", "why", "m", 1, -1, threshold: 0, seeds: 5));
 }
