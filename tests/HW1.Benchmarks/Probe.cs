@@ -96,7 +96,7 @@ public static class Probe
             using var random = Reproducibility.Seed(111, Setting.Threads);
             using var model = Mlp.Create(784, [32], 10);
             var clock = Stopwatch.StartNew();
-            var history = ClassifierTrainer.Train(model, train, test, new ClassifierTraining(2_000, batch, 1e-3) { StopWhen = m => m.TrainAccuracy >= 0.99 }, random);
+            var history = ClassifierTrainer.Train(model, train, test, ClassifierTraining.UntilTrainAccuracy(0.99, 2_000, batch, 1e-3), random);
             var last = history[^1];
             long steps = (long)last.Epoch * ((n + batch - 1) / batch);
             Console.WriteLine($"batch {batch}: {last.Epoch} epochs, {steps} steps, {clock.Elapsed.TotalSeconds:F1} s, train loss {last.TrainLoss:F4}, train acc {last.TrainAccuracy:P2}, test acc {last.TestAccuracy:P2}");

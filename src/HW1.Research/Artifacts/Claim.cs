@@ -38,6 +38,20 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds) { Inconclusive = !holds && !against, Seeds = seeds };
     }
 
+    /// <summary>
+    /// A finding about a ratio measured once per seed (paired or per model): decided by the 95% interval of the geometric mean of
+    /// <paramref name="ratios"/> (a t interval of their logarithms) against <paramref name="threshold"/>; measured as "1.12 [1.02, 1.24]×".
+    /// </summary>
+    public static Claim ByRatio(string source, string statement, string rule, string reason, IReadOnlyList<double> ratios, double threshold,
+        string format = "0.##", bool above = true)
+    {
+        ArgumentNullException.ThrowIfNull(ratios);
+        if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
+            throw new ArgumentException($"The ratios of \"{statement}\" must be positive and finite; found {string.Join(", ", ratios)}.");
+        var log = Analysis.Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
+        return ByInterval(source, statement, rule, reason, $"{log.Exp().Format(format)}×", log.Low, log.High, Math.Log(threshold), ratios.Count, above);
+    }
+
     /// <summary>A sanity check of the machinery (its source is the experiment itself).</summary>
     public static Claim Sanity(string statement, string rule, string reason, string measured, bool holds) =>
         new(ClaimKind.Sanity, "this suite", statement, rule, reason, measured, holds);

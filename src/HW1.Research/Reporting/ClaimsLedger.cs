@@ -57,8 +57,8 @@ public static class ClaimsLedger
             var all = claims.Where(c => c.Kind == kind).ToList();
             var known = all.Count(c => !c.Holds && c.KnownFailure != null);
             var inconclusive = all.Count(c => c.Inconclusive);
-            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (inconclusive > 0 ? $", {inconclusive} inconclusive" : "") +
-                (known > 0 ? $" ({known} not holding, marked as known failures with their reasons)" : "");
+            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (inconclusive > 0 ? $" ({inconclusive} inconclusive)" : "") +
+                (known > 0 ? $", {known} of the rest marked as known failures with their reasons" : "");
         }
         return $"{Of(ClaimKind.Finding, "findings")}; {Of(ClaimKind.Sanity, "sanity checks")}.";
     }

@@ -20,6 +20,13 @@ public sealed record ClassifierTraining(int Epochs, int BatchSize, double Learni
     /// <summary>Names the run in error messages, e.g. the experiment's section id and the model.</summary>
     public string? Name { get; init; }
 
+    /// <summary>
+    /// Training until the training accuracy, evaluated after every epoch, reaches <paramref name="target"/>, for at most
+    /// <paramref name="maxEpochs"/> epochs: models compared at the same fit rather than after the same number of epochs.
+    /// </summary>
+    public static ClassifierTraining UntilTrainAccuracy(double target, int maxEpochs, int batchSize, double learningRate, string? name = null) =>
+        new(maxEpochs, batchSize, learningRate) { StopWhen = m => m.TrainAccuracy >= target, Name = name };
+
     /// <summary>The settings as a report writes them: "Adam, learning rate 0.001, batch size 128, 12 epochs".</summary>
     public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"Adam, learning rate {LearningRate}, batch size {BatchSize}, {Epochs} epoch{(Epochs == 1 ? "" : "s")}");

@@ -66,9 +66,22 @@ public sealed class ClaimsLedgerTests
     {
         var claim = Claim.ByInterval("s", "x > 0", "r", "why", "m", -1, 1, threshold: 0, seeds: 5) with { KnownFailure = "too few seeds" };
         Assert.Equal("inconclusive (known failure)", claim.Verdict);
-        Assert.Equal("0 of 1 findings hold, 1 inconclusive (1 not holding, marked as known failures with their reasons); 0 of 0 sanity checks hold.",
+        Assert.Equal("0 of 1 findings hold (1 inconclusive), 1 of the rest marked as known failures with their reasons; 0 of 0 sanity checks hold.",
             ClaimsLedger.Tally([Section("1-2-c", 3, claim)]));
         Assert.Equal("5", ClaimsLedger.Rows([Section("1-2-c", 3, claim)])[0][5]);
+    }
+
+    [Fact]
+    public void A_ratio_claim_is_decided_by_the_geometric_mean_interval_of_the_ratios()
+    {
+        // Ratios 2, 4, 8 have logs ln2·(1, 2, 3): mean 2·ln2 (geometric mean 4), standard deviation ln2, so the interval is
+        // 4 · 2^(±t(0.975, 2)/√3) = 4 · 2^(±2.4841) = [0.715, 22.38]: it contains 1, so the claim "above 1" is undecided.
+        var claim = Claim.ByRatio("s", "x is larger", "ratio > 1", "why", [2, 4, 8], threshold: 1);
+        Assert.Equal("4 [0.71, 22.38]×", claim.Measured);
+        Assert.True(claim.Inconclusive);
+        Assert.Equal(3, claim.Seeds);
+        Assert.Equal("reproduced", Claim.ByRatio("s", "x is larger", "ratio > 1", "why", [3.9, 4, 4.1], threshold: 1).Verdict);
+        Assert.Throws<ArgumentException>(() => Claim.ByRatio("s", "x", "r", "why", [1, 0], threshold: 1));
     }
 
     [Fact]
