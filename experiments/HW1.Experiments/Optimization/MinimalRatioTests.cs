@@ -23,6 +23,16 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
     public sealed record Config(int Trainings, int Points, int[] Hidden, int Phase1Epochs, double Phase1Rate, ConvergenceCriterion Phase1Criterion,
         double Tolerance, int Phase2Iterations, long FirstSeed, int Workers)
     {
+        /// <summary>The sampling cross-check: this many random points at this distance (relative to ‖θ‖) around each point.</summary>
+        public int Samples { get; init; } = 1000;
+        public double SampleRadius { get; init; } = 1e-3;
+
+        /// <summary>
+        /// The gradient criterion relative to the loss: ‖∇L‖·‖θ‖ / L at most this. To first order, moving every weight by 1% of the
+        /// weights' norm then changes the loss by at most 1% of itself · this; 1e-2 asks for a change below 0.01% of the loss.
+        /// </summary>
+        public double RelativeGradient { get; init; } = 1e-2;
+
         public TargetFunction Function => TargetFunction.Sinc;
     }
 
@@ -32,9 +42,12 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
     public override Config Full => Quick with { Trainings = 100, Phase1Epochs = 6000, Phase2Iterations = 40 };
 
     public sealed record Training(int Seed, double Phase1Loss, double Phase1GradientNorm, double Loss, double GradientNorm, bool Reached,
-        int Iterations, double MinimalRatio, int Positive, int Negative, int Zero, double Asymmetry,
+        int Iterations, double MinimalRatio, int Positive, int Negative, int Zero, double Asymmetry, double ParameterNorm, double SampledRatio,
         [property: Newtonsoft.Json.JsonIgnore] double[] Eigenvalues)
     {
+        /// <summary>‖∇L‖·‖θ‖ / L: the gradient relative to the loss and the weights' scale.</summary>
+        public double RelativeGradient => GradientNorm * ParameterNorm / Loss;
+
         /// <summary>The split of the eigenvalues with |λ| ≤ <paramref name="band"/> × max|λ| counted as zero.</summary>
         public MinimalRatio At(double band) => HW1.Research.Analysis.MinimalRatio.Of(Eigenvalues, band);
     }
@@ -86,9 +99,13 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 var hessian = Curvature.Hessian(Loss(), parameters);
                 var eigenvalues = Curvature.Eigenvalues(hessian);
                 var ratio = MinimalRatio.Of(eigenvalues);
-                Log($"seed {seed}: loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} ({search.Iterations} iterations), minimal ratio {ratio.Ratio:F3} (+{ratio.Positive} -{ratio.Negative} 0:{ratio.Zero})");
+                double parameterNorm;
+                using (no_grad()) parameterNorm = Math.Sqrt(parameters.Sum(p => p.pow(2).sum().item<double>()));
+                using var directions = new Generator((ulong)seed);
+                var sampled = MinimalRatio.Sampled(parameters, Loss, c.Samples, c.SampleRadius, directions);
+                Log($"seed {seed}: loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} ({search.Iterations} iterations), minimal ratio {ratio.Ratio:F3} (+{ratio.Positive} -{ratio.Negative} 0:{ratio.Zero}), sampled {sampled:F3}");
                 return new Training(seed, phase1.FinalLoss, phase1Norm, search.Loss, search.GradientNorm, search.Reached, search.Iterations,
-                    ratio.Ratio, ratio.Positive, ratio.Negative, ratio.Zero, Curvature.RelativeAsymmetry(hessian), eigenvalues);
+                    ratio.Ratio, ratio.Positive, ratio.Negative, ratio.Zero, Curvature.RelativeAsymmetry(hessian), parameterNorm, sampled, eigenvalues);
             }).ToList();
     }
 
@@ -104,15 +121,37 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
             $"at most {t.Max(v => v.Asymmetry):0.#E+0}", t.All(v => v.Asymmetry < 1e-10));
         yield return Claim.Sanity("Every loss is finite", "loss finite at every point", "a non-finite loss means a search diverged", $"{t.Count(v => double.IsFinite(v.Loss))} of {t.Count} finite", t.All(v => double.IsFinite(v.Loss)));
         var (rho, low, high) = Trend(c, t, MinimalRatio.RelativeTolerance);
-        yield return Claim.Finding("the assignment's figure", "Points of lower loss have a higher minimal ratio (they are nearer to minima)",
-            "Spearman's ρ(minimal ratio, loss) < 0 with its 95% bootstrap interval below 0",
+        yield return Claim.ByInterval("the assignment's figure", "Points of lower loss have a higher minimal ratio (they are nearer to minima)",
+            $"Spearman's ρ(minimal ratio, loss) over the {t.Count} trainings (one seed each), its 95% bootstrap interval below 0",
             "the course figure shows the ratio falling as loss rises; an interval that includes 0 leaves the trend undecided",
-            $"ρ = {rho:0.00}, 95% interval [{low:0.00}, {high:0.00}] over {t.Count} points", high < 0) with
+            $"ρ = {rho:0.00} [{low:0.00}, {high:0.00}] over {t.Count} points", low, high, 0, t.Count, above: false) with
         {
             KnownFailure = $"at the smallest band float64 arithmetic vouches for ({MinimalRatio.RelativeTolerance:0E0} × max|λ|) the interval includes 0 in both profiles, and the sign of ρ " +
                 "changes with the band (the band table): the points this critical-point search finds do not reproduce the course figure's trend",
         };
+        var sampled = t.Select(v => v.SampledRatio).ToArray();
+        var hessian = t.Select(v => v.MinimalRatio).ToArray();
+        var agreement = Statistics.Spearman(sampled, hessian);
+        var (agreementLow, agreementHigh) = Statistics.SpearmanInterval(sampled, hessian, seed: (int)c.FirstSeed);
+        yield return KnownFailureInFull(Claim.ByInterval("the assignment (sampling alternative)", "The sampling estimate ranks the points as the Hessian ratio does",
+            $"Spearman's ρ(fraction of {c.Samples} samples at radius {c.SampleRadius:0E0}·‖θ‖ with higher loss, Hessian minimal ratio) over the points, its 95% bootstrap interval above 0",
+            "both measure how many directions curve upward; the sampled fraction weighs each eigenvalue by its size, so the two agree in rank, not in value",
+            $"ρ = {agreement:0.00} [{agreementLow:0.00}, {agreementHigh:0.00}] over {t.Count} points; mean sampled {sampled.Average():0.###} vs Hessian {hessian.Average():0.###}",
+            agreementLow, agreementHigh, 0, t.Count),
+            "the sampled fraction is near 1 at almost every point: the positive eigenvalues outweigh the negative ones, so nearly every random direction " +
+            "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points");
     }
+
+    /// <summary>Each criterion for "the gradient is almost zero" with the points it keeps, their mean ratio and the trend over them.</summary>
+    private static List<(string Criterion, List<Training> Points)> Criteria(Config c, IReadOnlyList<Training> t) =>
+    [
+        ("every point", t.ToList()),
+        ($"‖∇L‖ ≤ {c.Tolerance:0E0} (absolute)", t.Where(v => v.Reached).ToList()),
+        ($"‖∇L‖·‖θ‖ / L ≤ {c.RelativeGradient:0E0} (relative to the loss)", RelativelyCritical(c, t)),
+    ];
+
+    /// <summary>The points whose gradient is small relative to their loss (<see cref="Config.RelativeGradient"/>).</summary>
+    private static List<Training> RelativelyCritical(Config c, IReadOnlyList<Training> t) => t.Where(v => v.RelativeGradient <= c.RelativeGradient).ToList();
 
     protected override object Snapshot(IReadOnlyList<Training> t) => new
     {
@@ -120,8 +159,9 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         MedianPhase1GradientNorm = Statistics.Median(t.Select(v => v.Phase1GradientNorm)),
         MedianGradientNorm = Statistics.Median(t.Select(v => v.GradientNorm)),
         MeanMinimalRatio = t.Average(v => v.MinimalRatio),
-        Trainings = t.Select(v => new { v.Seed, v.Loss, v.MinimalRatio }).ToList(),
+        Trainings = t.Select(v => new { v.Seed, v.Loss, v.MinimalRatio, v.SampledRatio, v.ParameterNorm }).ToList(),
         Counts = t.Select(v => new { v.Positive, v.Negative, v.Zero }).ToList(),
+        RelativelyCritical = t.Count(v => v.RelativeGradient <= 1e-2),
         Bands = MinimalRatio.Bands.Select(b => new { Band = b, MeanRatio = t.Average(v => v.At(b).Ratio), MeanZero = t.Average(v => (double)v.At(b).Zero) }).ToList(),
     };
 
@@ -154,8 +194,12 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                     ("|λ| ≤ band × max|λ| is zero", x => x.Band.ToString("0E0", System.Globalization.CultureInfo.InvariantCulture)),
                     ("mean λ ≈ 0 of " + parameters, x => $"{t.Average(v => v.At(x.Band).Zero):0.#}"), ("mean minimal ratio", x => $"{t.Average(v => v.At(x.Band).Ratio):0.###}"),
                     ("ρ(ratio, loss) [95% interval]", x => $"{x.Trend.Rho:0.00} [{x.Trend.Low:0.00}, {x.Trend.High:0.00}]")),
+                Table.Of("What counts as a zero gradient: the points each criterion keeps and the trend over them (minimal ratio at the 1e-9 band)", Criteria(c, t),
+                    ("criterion", x => x.Criterion), ("points", x => $"{x.Points.Count}"), ("mean minimal ratio", x => x.Points.Count > 0 ? $"{x.Points.Average(v => v.MinimalRatio):0.###}" : "—"),
+                    ("ρ(ratio, loss) [95% interval]", x => x.Points.Count >= 5 ? Trend(c, x.Points, MinimalRatio.RelativeTolerance) is var (r, l, h) ? $"{r:0.00} [{l:0.00}, {h:0.00}]" : "" : "too few points")),
                 Table.Of("Every training at its zero-gradient point", t, ("seed", v => $"{v.Seed}"), ("loss", v => $"{v.Loss:0.###E+0}"), ("‖∇L‖ after phase 1", v => $"{v.Phase1GradientNorm:0.##E+0}"),
-                    ("‖∇L‖ after phase 2", v => $"{v.GradientNorm:0.##E+0}"), ("minimal ratio", v => $"{v.MinimalRatio:0.###}"), ("λ > 0", v => $"{v.Positive}"), ("λ < 0", v => $"{v.Negative}"), ("λ ≈ 0", v => $"{v.Zero}")),
+                    ("‖∇L‖ after phase 2", v => $"{v.GradientNorm:0.##E+0}"), ("minimal ratio", v => $"{v.MinimalRatio:0.###}"), ("λ > 0", v => $"{v.Positive}"), ("λ < 0", v => $"{v.Negative}"), ("λ ≈ 0", v => $"{v.Zero}"),
+                    ("‖∇L‖·‖θ‖ / L", v => $"{v.RelativeGradient:0.##E+0}"), ("sampled ratio", v => $"{v.SampledRatio:0.###}")),
             ],
             Figures =
             [
@@ -163,6 +207,9 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                     [new Panel("", new Axis("training loss (MSE, log scale)", Log: true), new Axis("minimal ratio"),
                         [Series.Of("reached tolerance", t.Where(v => v.Reached), v => v.Loss, v => v.MinimalRatio, SeriesStyle.Markers),
                          Series.Of("stopped at budget", t.Where(v => !v.Reached), v => v.Loss, v => v.MinimalRatio, SeriesStyle.Markers)])]),
+                new Figure("minimal-ratio-sampled", "The sampling cross-check", $"At each point, the fraction of {c.Samples} random points at distance {c.SampleRadius:0E0}·‖θ‖ with higher loss (the assignment's sampling alternative) against the Hessian minimal ratio.",
+                    [new Panel("", new Axis("Hessian minimal ratio"), new Axis("sampled fraction with higher loss"),
+                        [Series.Of("one training", t, v => v.MinimalRatio, v => v.SampledRatio, SeriesStyle.Markers)])]),
                 new Figure("minimal-ratio-counts", "Positive, negative and near-zero eigenvalues at every point",
                     $"The {parameters} Hessian eigenvalues of each point, ordered by loss: how many are positive, negative and within {MinimalRatio.RelativeTolerance:0E0} × max|λ| of zero (left), and the minimal ratio for every near-zero band against loss (right).",
                 [
@@ -183,6 +230,9 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 $"Against loss the minimal ratio has Spearman's ρ = {rho:0.00} (95% interval [{lower:0.00}, {upper:0.00}]): " +
                 (upper < 0 ? "points of lower loss are nearer to minima, as the course figure shows." : lower > 0 ? "here it rises with loss, against the course figure." : "no trend is decided at this number of points.") +
                 $" The band matters: with |λ| ≤ {MinimalRatio.Bands[0]:0E0} × max|λ| as zero the mean ratio is {t.Average(v => v.At(MinimalRatio.Bands[0]).Ratio):0.###}, with {MinimalRatio.Bands[^1]:0E0} it is {t.Average(v => v.At(MinimalRatio.Bands[^1]).Ratio):0.###}.",
+                $"A gradient criterion relative to the loss, ‖∇L‖·‖θ‖ / L ≤ {c.RelativeGradient:0E0}, keeps {RelativelyCritical(c, t).Count} of {t.Count} points; the absolute one keeps {reached} (the criteria table gives the trend over each).",
+                $"The sampling alternative (fraction of {c.Samples} nearby points with higher loss) averaged {t.Average(v => v.SampledRatio):0.###} against the Hessian ratio's {t.Average(v => v.MinimalRatio):0.###}: " +
+                (t.Average(v => v.SampledRatio) > t.Average(v => v.MinimalRatio) ? "random directions find higher loss more often than the eigenvalue count says; the sampled fraction weighs each eigenvalue by its size (and includes what is left of the gradient), the count does not." : "random directions find higher loss less often than the eigenvalue count says; the sampled fraction weighs each eigenvalue by its size (and includes what is left of the gradient), the count does not."),
                 "Here the minimal ratio is the assignment's Hessian definition. The baseline report's \"minimal ratio\" was the fraction of weights near zero, which says nothing about curvature and is not the assignment's quantity.",
             ],
             Headline = [new Metric("mean minimal ratio", t.Average(v => v.MinimalRatio)), new Metric("searches reaching tolerance", reached)],

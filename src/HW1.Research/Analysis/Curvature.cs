@@ -98,4 +98,40 @@ public sealed record MinimalRatio(double Ratio, int Positive, int Negative, int 
         int zero = eigenvalues.Count - positive - negative;
         return new MinimalRatio((double)positive / eigenvalues.Count, positive, negative, zero, tolerance);
     }
+
+    /// <summary>
+    /// The assignment's sampling alternative: the fraction of <paramref name="samples"/> points θ + r·d/‖d‖ (d standard normal,
+    /// drawn from <paramref name="generator"/>, r = <paramref name="relativeRadius"/> × ‖θ‖) where the loss is higher than at θ.
+    /// Near a critical point it estimates P(dᵀHd &gt; 0) for a random direction, which weighs each eigenvalue by its size: a
+    /// cross-check of the Hessian ratio's direction, not the same number. The weights are restored afterwards.
+    /// </summary>
+    public static double Sampled(IList<Tensor> parameters, Func<Tensor> loss, int samples, double relativeRadius, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(loss);
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "Sample at least one point.");
+        var origin = ParameterVector.Snapshot(parameters);
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            double baseLoss = loss().to_type(ScalarType.Float64).item<double>();
+            double radius = relativeRadius * Math.Sqrt(origin.Sum(o => o.pow(2).sum().to_type(ScalarType.Float64).item<double>()));
+            int higher = 0;
+            for (int s = 0; s < samples; s++)
+            {
+                using var inner = NewDisposeScope();
+                var directions = origin.Select(o => randn(o.shape, dtype: o.dtype, generator: generator)).ToArray();
+                double norm = Math.Sqrt(directions.Sum(d => d.pow(2).sum().to_type(ScalarType.Float64).item<double>()));
+                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i] + (directions[i] * (radius / norm)));
+                if (loss().to_type(ScalarType.Float64).item<double>() > baseLoss) higher++;
+            }
+            return (double)higher / samples;
+        }
+        finally
+        {
+            ParameterVector.SetTo(parameters, origin);
+            foreach (var o in origin) o.Dispose();
+        }
+    }
 }
