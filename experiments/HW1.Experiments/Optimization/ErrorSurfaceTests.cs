@@ -6,74 +6,86 @@ namespace HW1.Experiments.Optimization;
 /// HW1-2 bonus, visualize the error surface: the training loss of a trained MNIST MLP on a plane spanned by two
 /// random filter-normalized directions through its weights (Li et al. 2018), as a heatmap and a 1-D slice.
 /// </summary>
-public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<ErrorSurfaceTests.Config, ErrorSurfaceTests.Result>(output)
+public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<ErrorSurfaceTests.Config, IReadOnlyList<ErrorSurfaceTests.Result>>(output)
 {
     public override Question Question { get; } = new("1-2-error-surface", Part.Optimization, 4,
         "Optimization (bonus): visualize the error surface",
         "Visualize the error surface around trained weights and describe the method.")
     { Bonus = true };
 
-    public sealed record Config(int TrainExamples, int SurfaceExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, int GridPoints, double Span, long Seed, int Threads)
+    public sealed record Config(int TrainExamples, int SurfaceExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, int GridPoints, double Span, long FirstSeed, int Seeds, int Threads)
     {
         public double[] Axis => Enumerable.Range(0, GridPoints).Select(i => -Span + (2 * Span * i / (GridPoints - 1))).ToArray();
     }
 
-    public override Config Quick { get; } = new(10_000, 2_000, [64, 32], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, GridPoints: 21, Span: 1.0, Seed: 51, Threads: 2);
+    public override Config Quick { get; } = new(10_000, 2_000, [64, 32], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, GridPoints: 21, Span: 1.0, FirstSeed: 51, Seeds: 2, Threads: 2);
 
-    public override Config Full => Quick with { TrainExamples = 60_000, SurfaceExamples = 10_000, Epochs = 10, GridPoints = 41 };
+    public override Config Full => Quick with { TrainExamples = 60_000, SurfaceExamples = 10_000, Epochs = 10, GridPoints = 41, Seeds = 5 };
 
     /// <summary>The loss on the grid (rows b, columns a), along direction 1 alone, the trained weights' own loss measured directly, and the final training loss.</summary>
-    public sealed record Result(double[][] Surface, double[] Slice, double TrainedLoss, double FinalTrainLoss)
+    public sealed record Result(long Seed, double[][] Surface, double[] Slice, double TrainedLoss, double FinalTrainLoss)
     {
         public double Centre => Surface[Surface.Length / 2][Surface.Length / 2];
         public double Minimum => Surface.SelectMany(r => r).Min();
         public double[] Corners => [Surface[0][0], Surface[0][^1], Surface[^1][0], Surface[^1][^1]];
     }
 
-    protected override Result Run(Config c)
+    protected override IReadOnlyList<Result> Run(Config c)
     {
         using var data = Mnist(c.TrainExamples, 2_000);
         using var surfaceSet = data.All.Train.Take(c.SurfaceExamples);
-        using var random = Reproducibility.Seed(c.Seed, c.Threads);
-        using var model = Mlp.Create(784, c.Hidden, 10);
-        var history = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = Question.Id }, random);
+        var results = new List<Result>();
+        for (long seed = c.FirstSeed; seed < c.FirstSeed + c.Seeds; seed++)
+        {
+            using var random = Reproducibility.Seed(seed, c.Threads);
+            using var model = Mlp.Create(784, c.Hidden, 10);
+            var history = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: seed {seed}" }, random);
 
-        var parameters = model.parameters().Cast<Tensor>().ToList();
-        var d1 = LossLandscape.FilterNormalizedDirection(parameters, random.Torch);
-        var d2 = LossLandscape.FilterNormalizedDirection(parameters, random.Torch);
-        double Loss() => ClassifierTrainer.Evaluate(model, surfaceSet).Loss;
-        var surface = LossLandscape.Surface(parameters, Loss, d1, d2, c.Axis, c.Axis);
-        var slice = LossLandscape.Surface(parameters, Loss, d1, d2, c.Axis, [0.0])[0];
-        foreach (var t in d1.Concat(d2)) t.Dispose();
-        var r = new Result(surface, slice, Loss(), history[^1].TrainLoss);
-        Log($"centre {r.Centre:F4}, grid minimum {r.Minimum:F4}, corners {string.Join(", ", r.Corners.Select(v => v.ToString("F3")))}");
-        return r;
+            var parameters = model.parameters().Cast<Tensor>().ToList();
+            var d1 = LossLandscape.FilterNormalizedDirection(parameters, random.Torch);
+            var d2 = LossLandscape.FilterNormalizedDirection(parameters, random.Torch);
+            double Loss() => ClassifierTrainer.Evaluate(model, surfaceSet).Loss;
+            var surface = LossLandscape.Surface(parameters, Loss, d1, d2, c.Axis, c.Axis);
+            var slice = LossLandscape.Surface(parameters, Loss, d1, d2, c.Axis, [0.0])[0];
+            foreach (var t in d1.Concat(d2)) t.Dispose();
+            var r = new Result(seed, surface, slice, Loss(), history[^1].TrainLoss);
+            Log($"seed {seed}: centre {r.Centre:F4}, grid minimum {r.Minimum:F4}, corners {string.Join(", ", r.Corners.Select(v => v.ToString("F3")))}");
+            results.Add(r);
+        }
+        return results;
     }
 
-    protected override IEnumerable<Claim> Claims(Config c, Result r)
+    protected override IEnumerable<Claim> Claims(Config c, IReadOnlyList<Result> results)
     {
-        yield return Claim.Sanity("The plane passes through the trained weights", "grid centre's loss equal to the trained weights' to 6 decimals", "the same weights on the same data",
-            $"{r.Centre:0.######} vs {r.TrainedLoss:0.######}", Math.Round(r.Centre, 6) == Math.Round(r.TrainedLoss, 6));
-        yield return Claim.Finding("Li et al. 2018", "Trained weights lie at the bottom of a basin", "no grid point more than 5% below the centre",
+        var through = results.Count(r => Math.Round(r.Centre, 6) == Math.Round(r.TrainedLoss, 6));
+        yield return Claim.Sanity("The plane passes through the trained weights", "grid centre's loss equal to the trained weights' to 6 decimals, every seed", "the same weights on the same data",
+            string.Join("; ", results.Select(r => $"{r.Centre:0.######} vs {r.TrainedLoss:0.######}")), through == results.Count);
+        string quick = Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)";
+        var bottom = Statistics.MeanInterval(results.Select(r => r.Minimum / r.Centre).ToArray());
+        yield return Claim.ByInterval("Li et al. 2018", $"Trained weights lie at the bottom of a basin{quick}", "the 95% interval over seeds of (grid minimum / centre) lies above 0.95",
             "along random filter-normalized directions a trained network's loss rises on every side; 5% leaves room for a bottom slightly off the trained point",
-            $"minimum {r.Minimum:0.####}, centre {r.Centre:0.####}", r.Minimum >= 0.95 * r.Centre);
-        yield return Claim.Finding("Li et al. 2018", "The basin's walls rise once the weights move by their own scale", "loss at every corner (one filter-norm in both directions) > 2 × the centre's",
+            bottom.Format("0.####"), bottom.Low, bottom.High, 0.95, c.Seeds);
+        yield return Claim.ByRatio("Li et al. 2018", $"The basin's walls rise once the weights move by their own scale{quick}",
+            "the 95% interval over seeds of the geometric-mean ratio (lowest corner's loss, one filter-norm in both directions) / centre's lies above 2",
             "Li et al.'s MLP surfaces rise several-fold within one filter-norm; twice is the least that shows a wall",
-            $"{r.Corners.Min():0.###}–{r.Corners.Max():0.###} vs {r.Centre:0.####}", r.Corners.Min() > 2 * r.Centre);
+            results.Select(r => r.Corners.Min() / r.Centre).ToArray(), 2, "0.#");
     }
 
-    protected override object Snapshot(Result r) => new
+    protected override object Snapshot(IReadOnlyList<Result> results) => results.Select(r => new
     {
+        r.Seed,
         r.FinalTrainLoss,
         CentreLoss = r.Centre,
         GridMinimum = r.Minimum,
         MeanCornerLoss = r.Corners.Average(),
         SliceEnds = new[] { r.Slice[0], r.Slice[^1] },
-    };
+    }).ToList();
 
-    protected override SectionContent Describe(Config c, Result r)
+    protected override SectionContent Describe(Config c, IReadOnlyList<Result> results)
     {
+        var r = results[0];
         var (axis, centre, minimum, corners) = (c.Axis, r.Centre, r.Minimum, r.Corners);
+        var wallsOverSeeds = Statistics.MeanInterval(results.Select(x => Math.Log(x.Corners.Average() / x.Centre)).ToArray()).Exp();
         return new SectionContent
         {
             Settings =
@@ -83,13 +95,13 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
                 new("method", "loss at θ* + a·d1 + b·d2 for two random Gaussian directions, filter-normalized (each row of every weight matrix scaled to the norm of that row of θ*; biases not moved), Li et al. 2018"),
                 new("grid", $"{c.GridPoints} × {c.GridPoints} points, a and b from {-c.Span} to {c.Span}"),
                 new("loss", $"mean cross-entropy on the first {c.SurfaceExamples:N0} training images"),
-                new("seed", $"{c.Seed} (training, then the two directions)"),
+                new("seeds", $"{c.Seeds} ({c.FirstSeed} to {c.FirstSeed + c.Seeds - 1}): each trains a model, then draws its two directions; the figures show seed {c.FirstSeed}, the claims use every seed"),
             ],
             Figures =
             [
-                new Figure("error-surface", "Loss surface around the trained weights", "Training loss on the plane through the trained weights (centre) spanned by two filter-normalized random directions.",
+                new Figure("error-surface", "Loss surface around the trained weights", $"Training loss on the plane through the trained weights (centre) spanned by two filter-normalized random directions (seed {c.FirstSeed}).",
                     [new Panel("", new Axis("a (direction 1)"), new Axis("b (direction 2)"), []) { Grid = new Grid(axis, axis, r.Surface, "training loss") }]),
-                new Figure("error-slice", "Loss along one direction", "Training loss along the first direction alone (b = 0), log scale.",
+                new Figure("error-slice", "Loss along one direction", $"Training loss along the first direction alone (b = 0), log scale (seed {c.FirstSeed}).",
                     [new Panel("", new Axis("a (direction 1)"), new Axis("training loss (log scale)", Log: true), [new Series("b = 0", axis, r.Slice) { Style = SeriesStyle.LineAndMarkers }])]),
             ],
             Comments =
@@ -97,7 +109,7 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
                 minimum >= centre
                     ? $"At the trained weights the loss is {centre:0.####} and no point of the grid is lower: the trained point is the bottom of this plane."
                     : $"At the trained weights the loss is {centre:0.####}; the lowest grid point is {(centre - minimum) / centre:P1} lower ({minimum:0.####}), so along this plane the basin's bottom lies slightly off the trained point.",
-                $"Moving one filter-norm away in both directions (the corners) raises the loss to {corners.Min():0.###}–{corners.Max():0.###}, on average {corners.Average() / centre:0.#} times the centre's: a basin whose walls rise steeply once the weights are perturbed by their own scale.",
+                $"Moving one filter-norm away in both directions (the corners) raises the loss to {corners.Min():0.###}–{corners.Max():0.###}, on average {corners.Average() / centre:0.#} times the centre's (over all {c.Seeds} seeds, {wallsOverSeeds.Format("0.#")} times, geometric mean with its 95% interval): a basin whose walls rise steeply once the weights are perturbed by their own scale.",
                 $"Along direction 1 alone the loss goes from {r.Slice[0]:0.###} (a = {-c.Span}) through {r.Slice[c.GridPoints / 2]:0.####} (a = 0) to {r.Slice[^1]:0.###} (a = {c.Span}).",
             ],
             Headline = [new Metric("centre loss", centre), new Metric("mean corner loss", corners.Average())],
