@@ -36,7 +36,7 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
     public override Config Quick { get; } = new(
         [TargetFunction.Sinc, TargetFunction.SignOfSine],
         [1, 2, 4], Points: 200, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 300,
-        new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 8000, Seeds: [11, 12, 13], Threads: 1, Workers: 2);
+        new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 16000, Seeds: [11, 12, 13], Threads: 1, Workers: 2);
 
     public override Config Full => Quick with
     {
@@ -45,6 +45,7 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
         PilotEpochs = 1000,
         Criterion = new ConvergenceCriterion(Window: 500, RelativeImprovement: 0.05),
         MaxEpochs = 40000,
+        Seeds = [11, 12, 13, 14, 15],
     };
 
     public sealed record Fit(
@@ -68,8 +69,8 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
         }).ToList();
         var cases = tasks.SelectMany(t => models.Select(m => (Task: t, m.Depth, m.Widths))).ToList();
 
-        // Fair tuning: every model gets the same pilot budget for each learning rate and initialisation (seed); the
-        // pair with the lowest pilot loss is trained to convergence.
+        // Fair tuning: every model gets the same pilot budget for each learning rate and initialisation (seed); the learning rate
+        // with the lowest median pilot loss over the seeds is the model's rate, and every seed is then trained to convergence with it.
         var pilots = cases.SelectMany((c, i) => config.LearningRates.SelectMany(lr => config.Seeds.Select(seed => (Case: i, Rate: lr, Seed: seed)))).ToList();
         var pilotLosses = IndependentRuns.Run(pilots.Count, config.Workers,
             i =>
@@ -82,28 +83,29 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
                 {
                     Name = $"{Question.Id}: {cases[pilots[i].Case].Task.Function.Id}, {ModelName(cases[pilots[i].Case].Depth, cases[pilots[i].Case].Widths)}, pilot with learning rate {pilots[i].Rate}, seed {pilots[i].Seed}",
                 }).BestLoss);
-        var chosen = cases.Select((_, c) => pilots.Zip(pilotLosses).Where(p => p.First.Case == c).MinBy(p => p.Second).First).ToList();
+        var rates = cases.Select((_, c) => config.LearningRates.MinBy(lr => Statistics.Median(pilots.Zip(pilotLosses).Where(p => p.First.Case == c && p.First.Rate == lr).Select(p => p.Second)))).ToList();
+        var finals = cases.SelectMany((_, c) => config.Seeds.Select(seed => (Case: c, Seed: seed))).ToList();
 
-        var fits = IndependentRuns.Run(cases.Count, config.Workers,
+        var fits = IndependentRuns.Run(finals.Count, config.Workers,
             i =>
             {
-                using var seeded = Reproducibility.Seed(chosen[i].Seed, config.Threads);
-                return Mlp.Create(1, cases[i].Widths, 1);
+                using var seeded = Reproducibility.Seed(finals[i].Seed, config.Threads);
+                return Mlp.Create(1, cases[finals[i].Case].Widths, 1);
             },
             (i, model) =>
             {
-                var (task, depth, widths) = cases[i];
-                var (_, rate, chosenSeed) = chosen[i];
+                var (task, depth, widths) = cases[finals[i].Case];
+                var (rate, seed) = (rates[finals[i].Case], finals[i].Seed);
                 var trained = RegressionTrainer.Train(model, task.X, task.Y, new RegressionTraining(config.MaxEpochs, rate, config.Criterion)
                 {
-                    Name = $"{Question.Id}: {task.Function.Id}, {ModelName(depth, widths)}, seed {chosenSeed}",
+                    Name = $"{Question.Id}: {task.Function.Id}, {ModelName(depth, widths)}, seed {seed}",
                 });
                 var predictions = RegressionTrainer.Predict(model, task.X);
                 var agreement = task.Targets.Zip(predictions).Count(p => Math.Sign(p.First) == Math.Sign(p.Second)) / (double)task.Targets.Length;
-                var fit = new Fit(task.Function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, chosenSeed,
+                var fit = new Fit(task.Function.Id, ModelName(depth, widths), widths, ModuleFacts.ParameterCount(model), rate, seed,
                     trained.Epochs, trained.Converged, trained.FinalLoss, trained.FinalLoss / task.Variance, agreement,
                     trained.Losses, RegressionTrainer.Predict(model, task.PlotX));
-                Log($"{fit.Function} {fit.Model}: lr {rate}, seed {chosenSeed}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
+                Log($"{fit.Function} {fit.Model}: lr {rate}, seed {seed}, {fit.Epochs} epochs, converged {fit.Converged}, MSE {fit.FinalMse:E3} ({fit.MseOverVariance:P3} of variance)");
                 return fit;
             }).ToList();
         foreach (var task in tasks)
@@ -116,31 +118,51 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
         return fits;
     }
 
+    /// <summary>The fits of one model on one function, one per seed, in seed order.</summary>
+    private static List<Fit> Of(IReadOnlyList<Fit> fits, string function, string model) =>
+        fits.Where(f => f.Function == function && f.Model == model).OrderBy(f => f.Seed).ToList();
+
+    /// <summary>The geometric mean of a model's final MSE over its seeds, with the 95% interval (a t interval of log MSE).</summary>
+    private static Interval GeometricMse(IEnumerable<Fit> fits) => Statistics.MeanInterval(fits.Select(f => Math.Log(f.FinalMse)).ToArray()).Exp();
+
+    /// <summary>Each (function, model) pair once, in the order trained.</summary>
+    private static List<(string Function, string Model)> Cases(IReadOnlyList<Fit> fits) => fits.Select(f => (f.Function, f.Model)).Distinct().ToList();
+
     protected override IEnumerable<Claim> Claims(Config config, IReadOnlyList<Fit> fits)
     {
         var sgn = fits.Where(f => f.Function == TargetFunction.SignOfSine.Id).ToList();
-        var (shallowest, deepest) = (sgn.MinBy(f => f.Widths.Length)!, sgn.MaxBy(f => f.Widths.Length)!);
-        yield return Claim.Finding("the assignment; Telgarsky 2016", $"With the same parameters, depth helps on the discontinuous {TargetFunction.SignOfSine.Formula}",
-            $"final MSE of the {deepest.Widths.Length}-hidden-layer net < that of the 1-hidden-layer net",
-            "the claim is an ordering; each model is one fit (the best of its tuning seeds and learning rates), so the ledger counts it as one seed",
-            $"{deepest.FinalMse:0.###E+0} vs {shallowest.FinalMse:0.###E+0} ({shallowest.FinalMse / deepest.FinalMse:0.#} times lower)", deepest.FinalMse < shallowest.FinalMse);
-        foreach (var fit in fits)
+        var (shallowest, deepest) = (sgn.MinBy(f => f.Widths.Length)!.Model, sgn.MaxBy(f => f.Widths.Length)!.Model);
+        var (deep, shallow) = (Of(fits, TargetFunction.SignOfSine.Id, deepest), Of(fits, TargetFunction.SignOfSine.Id, shallowest));
+        yield return Claim.ByRatio("the assignment; Telgarsky 2016", $"With the same parameters, depth helps on the discontinuous {TargetFunction.SignOfSine.Formula}" +
+                (Profile.IsFull ? "" : $" (quick profile: {config.Seeds.Length} seeds)"),
+            $"the 95% interval over seeds of the geometric-mean ratio of final MSE, {deepest} / {shallowest} (paired by seed), lies below 1",
+            "Telgarsky shows deep ReLU nets form exponentially more linear pieces per parameter, which a target with jumps rewards; the paired interval says whether the seeds agree",
+            deep.Zip(shallow, (d, s) => d.FinalMse / s.FinalMse).ToArray(), 1, "0.###", above: false);
+        foreach (var model in fits.Select(f => (f.Model, f.Parameters)).Distinct())
         {
-            var name = $"{fit.Model} on {fit.Function}";
-            yield return Claim.Sanity($"The {name} has the shared budget", $"{Budget * 99 / 100} to {Budget * 101 / 100} parameters",
-                $"the assignment's own example differs by one parameter in {Budget}: 1% keeps the comparison fair", $"{fit.Parameters}", fit.Parameters >= Budget * 99 / 100 && fit.Parameters <= Budget * 101 / 100);
-            yield return Claim.Sanity($"The {name} converges", $"{config.Criterion} within {config.MaxEpochs} epochs", "the assignment asks for training until convergence",
-                $"{fit.Epochs} epochs, converged: {fit.Converged}", fit.Converged);
-            if (fit.Function == TargetFunction.SignOfSine.Id)
+            yield return Claim.Sanity($"The {model.Model} has the shared budget", $"{Budget * 99 / 100} to {Budget * 101 / 100} parameters",
+                $"the assignment's own example differs by one parameter in {Budget}: 1% keeps the comparison fair", $"{model.Parameters}", model.Parameters >= Budget * 99 / 100 && model.Parameters <= Budget * 101 / 100);
+        }
+        foreach (var (function, model) in Cases(fits))
+        {
+            var runs = Of(fits, function, model);
+            var name = $"{model} on {function}";
+            yield return Claim.Sanity($"The {name} converges for every seed", $"{config.Criterion} within {config.MaxEpochs} epochs", "the assignment asks for training until convergence",
+                $"{runs.Count(f => f.Converged)} of {runs.Count}; epochs {string.Join(", ", runs.Select(f => f.Epochs))}", runs.All(f => f.Converged));
+            // Whether the fit works is asked of the median seed (by MSE), so one initialization stuck in a worse minimum does not decide
+            // it; every seed's value is in the measurement, and the depth finding carries the seeds' spread in its interval.
+            var median = runs.OrderBy(f => f.FinalMse).ElementAt((runs.Count - 1) / 2);
+            if (function == TargetFunction.SignOfSine.Id)
             {
-                yield return Claim.Sanity($"The {name} follows every step", "MSE ≤ 20% of the variance and the right sign on ≥ 90% of the grid",
+                yield return Claim.Sanity($"The {name} follows every step", "the median seed: MSE ≤ 20% of the variance and the right sign on ≥ 90% of the grid",
                     "a continuous network pays an error band around each of sgn's 4 interior jumps; a flat or shifted curve fails both",
-                    $"{fit.MseOverVariance:P1}; {fit.SignAgreement:P1}", fit.MseOverVariance <= 0.20 && fit.SignAgreement >= 0.90);
+                    $"median seed {median.Seed}: {median.MseOverVariance:P1}, {median.SignAgreement:P1}; every seed: " + string.Join("; ", runs.Select(f => $"{f.MseOverVariance:P1}, {f.SignAgreement:P1}")),
+                    median.MseOverVariance <= 0.20 && median.SignAgreement >= 0.90);
             }
             else
             {
-                yield return Claim.Sanity($"The {name} lies on its target", "MSE ≤ 1% of the variance (R² ≥ 0.99)", "below 1% of the variance the fitted curve lies on the target at plotting scale",
-                    $"{fit.MseOverVariance:P2}", fit.MseOverVariance <= 0.01);
+                yield return Claim.Sanity($"The {name} lies on its target", "the median seed: MSE ≤ 1% of the variance (R² ≥ 0.99)", "below 1% of the variance the fitted curve lies on the target at plotting scale",
+                    $"median seed {median.Seed}: {median.MseOverVariance:P2}; every seed: " + string.Join(", ", runs.Select(f => $"{f.MseOverVariance:P2}")), median.MseOverVariance <= 0.01);
             }
         }
     }
@@ -153,68 +175,77 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
         var c = CultureInfo.InvariantCulture;
         var figures = new List<Figure>();
         var comments = new List<string>();
+        // The curves drawn are each model's median seed (by final MSE): a typical run, not the best one.
+        Fit Median(string function, string model)
+        {
+            var runs = Of(fits, function, model).OrderBy(f => f.FinalMse).ToList();
+            return runs[(runs.Count - 1) / 2];
+        }
         foreach (var function in config.Functions)
         {
-            var ofFunction = fits.Where(f => f.Function == function.Id).ToList();
+            var shown = Cases(fits).Where(k => k.Function == function.Id).Select(k => Median(k.Function, k.Model)).ToList();
             figures.Add(new Figure($"loss-{function.Id}", $"Training loss on {function.Formula}",
-                $"Training MSE per epoch of every model on {function.Formula}, x in [{function.Low:0.##}, {function.High:0.##}] (log scale).",
+                $"Training MSE per epoch on {function.Formula}, x in [{function.Low:0.##}, {function.High:0.##}] (log scale), of each model's median seed by final MSE.",
                 [new Panel("", new Axis("epoch"), new Axis("training MSE (log scale)", Log: true),
-                    ofFunction.Select(f => new Series(f.Model,
+                    shown.Select(f => new Series($"{f.Model}, seed {f.Seed}",
                         Enumerable.Range(1, f.Losses.Count).Select(e => (double)e).ToArray(), f.Losses.ToArray()).Downsampled(1500)).ToList())]));
             var grid = function.Grid(PlotGrid);
             figures.Add(new Figure($"fit-{function.Id}", $"Predictions on {function.Formula}",
-                $"Ground truth {function.Formula} and every model's prediction on {PlotGrid} evenly spaced inputs.",
+                $"Ground truth {function.Formula} and the prediction of each model's median seed on {PlotGrid} evenly spaced inputs.",
                 [new Panel("", new Axis("x"), new Axis("y"),
                     [new Series("ground truth", grid, grid.Select(function.Evaluate).ToArray()) { Style = SeriesStyle.DashedLine },
-                     .. ofFunction.Select(f => new Series(f.Model, grid, f.Curve.Select(v => (double)v).ToArray()))])]));
+                     .. shown.Select(f => new Series($"{f.Model}, seed {f.Seed}", grid, f.Curve.Select(v => (double)v).ToArray()))])]));
 
-            var best = ofFunction.MinBy(f => f.FinalMse)!;
-            var worst = ofFunction.MaxBy(f => f.FinalMse)!;
+            var ranked = Cases(fits).Where(k => k.Function == function.Id).Select(k => (k.Model, Mse: GeometricMse(Of(fits, k.Function, k.Model)))).OrderBy(k => k.Mse.Estimate).ToList();
+            var (best, worst) = (ranked[0], ranked[^1]);
             comments.Add(
-                $"On {function.Formula}, the {best.Model} reached the lowest training MSE, {best.FinalMse:0.###E+0} " +
-                $"({best.MseOverVariance:P3} of the target's variance), {worst.FinalMse / best.FinalMse:0.#} times lower than the " +
-                $"{worst.Model}'s {worst.FinalMse:0.###E+0}; the runs took {string.Join(", ", ofFunction.Select(f => $"{f.Epochs} ({f.Widths.Length} layer{(f.Widths.Length == 1 ? "" : "s")})"))} epochs to converge " +
-                $"with tuned learning rates {string.Join(", ", ofFunction.Select(f => f.LearningRate.ToString("0.###", c)))}.");
+                $"On {function.Formula}, the {best.Model} reached the lowest training MSE, {best.Mse.Format("0.###E+0")} (geometric mean over {config.Seeds.Length} seeds, 95% interval), " +
+                $"{worst.Mse.Estimate / best.Mse.Estimate:0.#} times lower than the {worst.Model}'s {worst.Mse.Format("0.###E+0")}" +
+                (best.Mse.High < worst.Mse.Low ? "; the intervals do not overlap." : "; the intervals overlap, so the seeds do not separate them."));
         }
         var deepest = config.Depths.Max();
-        var winners = config.Functions.Select(fn => (Function: fn, Best: fits.Where(f => f.Function == fn.Id).MinBy(f => f.FinalMse)!)).ToList();
-        var deepWins = winners.Where(w => w.Best.Widths.Length == deepest).Select(w => w.Function.Formula).ToList();
+        var winners = config.Functions.Select(fn => (Function: fn, Best: Cases(fits).Where(k => k.Function == fn.Id).MinBy(k => GeometricMse(Of(fits, k.Function, k.Model)).Estimate))).ToList();
+        var deepWins = winners.Where(w => fits.First(f => f.Model == w.Best.Model).Widths.Length == deepest).Select(w => w.Function.Formula).ToList();
         var sgn = winners.Single(w => w.Function == TargetFunction.SignOfSine);
-        var sgnShallow = fits.Single(f => f.Function == TargetFunction.SignOfSine.Id && f.Widths.Length == config.Depths.Min());
+        var sgnShallow = Cases(fits).Single(k => k.Function == TargetFunction.SignOfSine.Id && fits.First(f => f.Model == k.Model).Widths.Length == config.Depths.Min());
         comments.Add(
-            $"With the parameter count held at about {Budget}, the deepest network ({deepest} hidden layers) had the lowest loss on " +
+            $"With the parameter count held at about {Budget}, the deepest network ({deepest} hidden layers) had the lowest geometric-mean loss on " +
             $"{deepWins.Count} of {config.Functions.Length} functions{(deepWins.Count > 0 ? $" ({string.Join(", ", deepWins)})" : "")}. " +
             $"On the discontinuous {TargetFunction.SignOfSine.Formula} the {sgn.Best.Model} was best, with " +
-            $"{sgnShallow.FinalMse / sgn.Best.FinalMse:0.#} times less error than the {sgnShallow.Model}. A ReLU network is piecewise " +
+            $"{GeometricMse(Of(fits, sgnShallow.Function, sgnShallow.Model)).Estimate / GeometricMse(Of(fits, sgn.Best.Function, sgn.Best.Model)).Estimate:0.#} times less error than the {sgnShallow.Model}. A ReLU network is piecewise " +
             "linear; composing layers multiplies the number of linear pieces it can form per parameter, which matters most where " +
             "the target bends or jumps sharply. " +
-            Findings.SmoothTargets(winners.Where(w => w.Function != TargetFunction.SignOfSine).Select(w => (w.Function.Formula, w.Best.Widths.Length)).ToList(), config.Depths.Min()));
+            Findings.SmoothTargets(winners.Where(w => w.Function != TargetFunction.SignOfSine).Select(w => (w.Function.Formula, fits.First(f => f.Model == w.Best.Model).Widths.Length)).ToList(), config.Depths.Min()));
 
         return new SectionContent
         {
             Settings =
             [
-                new("models", string.Join("; ", fits.Take(config.Depths.Length).Select(f => $"{f.Model}: {f.Parameters} parameters"))),
+                new("models", string.Join("; ", fits.Select(f => (f.Model, f.Parameters)).Distinct().Select(m => $"{m.Model}: {m.Parameters} parameters"))),
                 new("activation", "ReLU in every hidden layer; linear output"),
                 new("functions", string.Join("; ", config.Functions.Select(f => $"{f.Formula} on [{f.Low:0.###}, {f.High:0.###}]"))),
                 new("training data", $"{config.Points} evenly spaced points per function, input rescaled to [-1, 1]"),
                 new("optimizer", "Adam, full batch, mean squared error"),
                 new("tuning", $"for each model and function, every learning rate in {string.Join(", ", config.LearningRates)} with every " +
-                              $"initialisation seed in {string.Join(", ", config.Seeds)}: {config.PilotEpochs} pilot epochs each; the lowest pilot loss wins"),
+                              $"initialisation seed in {string.Join(", ", config.Seeds)}: {config.PilotEpochs} pilot epochs each; the learning rate with the lowest median pilot loss over the seeds wins"),
                 new("convergence", $"{config.Criterion}; then the learning rate drops tenfold, twice; converged when it holds at the last rate"),
                 new("epoch budget", $"{config.MaxEpochs}"),
-                new("seeds", "the final run starts from the chosen pilot's initialisation (seed in the table)"),
+                new("seeds", $"every model is trained to convergence from each of the {config.Seeds.Length} seeds {string.Join(", ", config.Seeds)} at its tuned learning rate; MSEs are geometric means over seeds with 95% intervals (t intervals of log MSE)"),
                 new("threads", $"{config.Threads} per training; {(config.Workers == 1 ? "one training at a time" : $"{config.Workers} trainings at a time")}"),
             ],
             Tables =
             [
-                new Table("Every model on every function", ["function", "model", "parameters", "learning rate", "seed", "epochs", "final MSE", "MSE / variance"],
-                    fits.Select(f => (IReadOnlyList<string>)[f.Function, f.Model, f.Parameters.ToString(c), f.LearningRate.ToString(c), f.Seed.ToString(c),
-                        f.Epochs.ToString(c), f.FinalMse.ToString("0.###E+0", c), f.MseOverVariance.ToString("P3", c)]).ToList()),
+                new Table($"Every model on every function, over {config.Seeds.Length} seeds", ["function", "model", "parameters", "learning rate", "epochs (per seed)", "final MSE, geometric mean [95% interval]", "MSE / variance (mean)"],
+                    Cases(fits).Select(k =>
+                    {
+                        var runs = Of(fits, k.Function, k.Model);
+                        return (IReadOnlyList<string>)[k.Function, k.Model, runs[0].Parameters.ToString(c), runs[0].LearningRate.ToString(c), string.Join(", ", runs.Select(f => f.Epochs.ToString(c))),
+                            GeometricMse(runs).Format("0.###E+0"), runs.Average(f => f.MseOverVariance).ToString("P3", c)];
+                    }).ToList()),
             ],
             Figures = figures,
             Comments = comments,
-            Headline = fits.Select(f => new Metric($"{f.Function} {f.Model} MSE", f.FinalMse)).ToList(),
+            Headline = Cases(fits).Select(k => new Metric($"{k.Function} {k.Model} MSE (geometric mean)", GeometricMse(Of(fits, k.Function, k.Model)).Estimate)).ToList(),
         };
     }
 }
