@@ -46,16 +46,23 @@ public class SharpnessTests
         Assert.Equal(1.0, theta.item<double>());
     }
 
-    [Fact]
-    public void The_box_maximizer_finds_an_interior_maximum_in_one_coordinate_and_the_edge_in_the_other()
+    /// <summary>
+    /// L = −(θ₀ − 1.005)² + θ₁² at θ = (1, 1), ε = 0.01: the box is [0.98, 1.02]²; the maximum is θ₀ = 1.005 (inside) and θ₁ = 1.02.
+    /// L(θ) = −0.000025 + 1, max L = 1.0404; sharpness = 100 · (1.0404 − 0.999975) / (1 + 0.999975).
+    /// </summary>
+    private static BoxSharpness InteriorAndEdge(int maxIterations = 500)
     {
-        // L = −(θ₀ − 1.005)² + θ₁² at θ = (1, 1), ε = 0.01: the box is [0.98, 1.02]²; the maximum is θ₀ = 1.005 (inside) and θ₁ = 1.02.
-        // L(θ) = −0.000025 + 1, max L = 1.0404; sharpness = 100 · (1.0404 − 0.999975) / (1 + 0.999975).
         using var scope = NewDisposeScope();
         var theta = tensor(new[] { 1.0, 1.0 }, dtype: ScalarType.Float64).requires_grad_();
         var target = tensor(new[] { 1.005, 0.0 }, dtype: ScalarType.Float64);
         var sign = tensor(new[] { -1.0, 1.0 }, dtype: ScalarType.Float64);
-        var box = Sharpness.Box([theta], () => (sign * (theta - target).pow(2)).sum(), epsilon: 0.01, tolerance: 1e-12);
+        return Sharpness.Box([theta], () => (sign * (theta - target).pow(2)).sum(), epsilon: 0.01, maxIterations, tolerance: 1e-12);
+    }
+
+    [Fact]
+    public void The_box_maximizer_finds_an_interior_maximum_in_one_coordinate_and_the_edge_in_the_other()
+    {
+        var box = InteriorAndEdge();
         Assert.True(box.Converged, $"{box.Iterations} iterations, last gain {box.LastGain}");
         Assert.Equal(100 * (1.0404 - 0.999975) / 1.999975, box.Percent, 6);
     }
@@ -63,11 +70,7 @@ public class SharpnessTests
     [Fact]
     public void A_box_maximizer_out_of_iterations_says_it_did_not_converge()
     {
-        using var scope = NewDisposeScope();
-        var theta = tensor(new[] { 1.0, 1.0 }, dtype: ScalarType.Float64).requires_grad_();
-        var target = tensor(new[] { 1.005, 0.0 }, dtype: ScalarType.Float64);
-        var sign = tensor(new[] { -1.0, 1.0 }, dtype: ScalarType.Float64);
-        var box = Sharpness.Box([theta], () => (sign * (theta - target).pow(2)).sum(), epsilon: 0.01, maxIterations: 3, tolerance: 1e-12);
+        var box = InteriorAndEdge(maxIterations: 3);
         Assert.False(box.Converged);
         Assert.Equal(3, box.Iterations);
     }
