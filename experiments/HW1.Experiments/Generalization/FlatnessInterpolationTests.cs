@@ -98,7 +98,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
             lines.Select(l => l.Points[^1].TrainLoss / l.Points[0].TrainLoss).ToArray(), 1) with
         {
             KnownFailure = "at the same training accuracy the loss rises more beyond the small-batch model on every seed, so the interval lies below 1; one line through two " +
-            "minima, one of them reached at ten times the learning rate, is a single direction, not Keskar et al.'s box around each minimum (the sharpness section measures that)",
+            $"minima, one of them reached at {c.Approaches[1].Rate / c.Approaches[0].Rate:0.#} times the learning rate, is a single direction, not Keskar et al.'s box around each minimum (the sharpness section measures that)",
         };
         yield return Claim.ByRatio("the assignment's figure", $"A full step past either minimum leaves its basin{quick}",
             "the 95% interval over seeds of (the lower of the losses at α = −1 and α = 2) / (the worse endpoint's loss), geometric mean, lies above 2",
@@ -148,7 +148,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
             ],
             Comments =
             [
-                $"At the same training accuracy, m1 (batch {m1.Batch}) had training loss {Direct(0, d => d.Train.Loss).Format("0.####")} and test accuracy {Direct(0, d => d.Test.Accuracy).Format("0.0000")}; m2 (batch {m2.Batch}, ten times the learning rate) {Direct(1, d => d.Train.Loss).Format("0.####")} and {Direct(1, d => d.Test.Accuracy).Format("0.0000")} (means over {c.Seeds} seeds).",
+                $"At the same training accuracy, m1 (batch {m1.Batch}) had training loss {Direct(0, d => d.Train.Loss).Format("0.####")} and test accuracy {Direct(0, d => d.Test.Accuracy).Format("0.0000")}; m2 (batch {m2.Batch}, {m2.Rate / m1.Rate:0.#} times the learning rate) {Direct(1, d => d.Train.Loss).Format("0.####")} and {Direct(1, d => d.Test.Accuracy).Format("0.0000")} (means over {c.Seeds} seeds).",
                 peak.Low > 1.5
                     ? $"Between them the training loss rises to {peak.Format("0.##")} times the worse endpoint's: the two minima lie in different basins, separated by a barrier."
                     : peak.High < 1.5

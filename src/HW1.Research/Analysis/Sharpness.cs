@@ -125,47 +125,4 @@ public static class Sharpness
             foreach (var t in origin.Concat(bounds).Concat(u)) t.Dispose();
         }
     }
-
-    /// <summary>
-    /// Keskar et al. 2017's ε-sharpness in percent: 100 · (max L(θ + δ) − L(θ)) / (1 + L(θ)) over the box
-    /// |δᵢ| ≤ ε(|θᵢ| + 1), the maximum approximated by <paramref name="steps"/> steps of projected sign-gradient
-    /// ascent (each step moves every coordinate by a fraction of its box and clips to the box). The weights are
-    /// restored afterwards.
-    /// </summary>
-    public static double EpsilonSharpness(IList<Tensor> parameters, Func<Tensor> loss, double epsilon = 1e-4, int steps = 10)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(loss);
-        var origin = ParameterVector.Snapshot(parameters);
-        try
-        {
-            double baseLoss;
-            using (no_grad()) baseLoss = loss().to_type(ScalarType.Float64).item<double>();
-            var bounds = origin.Select(o => (o.abs() + 1) * epsilon).ToArray();
-            double best = baseLoss;
-            for (int s = 0; s < steps; s++)
-            {
-                using var scope = NewDisposeScope();
-                var l = loss();
-                var grads = autograd.grad([l], parameters);
-                using (no_grad())
-                {
-                    for (int i = 0; i < parameters.Count; i++)
-                    {
-                        var moved = parameters[i] + (grads[i].sign() * bounds[i] * (2.0 / steps));
-                        var delta = (moved - origin[i]).clamp(-bounds[i], bounds[i]);
-                        parameters[i].copy_(origin[i] + delta);
-                    }
-                    best = Math.Max(best, loss().to_type(ScalarType.Float64).item<double>());
-                }
-            }
-            foreach (var b in bounds) b.Dispose();
-            return 100 * (best - baseLoss) / (1 + baseLoss);
-        }
-        finally
-        {
-            ParameterVector.SetTo(parameters, origin);
-            foreach (var o in origin) o.Dispose();
-        }
-    }
 }

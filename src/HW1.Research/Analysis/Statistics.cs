@@ -98,31 +98,6 @@ public static class Statistics
     }
 
     /// <summary>
-    /// The difference of means mean(<paramref name="a"/>) − mean(<paramref name="b"/>) of two independent samples, with Welch's 95%
-    /// interval (unequal variances, Welch–Satterthwaite degrees of freedom). Each sample needs at least 2 values. Count is the
-    /// smaller sample's size.
-    /// </summary>
-    public static Interval WelchDifference(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (a.Count < 2 || b.Count < 2) throw new ArgumentException($"Welch's interval needs at least 2 values in each sample; found {a.Count} and {b.Count}.");
-        static (double Mean, double VarianceOfMean) M(IReadOnlyList<double> v)
-        {
-            double m = v.Average();
-            return (m, v.Sum(x => (x - m) * (x - m)) / (v.Count - 1) / v.Count);
-        }
-        var (ma, va) = M(a);
-        var (mb, vb) = M(b);
-        double se = Math.Sqrt(va + vb);
-        double difference = ma - mb;
-        if (se == 0) return new Interval(difference, difference, difference, Math.Min(a.Count, b.Count));
-        double df = (va + vb) * (va + vb) / ((va * va / (a.Count - 1)) + (vb * vb / (b.Count - 1)));
-        double half = StudentT.InvCDF(0, 1, df, 0.975) * se;
-        return new Interval(difference, difference - half, difference + half, Math.Min(a.Count, b.Count));
-    }
-
-    /// <summary>
     /// The mean of paired differences <paramref name="a"/>[i] − <paramref name="b"/>[i] (the same seed on both sides) with its 95%
     /// Student-t interval.
     /// </summary>
