@@ -1,9 +1,10 @@
+using HW1.Research.Reporting;
 
 namespace HW1.Experiments.Generalization;
 
 /// <summary>
-/// HW1-3, number of parameters vs generalization: one-hidden-layer MLPs whose width spans 2 to 1024 (quick)
-/// or 2048 (full) units, trained alike; training and test loss and accuracy against the parameter count.
+/// HW1-3, number of parameters vs generalization: one-hidden-layer MLPs whose width spans 2 to 1024 (quick) or 2048 (full)
+/// units, trained alike from every seed; training and test loss and accuracy against the parameter count, with the seeds' spread.
 /// </summary>
 public sealed class ParametersTests(ITestOutputHelper output) : Experiment<ParametersTests.Config, IReadOnlyList<ParametersTests.Model>>(output)
 {
@@ -11,13 +12,14 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         "Generalization: number of parameters vs generalization",
         "Train at least 10 similar models with different numbers of parameters; plot training and test loss and accuracy against the number of parameters.");
 
-    public sealed record Config(int TrainExamples, int TestExamples, int[] Widths, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads);
+    /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts every width (initialization and batch order).</summary>
+    public sealed record Config(int TrainExamples, int TestExamples, int[] Widths, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads);
 
-    public override Config Quick { get; } = new(10_000, 2_000, [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, Seed: 101, Threads: 2);
+    public override Config Quick { get; } = new(10_000, 2_000, [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 101, Seeds: 3, Threads: 2);
 
-    public override Config Full => Quick with { TrainExamples = 60_000, TestExamples = 10_000, Widths = [.. Quick.Widths, 2048], Epochs = 20 };
+    public override Config Full => Quick with { TrainExamples = 60_000, TestExamples = 10_000, Widths = [.. Quick.Widths, 2048], Epochs = 20, Seeds = 5 };
 
-    public sealed record Model(int Width, long Parameters, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy)
+    public sealed record Model(long Seed, int Width, long Parameters, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy)
     {
         public double Gap => TestLoss - TrainLoss;
     }
@@ -26,65 +28,101 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
     {
         using var data = Mnist(c.TrainExamples, c.TestExamples);
         var models = new List<Model>();
-        foreach (var width in c.Widths)
+        for (long seed = c.FirstSeed; seed < c.FirstSeed + c.Seeds; seed++)
         {
-            using var random = Reproducibility.Seed(c.Seed, c.Threads);
-            using var model = Mlp.Create(784, [width], 10);
-            var last = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: width {width}" }, random)[^1];
-            models.Add(new Model(width, ModuleFacts.ParameterCount(model), last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy));
-            Log($"width {width} ({models[^1].Parameters:N0} parameters): training {last.TrainLoss:F4} / {last.TrainAccuracy:P2}, test {last.TestLoss:F4} / {last.TestAccuracy:P2}");
+            // Evaluation after the last epoch only: it draws no random number and changes no weight, so training is the same.
+            var settings = new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { EvaluateEvery = c.Epochs };
+            foreach (var width in c.Widths)
+            {
+                using var random = Reproducibility.Seed(seed, c.Threads);
+                using var model = Mlp.Create(784, [width], 10);
+                var last = ClassifierTrainer.Train(model, data.Train, data.Test, settings with { Name = $"{Question.Id}: seed {seed}, width {width}" }, random)[^1];
+                models.Add(new Model(seed, width, ModuleFacts.ParameterCount(model), last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy));
+                Log($"seed {seed}, width {width} ({models[^1].Parameters:N0} parameters): training {last.TrainLoss:F4} / {last.TrainAccuracy:P2}, test {last.TestLoss:F4} / {last.TestAccuracy:P2}");
+            }
         }
         return models;
     }
 
+    /// <summary>The models of one width, ordered by seed.</summary>
+    private static Model[] OfWidth(IReadOnlyList<Model> models, int width) => models.Where(m => m.Width == width).OrderBy(m => m.Seed).ToArray();
+
+    /// <summary>The smallest, the median and the largest width, and the smaller width with the best mean test accuracy.</summary>
+    private static (int Smallest, int Median, int Largest, int BestSmaller) Widths(Config c, IReadOnlyList<Model> models) =>
+        (c.Widths[0], c.Widths[c.Widths.Length / 2], c.Widths[^1], c.Widths[..^1].MaxBy(w => OfWidth(models, w).Average(m => m.TestAccuracy)));
+
+    /// <summary>The margin of the non-inferiority claim: three binomial standard errors of an accuracy <paramref name="p"/> on the test images.</summary>
+    private static double Margin(Config c, double p) => 3 * Statistics.AccuracyStandardError(p, c.TestExamples);
+
     protected override IEnumerable<Claim> Claims(Config c, IReadOnlyList<Model> models)
     {
-        var (smallest, largest, median) = (models[0], models[^1], models[models.Count / 2]);
-        yield return Claim.Finding("the assignment", "Width lets the model fit its training set",
-            $"training error of width {smallest.Width} ≥ 10 × that of width {largest.Width}",
-            "a two-unit bottleneck cannot separate ten classes while the widest model nearly fits the training set (measured here 27× quick, over 300× full); no effect means something broke",
-            $"{1 - smallest.TrainAccuracy:P2} vs {1 - largest.TrainAccuracy:P2}", 1 - smallest.TrainAccuracy >= 10 * (1 - largest.TrainAccuracy));
-        yield return Claim.Finding("the assignment", "Past the fitting point, more parameters widen the gap between test and training loss",
-            $"test-minus-training loss gap of width {largest.Width} > that of width {median.Width}",
-            "over the upper half of the sizes the larger model fits its training data relatively better than its test data",
-            $"{median.Gap:0.####} vs {largest.Gap:0.####}", largest.Gap > median.Gap);
+        var (smallest, median, largest, bestSmaller) = Widths(c, models);
+        var seeds = c.Seeds;
+        var quick = Profile.IsFull ? "" : $" (quick profile: {seeds} seeds)";
+        // A perfect fit counts as one misclassified image, so the ratio stays finite and errs low.
+        double Errors(Model m) => Math.Max(1 - m.TrainAccuracy, 1.0 / c.TrainExamples);
+        var fit = OfWidth(models, smallest).Zip(OfWidth(models, largest), (s, l) => Errors(s) / Errors(l)).ToArray();
+        yield return Claim.ByRatio("the assignment", "Width lets the model fit its training set" + quick,
+            $"the 95% interval over seeds of the geometric mean of training error (width {smallest}) / training error (width {largest}), paired by seed, lies above 10 (a perfect fit counted as one error)",
+            "a two-unit bottleneck cannot separate ten classes while a wide layer can nearly fit the training set; an order of magnitude is the least that says width decides the fit, and no effect means something broke",
+            fit, 10, "0.#");
+
+        var gap = Statistics.PairedDifference(OfWidth(models, largest).Select(m => m.Gap).ToArray(), OfWidth(models, median).Select(m => m.Gap).ToArray());
+        yield return Claim.ByInterval("the assignment", "Past the fitting point, more parameters widen the gap between test and training loss" + quick,
+            $"the 95% interval over seeds of (test − training loss) of width {largest} minus that of width {median}, paired by seed, lies above 0",
+            "over the upper half of the sizes the larger model fits its training data relatively better than its test data; the paired interval carries the seed-to-seed spread",
+            $"{gap.Format("0.####")}", gap.Low, gap.High, 0, seeds);
+
+        var best = OfWidth(models, bestSmaller);
+        var margin = Margin(c, best.Average(m => m.TestAccuracy));
+        var cost = Statistics.PairedDifference(OfWidth(models, largest).Select(m => m.TestAccuracy).ToArray(), best.Select(m => m.TestAccuracy).ToArray());
+        yield return Claim.ByInterval("Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy" + quick,
+            $"the 95% interval over seeds of test accuracy, width {largest} − width {bestSmaller} (the best smaller width by mean), paired by seed, lies above −{margin * 100:0.##} points",
+            $"the margin is three binomial standard errors of one accuracy on the {c.TestExamples:N0} test images: a smaller loss is within what one test set resolves; picking the best smaller width by its mean favours it, so the rule errs against the claim",
+            $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds);
     }
 
     protected override SectionContent Describe(Config c, IReadOnlyList<Model> models)
     {
-        Series S(string name, Func<Model, double> f, SeriesStyle style = SeriesStyle.LineAndMarkers) => Series.Of(name, models, m => m.Parameters, f, style);
-        var (smallest, largest, median) = (models[0], models[^1], models[models.Count / 2]);
-        var bestTest = models.MinBy(m => m.TestLoss)!;
-        var bestAccuracy = models.Max(m => m.TestAccuracy);
+        var first = OfWidth(models, c.Widths[0]).Select(m => m.Seed).ToArray();
+        var byWidth = c.Widths.Select(w => OfWidth(models, w)).ToList();
+        Interval Over(Model[] ms, Func<Model, double> f) => Statistics.MeanInterval(ms.Select(f).ToArray());
+        Series S(string name, Func<Model, double> f, SeriesStyle style = SeriesStyle.LineAndMarkers) =>
+            Series.OfIntervals(name, byWidth, ms => ms[0].Parameters, ms => { var i = Over(ms, f); return (i.Estimate, i.Low, i.High); }, style);
+        string Percent(Interval i) => $"{i.Estimate * 100:0.00}% [{i.Low * 100:0.00}, {i.High * 100:0.00}]";
+        var (smallestWidth, medianWidth, largestWidth, bestSmaller) = Widths(c, models);
+        var (smallest, median, largest) = (OfWidth(models, smallestWidth), OfWidth(models, medianWidth), OfWidth(models, largestWidth));
+        var lowestTestLoss = byWidth.MinBy(ms => ms.Average(m => m.TestLoss))!;
+        var cost = Statistics.PairedDifference(largest.Select(m => m.TestAccuracy).ToArray(), OfWidth(models, bestSmaller).Select(m => m.TestAccuracy).ToArray());
         return new SectionContent
         {
             Settings =
             [
-                new("models", $"{models.Count} MLPs 784-w-10 (ReLU), w = {string.Join(", ", c.Widths)}: {smallest.Parameters:N0} to {largest.Parameters:N0} parameters"),
-                new("training", $"MNIST, first {c.TrainExamples:N0} images; Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs; seed {c.Seed} for every model"),
-                new("evaluation", $"the whole training subset and the first {c.TestExamples:N0} test images"),
+                new("models", $"{c.Widths.Length} MLPs 784-w-10 (ReLU), w = {string.Join(", ", c.Widths)}: {smallest[0].Parameters:N0} to {largest[0].Parameters:N0} parameters"),
+                new("training", $"MNIST, first {c.TrainExamples:N0} images; Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs"),
+                new("seeds", $"{c.Seeds} ({first[0]} to {first[^1]}; initialisation and batch order, the same for every width of a seed); tables and error bars give means with 95% Student-t intervals over seeds"),
+                new("evaluation", $"the whole training subset and the first {c.TestExamples:N0} test images, after the last epoch"),
             ],
             Tables =
             [
-                Table.Of("Every model", models, ("width", m => $"{m.Width}"), ("parameters", m => $"{m.Parameters:N0}"), ("training loss", m => $"{m.TrainLoss:0.####}"),
-                    ("test loss", m => $"{m.TestLoss:0.####}"), ("training accuracy", m => $"{m.TrainAccuracy:P2}"), ("test accuracy", m => $"{m.TestAccuracy:P2}")),
+                Table.Of($"Every width: mean [95% interval] over {c.Seeds} seeds", byWidth, ("width", ms => $"{ms[0].Width}"), ("parameters", ms => $"{ms[0].Parameters:N0}"),
+                    ("training loss", ms => Over(ms, m => m.TrainLoss).Format("0.####")), ("test loss", ms => Over(ms, m => m.TestLoss).Format("0.####")),
+                    ("training accuracy", ms => Percent(Over(ms, m => m.TrainAccuracy))), ("test accuracy", ms => Percent(Over(ms, m => m.TestAccuracy)))),
             ],
             Figures =
             [
-                new Figure("parameters-loss", "Loss against the number of parameters", "Training and test cross-entropy of each model against its parameter count (log scale).",
+                new Figure("parameters-loss", "Loss against the number of parameters", $"Training and test cross-entropy against the parameter count (log scale): mean over {c.Seeds} seeds with 95% intervals.",
                     [new Panel("", new Axis("parameters (log scale)", Log: true), new Axis("cross-entropy"), [S("training", m => m.TrainLoss), S("test", m => m.TestLoss, SeriesStyle.DashedLine)])]),
-                new Figure("parameters-accuracy", "Accuracy against the number of parameters", "Training and test accuracy of each model against its parameter count (log scale).",
+                new Figure("parameters-accuracy", "Accuracy against the number of parameters", $"Training and test accuracy against the parameter count (log scale): mean over {c.Seeds} seeds with 95% intervals.",
                     [new Panel("", new Axis("parameters (log scale)", Log: true), new Axis("accuracy"), [S("training", m => m.TrainAccuracy), S("test", m => m.TestAccuracy, SeriesStyle.DashedLine)])]),
             ],
             Comments =
             [
-                $"Training accuracy grew with size from {smallest.TrainAccuracy:P1} ({smallest.Parameters:N0} parameters) to {largest.TrainAccuracy:P1} ({largest.Parameters:N0}); test accuracy from {smallest.TestAccuracy:P1} to {largest.TestAccuracy:P1}.",
-                $"The lowest test loss, {bestTest.TestLoss:0.####}, belongs to the {bestTest.Parameters:N0}-parameter model; the gap between test and training loss is {median.Gap:0.####} at {median.Parameters:N0} parameters and {largest.Gap:0.####} at {largest.Parameters:N0}.",
-                largest.TestAccuracy >= bestAccuracy - 0.005
-                    ? $"Past the point where the training set is fitted, more parameters widen the gap between training and test loss, yet {(largest.TestAccuracy >= bestAccuracy ? "the largest model has the best test accuracy" : $"the largest model's test accuracy stays within {bestAccuracy - largest.TestAccuracy:P2} of the best ({bestAccuracy:P2})")}: over-parameterized networks keep generalizing, as Zhang et al. 2017 observed."
-                    : $"The largest model's test accuracy fell {bestAccuracy - largest.TestAccuracy:P1} below the best: here extra parameters began to overfit.",
+                $"Mean training accuracy grew with size from {Percent(Over(smallest, m => m.TrainAccuracy))} ({smallest[0].Parameters:N0} parameters) to {Percent(Over(largest, m => m.TrainAccuracy))} ({largest[0].Parameters:N0}); test accuracy from {Percent(Over(smallest, m => m.TestAccuracy))} to {Percent(Over(largest, m => m.TestAccuracy))} ({c.Seeds} seeds).",
+                $"The lowest mean test loss, {Over(lowestTestLoss, m => m.TestLoss).Format("0.####")}, belongs to width {lowestTestLoss[0].Width} ({lowestTestLoss[0].Parameters:N0} parameters); the gap between test and training loss is {Over(median, m => m.Gap).Format("0.####")} at {median[0].Parameters:N0} parameters and {Over(largest, m => m.Gap).Format("0.####")} at {largest[0].Parameters:N0}.",
+                Findings.OverParameterization(cost, Margin(c, OfWidth(models, bestSmaller).Average(m => m.TestAccuracy)), largestWidth, bestSmaller),
             ],
-            Headline = [new Metric("smallest model test accuracy", smallest.TestAccuracy), new Metric("largest model test accuracy", largest.TestAccuracy)],
+            Headline = [new Metric("smallest model test accuracy (mean)", Over(smallest, m => m.TestAccuracy).Estimate), new Metric("largest model test accuracy (mean)", Over(largest, m => m.TestAccuracy).Estimate)],
         };
     }
 }

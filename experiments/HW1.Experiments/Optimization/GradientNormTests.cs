@@ -1,3 +1,4 @@
+using HW1.Research.Reporting;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,17 +11,18 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
         "Optimization: observe the gradient norm during training",
         "Record the 2-norm of the gradient over all parameters and the loss at every iteration; plot both against iterations.");
 
-    public sealed record Config(int TrainExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, long Seed, int Threads)
+    /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts its own training (initialization and batch order).</summary>
+    public sealed record Config(int TrainExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads)
     {
         public int StepsPerEpoch => (int)Math.Ceiling(TrainExamples / (double)BatchSize);
     }
 
-    public override Config Quick { get; } = new(10_000, [64, 32], Epochs: 3, BatchSize: 64, LearningRate: 1e-3, Seed: 41, Threads: 2);
+    public override Config Quick { get; } = new(10_000, [64, 32], Epochs: 3, BatchSize: 64, LearningRate: 1e-3, FirstSeed: 41, Seeds: 3, Threads: 2);
 
-    public override Config Full => Quick with { TrainExamples = 60_000, Epochs = 5 };
+    public override Config Full => Quick with { TrainExamples = 60_000, Epochs = 5, Seeds = 5 };
 
-    /// <summary>The loss and gradient norm of every step, and the final test accuracy.</summary>
-    public sealed record Result(double[] Losses, double[] Norms, double FinalTestAccuracy)
+    /// <summary>One seed's loss and gradient norm at every step, and its final test accuracy.</summary>
+    public sealed record Trace(long Seed, double[] Losses, double[] Norms, double FinalTestAccuracy)
     {
         private int Tenth => Math.Max(1, Losses.Length / 10);
         public double FirstTenthLoss => Losses.Take(Tenth).Average();
@@ -29,6 +31,15 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
         public double LastTenthGradientNorm => Norms.Skip(Norms.Length - Tenth).Average();
         public double PeakGradientNorm => Norms.Max();
         public int PeakIteration => Array.IndexOf(Norms, Norms.Max()) + 1;
+        public double NormRatio => LastTenthGradientNorm / FirstTenthGradientNorm;
+        public double LossRatio => LastTenthLoss / FirstTenthLoss;
+    }
+
+    /// <summary>Every seed's trace; the first seed's is drawn.</summary>
+    public sealed record Result(IReadOnlyList<Trace> Traces)
+    {
+        public Trace First => Traces[0];
+        public double[] Of(Func<Trace, double> f) => Traces.Select(f).ToArray();
     }
 
     /// <summary>Keeps the loss and gradient norm of every step on the tensor side; reads them once at the end.</summary>
@@ -56,68 +67,95 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
     protected override Result Run(Config c)
     {
         using var data = Mnist(c.TrainExamples, 2_000);
-        using var random = Reproducibility.Seed(c.Seed, c.Threads);
-        using var model = Mlp.Create(784, c.Hidden, 10);
-        var recorder = new Recorder(model);
-        var history = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = Question.Id }, random, recorder);
-        var (losses, norms) = recorder.Read();
-        var r = new Result(losses, norms, history[^1].TestAccuracy);
-        Log($"{losses.Length} iterations; loss {r.FirstTenthLoss:F3} -> {r.LastTenthLoss:F3}; gradient norm {r.FirstTenthGradientNorm:F3} -> {r.LastTenthGradientNorm:F3}, peak {r.PeakGradientNorm:F3} at {r.PeakIteration}");
-        return r;
+        var traces = new List<Trace>();
+        for (long seed = c.FirstSeed; seed < c.FirstSeed + c.Seeds; seed++)
+        {
+            using var random = Reproducibility.Seed(seed, c.Threads);
+            using var model = Mlp.Create(784, c.Hidden, 10);
+            var recorder = new Recorder(model);
+            var history = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: seed {seed}" }, random, recorder);
+            var (losses, norms) = recorder.Read();
+            var t = new Trace(seed, losses, norms, history[^1].TestAccuracy);
+            traces.Add(t);
+            Log($"seed {seed}, {losses.Length} iterations; loss {t.FirstTenthLoss:F3} -> {t.LastTenthLoss:F3}; gradient norm {t.FirstTenthGradientNorm:F3} -> {t.LastTenthGradientNorm:F3}, peak {t.PeakGradientNorm:F3} at {t.PeakIteration}");
+        }
+        return new Result(traces);
     }
+
+    /// <summary>The shrink of the gradient norm that counts as approaching a critical point: one order of magnitude.</summary>
+    private const double CriticalShrink = 0.1;
 
     protected override IEnumerable<Claim> Claims(Config c, Result r)
     {
-        yield return Claim.Sanity("Training works", "mean loss of the last tenth of iterations < a fifth of the first tenth's", "Adam on MNIST falls far below ln 10 ≈ 2.3 within an epoch; a stalled or broken loop does not",
-            $"{r.FirstTenthLoss:0.###} → {r.LastTenthLoss:0.####}", r.LastTenthLoss < 0.2 * r.FirstTenthLoss);
-        yield return Claim.Sanity("Every iteration is recorded", $"{c.Epochs} epochs × {c.StepsPerEpoch} steps iterations", "one loss and one norm per optimizer step",
-            $"{r.Losses.Length}", r.Losses.Length == c.Epochs * c.StepsPerEpoch);
-        yield return Claim.Sanity("Every gradient norm is measured", "finite and > 0 at every iteration", "a zero or undefined norm means the gradient was not there",
-            $"{r.Norms.Count(n => double.IsFinite(n) && n > 0)} of {r.Norms.Length}", r.Norms.All(n => double.IsFinite(n) && n > 0));
+        var n = r.Traces.Count;
+        yield return Claim.Sanity("Training works", "on every seed, mean loss of the last tenth of iterations < a fifth of the first tenth's", "Adam on MNIST falls far below ln 10 ≈ 2.3 within an epoch; a stalled or broken loop does not",
+            string.Join(", ", r.Traces.Select(t => $"{t.FirstTenthLoss:0.###} → {t.LastTenthLoss:0.####}")), r.Traces.All(t => t.LastTenthLoss < 0.2 * t.FirstTenthLoss));
+        yield return Claim.Sanity("Every iteration is recorded", $"{c.Epochs} epochs × {c.StepsPerEpoch} steps iterations on every seed", "one loss and one norm per optimizer step",
+            string.Join(", ", r.Traces.Select(t => $"{t.Losses.Length}").Distinct()), r.Traces.All(t => t.Losses.Length == c.Epochs * c.StepsPerEpoch && t.Norms.Length == t.Losses.Length));
+        yield return Claim.Sanity("Every gradient norm is measured", "finite and > 0 at every iteration of every seed", "a zero or undefined norm means the gradient was not there",
+            $"{r.Traces.Sum(t => t.Norms.Count(v => double.IsFinite(v) && v > 0))} of {r.Traces.Sum(t => t.Norms.Length)}", r.Traces.All(t => t.Norms.All(v => double.IsFinite(v) && v > 0)));
+
+        const string goodfellow = "Goodfellow et al. 2016, §8.2.1";
+        var quick = Profile.IsFull ? "" : $" (quick profile: {n} seeds)";
+        yield return Claim.ByRatio(goodfellow, "Training does not approach a critical point: the gradient norm does not shrink toward zero" + quick,
+            $"the 95% interval over seeds of the geometric mean of (last tenth's mean gradient norm) / (first tenth's) lies above {CriticalShrink}",
+            "at a critical point the gradient vanishes; a norm that stays within one order of magnitude of its start while the loss falls several-fold is not approaching one",
+            r.Of(t => t.NormRatio), CriticalShrink);
+        yield return Claim.ByRatio(goodfellow, "The gradient norm grows over training while the loss falls (their Fig. 8.1)" + quick,
+            "the 95% interval over seeds of the geometric mean of (last tenth's mean gradient norm) / (first tenth's) lies above 1",
+            "the book's figure shows the norm rising throughout a successful training; growth is the claim, so the rule asks for a ratio above 1",
+            r.Of(t => t.NormRatio), 1);
     }
 
-    protected override object Snapshot(Result r) => new
+    protected override object Snapshot(Result r) => r.Traces.Select(t => new
     {
-        Iterations = r.Losses.Length,
-        r.FirstTenthLoss,
-        r.LastTenthLoss,
-        r.FirstTenthGradientNorm,
-        r.LastTenthGradientNorm,
-        r.PeakGradientNorm,
-        r.PeakIteration,
-        r.FinalTestAccuracy,
-    };
+        t.Seed,
+        Iterations = t.Losses.Length,
+        t.FirstTenthLoss,
+        t.LastTenthLoss,
+        t.FirstTenthGradientNorm,
+        t.LastTenthGradientNorm,
+        t.PeakGradientNorm,
+        t.PeakIteration,
+        t.FinalTestAccuracy,
+    }).ToList();
 
     protected override SectionContent Describe(Config c, Result r)
     {
-        var iterations = Enumerable.Range(1, r.Losses.Length).Select(i => (double)i).ToArray();
+        var f = r.First;
+        var iterations = Enumerable.Range(1, f.Losses.Length).Select(i => (double)i).ToArray();
+        Interval Ratio(Func<Trace, double> value) => Statistics.MeanInterval(r.Of(t => Math.Log(value(t)))).Exp();
         return new SectionContent
         {
             Settings =
             [
                 new("model", Mlp.Describe(784, c.Hidden, 10)),
                 new("task", $"MNIST, first {c.TrainExamples:N0} training images"),
-                new("optimizer", $"Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs ({r.Losses.Length} iterations, {c.StepsPerEpoch} per epoch)"),
+                new("optimizer", $"Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs ({f.Losses.Length} iterations, {c.StepsPerEpoch} per epoch)"),
                 new("gradient norm", "√(Σ over every parameter of its squared gradient) of the mini-batch loss, after backward and before the optimizer step"),
-                new("seed", $"{c.Seed}"),
+                new("seeds", $"{r.Traces.Count} ({r.Traces[0].Seed} to {r.Traces[^1].Seed}); the figure shows seed {f.Seed}, the table every seed; ratios are geometric means with 95% Student-t intervals over seeds"),
+            ],
+            Tables =
+            [
+                Table.Of("Every seed: means over the first and the last tenth of the iterations", r.Traces, ("seed", t => $"{t.Seed}"),
+                    ("loss, first → last tenth", t => $"{t.FirstTenthLoss:0.###} → {t.LastTenthLoss:0.####}"), ("gradient norm, first → last tenth", t => $"{t.FirstTenthGradientNorm:0.###} → {t.LastTenthGradientNorm:0.###}"),
+                    ("peak gradient norm (iteration)", t => $"{t.PeakGradientNorm:0.###} ({t.PeakIteration})"), ("final test accuracy", t => $"{t.FinalTestAccuracy:P2}")),
             ],
             Figures =
             [
-                new Figure("gradient-norm", "Gradient norm and loss per iteration", "Top: the 2-norm of the mini-batch gradient over all parameters; bottom: the mini-batch cross-entropy (log scale); both at every iteration.",
+                new Figure("gradient-norm", "Gradient norm and loss per iteration", $"Top: the 2-norm of the mini-batch gradient over all parameters; bottom: the mini-batch cross-entropy (log scale); both at every iteration, seed {f.Seed}.",
                 [
-                    new Panel("gradient norm", new Axis("iteration"), new Axis("gradient 2-norm"), [new Series("gradient norm", iterations, r.Norms).Downsampled(3000)]),
-                    new Panel("loss", new Axis("iteration"), new Axis("mini-batch loss (log scale)", Log: true), [new Series("loss", iterations, r.Losses).Downsampled(3000)]),
+                    new Panel("gradient norm", new Axis("iteration"), new Axis("gradient 2-norm"), [new Series("gradient norm", iterations, f.Norms).Downsampled(3000)]),
+                    new Panel("loss", new Axis("iteration"), new Axis("mini-batch loss (log scale)", Log: true), [new Series("loss", iterations, f.Losses).Downsampled(3000)]),
                 ]),
             ],
             Comments =
             [
-                $"Over {r.Losses.Length} iterations the mini-batch loss fell from a mean of {r.FirstTenthLoss:0.###} in the first tenth of training to {r.LastTenthLoss:0.####} in the last tenth.",
-                $"The gradient norm peaked at {r.PeakGradientNorm:0.###} at iteration {r.PeakIteration}, and averaged {r.FirstTenthGradientNorm:0.###} in the first tenth and {r.LastTenthGradientNorm:0.###} in the last: " +
-                (r.LastTenthGradientNorm > 0.1 * r.PeakGradientNorm
-                    ? "it does not shrink toward zero as the loss falls, because each step sees the noisy gradient of one mini-batch, not the full gradient at a critical point."
-                    : "it shrinks as the loss falls and the mini-batch gradients become small."),
+                $"On seed {f.Seed}, over {f.Losses.Length} iterations the mini-batch loss fell from a mean of {f.FirstTenthLoss:0.###} in the first tenth of training to {f.LastTenthLoss:0.####} in the last tenth; " +
+                $"the gradient norm peaked at {f.PeakGradientNorm:0.###} at iteration {f.PeakIteration}, and averaged {f.FirstTenthGradientNorm:0.###} in the first tenth and {f.LastTenthGradientNorm:0.###} in the last.",
+                Findings.GradientNormTrend(Ratio(t => t.NormRatio), Ratio(t => t.LossRatio), CriticalShrink) + $" ({r.Traces.Count} seeds.)",
             ],
-            Headline = [new Metric("last-tenth mean gradient norm", r.LastTenthGradientNorm), new Metric("last-tenth mean loss", r.LastTenthLoss)],
+            Headline = [new Metric("last-tenth mean gradient norm (seed " + f.Seed + ")", f.LastTenthGradientNorm), new Metric("last-tenth mean loss (seed " + f.Seed + ")", f.LastTenthLoss)],
         };
     }
 }

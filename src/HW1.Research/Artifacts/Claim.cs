@@ -39,6 +39,22 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     }
 
     /// <summary>
+    /// A finding that an effect is absent: decided by the 95% interval [<paramref name="low"/>, <paramref name="high"/>] of the effect
+    /// against the margin ±<paramref name="margin"/> that the rule calls no effect. It holds when the whole interval lies within the
+    /// margin, does not hold when the whole interval lies outside it (on either side), and is inconclusive when the interval crosses
+    /// an end of the margin.
+    /// </summary>
+    public static Claim ByEquivalence(string source, string statement, string rule, string reason, string measured,
+        double low, double high, double margin, int seeds)
+    {
+        if (!(low <= high)) throw new ArgumentException($"An interval needs low ≤ high; found [{low}, {high}] for \"{statement}\".");
+        if (!(margin > 0)) throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{statement}\".");
+        bool holds = low > -margin && high < margin;
+        bool against = low >= margin || high <= -margin;
+        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds) { Inconclusive = !holds && !against, Seeds = seeds };
+    }
+
+    /// <summary>
     /// A finding about a ratio measured once per seed (paired or per model): decided by the 95% interval of the geometric mean of
     /// <paramref name="ratios"/> (a t interval of their logarithms) against <paramref name="threshold"/>; measured as "1.12 [1.02, 1.24]×".
     /// </summary>

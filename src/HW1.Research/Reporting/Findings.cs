@@ -10,6 +10,67 @@ public static class Findings
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
+    private static string Points(Analysis.Interval i) =>
+        $"{(i.Estimate * 100).ToString("0.##", C)} points [{(i.Low * 100).ToString("0.##", C)}, {(i.High * 100).ToString("0.##", C)}]";
+
+    /// <summary>
+    /// Whether the widest model's test accuracy kept up with the best smaller width's: <paramref name="cost"/> is the paired difference
+    /// (widest − best smaller) over seeds, <paramref name="margin"/> the loss that still counts as none.
+    /// </summary>
+    public static string OverParameterization(Analysis.Interval cost, double margin, int largestWidth, int bestSmallerWidth)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        var measured = $"width {largestWidth} against width {bestSmallerWidth}, the best smaller width: {Points(cost)} of test accuracy, paired by seed";
+        var within = $"within {(margin * 100).ToString("0.##", C)} points";
+        if (cost.Low > -margin)
+            return $"Past the point where the training set is fitted, more parameters widen the gap between training and test loss, yet they cost no test accuracy beyond the test set's resolution ({within}): {measured}. " +
+                   "Over-parameterized networks keep generalizing, as Neyshabur et al. 2015 and Zhang et al. 2017 observed.";
+        if (cost.High <= -margin)
+            return $"Here the extra parameters cost test accuracy beyond the test set's resolution ({within}): {measured}; the widest networks began to overfit.";
+        return $"The seeds do not decide whether the extra parameters cost test accuracy beyond the test set's resolution ({within}): {measured}.";
+    }
+
+    /// <summary>What memorizing shuffled labels on <paramref name="memorized"/> of <paramref name="seeds"/> seeds says about capacity.</summary>
+    public static string Memorization(int memorized, int seeds) => memorized == seeds
+        ? "This is Zhang et al. 2017's finding: a network with enough parameters can fit any labelling of its training set, so its capacity alone cannot explain why it generalizes on real labels."
+        : $"Only {memorized} of {seeds} seeds memorized the shuffled labels within the epoch limit, so this run shows Zhang et al. 2017's finding only in part: fitting meaningless labels took longer than the budget allowed on the others.";
+
+    /// <summary>
+    /// How far the test accuracy of networks trained on shuffled labels sits from the chance their own predictions give:
+    /// <paramref name="excess"/> is test accuracy − chance over seeds, <paramref name="margin"/> the distance that counts as none.
+    /// </summary>
+    public static string RandomLabelTransfer(Analysis.Interval excess, double margin, double meanChance)
+    {
+        ArgumentNullException.ThrowIfNull(excess);
+        var measured = $"test accuracy − chance {Points(excess)} over seeds, chance averaging {(meanChance * 100).ToString("0.##", C)}%";
+        var within = $"±{(margin * 100).ToString("0.##", C)} points";
+        if (excess.Low > -margin && excess.High < margin)
+            return $"Test accuracy stayed at chance ({measured}, within {within}): nothing the network memorized transfers to the true labels.";
+        if (excess.Low >= margin)
+            return $"Test accuracy sat above chance beyond {within} ({measured}): something of the true labels leaked into what the network learned.";
+        if (excess.High <= -margin)
+            return $"Test accuracy sat below chance beyond {within} ({measured}).";
+        return $"The seeds do not decide whether test accuracy stays within {within} of chance ({measured}).";
+    }
+
+    /// <summary>
+    /// Whether the mini-batch gradient norm shrank toward zero: <paramref name="ratio"/> is the last tenth's mean norm over the first
+    /// tenth's (geometric mean over seeds), <paramref name="lossRatio"/> the same for the loss.
+    /// </summary>
+    public static string GradientNormTrend(Analysis.Interval ratio, Analysis.Interval lossRatio, double floor)
+    {
+        ArgumentNullException.ThrowIfNull(ratio);
+        ArgumentNullException.ThrowIfNull(lossRatio);
+        string R(Analysis.Interval i) => $"{i.Estimate.ToString("0.##", C)}× [{i.Low.ToString("0.##", C)}, {i.High.ToString("0.##", C)}]";
+        var measured = $"from the first tenth of training to the last the loss changed {R(lossRatio)} and the gradient norm {R(ratio)}";
+        if (ratio.Low > floor)
+            return $"The gradient norm does not shrink toward zero as the loss falls ({measured}): each step sees the noisy gradient of one mini-batch, " +
+                   "and training does not arrive at a critical point, as Goodfellow et al. 2016 (§8.2.1) show.";
+        if (ratio.High <= floor)
+            return $"The gradient norm shrank by more than a factor {(1 / floor).ToString("0.#", C)} ({measured}): training approached a point where the mini-batch gradients vanish.";
+        return $"The seeds do not decide whether the gradient norm shrinks by more than a factor {(1 / floor).ToString("0.#", C)} ({measured}).";
+    }
+
     /// <summary>
     /// Dinh et al. 2017's rescaling (fc1 × a, output ÷ a, the same function): which factors made the minimum sharper or flatter
     /// than the unscaled model (a = 1, or the first entry when 1 was not tried), by the top Hessian eigenvalue.

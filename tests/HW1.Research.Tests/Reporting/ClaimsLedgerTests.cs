@@ -87,4 +87,20 @@ public sealed class ClaimsLedgerTests
     [Fact]
     public void An_interval_upside_down_is_refused() =>
         Assert.Throws<ArgumentException>(() => Claim.ByInterval("s", "x > 0", "r", "why", "m", 1, -1, threshold: 0, seeds: 5));
+
+    [Theory]
+    [InlineData(-0.5, 0.5, "reproduced")]
+    [InlineData(-0.5, 1.5, "inconclusive")]
+    [InlineData(-1.5, 0.5, "inconclusive")]
+    [InlineData(1.2, 3, "not reproduced")]
+    [InlineData(-3, -1.2, "not reproduced")]
+    [InlineData(-2, 2, "inconclusive")]
+    public void An_absence_holds_only_when_the_whole_interval_lies_within_the_margin(double low, double high, string verdict)
+    {
+        var claim = Claim.ByEquivalence("s", "no effect", "within ±1", "why", "m", low, high, margin: 1, seeds: 5);
+        Assert.Equal(verdict, claim.Verdict);
+        Assert.Equal(verdict == "inconclusive", claim.Inconclusive);
+        Assert.Equal(5, claim.Seeds);
+        Assert.Throws<ArgumentException>(() => Claim.ByEquivalence("s", "x", "r", "why", "m", -1, 1, margin: 0, seeds: 5));
+    }
 }
