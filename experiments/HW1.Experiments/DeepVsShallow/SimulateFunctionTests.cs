@@ -198,10 +198,7 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
 
             var ranked = Cases(fits).Where(k => k.Function == function.Id).Select(k => (k.Model, Mse: GeometricMse(Of(fits, k.Function, k.Model)))).OrderBy(k => k.Mse.Estimate).ToList();
             var (best, worst) = (ranked[0], ranked[^1]);
-            comments.Add(
-                $"On {function.Formula}, the {best.Model} reached the lowest training MSE, {best.Mse.Format("0.###E+0")} (geometric mean over {config.Seeds.Length} seeds, 95% interval), " +
-                $"{worst.Mse.Estimate / best.Mse.Estimate:0.#} times lower than the {worst.Model}'s {worst.Mse.Format("0.###E+0")}" +
-                (best.Mse.High < worst.Mse.Low ? "; the intervals do not overlap." : "; the intervals overlap, so the seeds do not separate them."));
+            comments.Add(Findings.LowestMse(function.Formula, best.Model, best.Mse, worst.Model, worst.Mse, config.Seeds.Length));
         }
         var deepest = config.Depths.Max();
         var winners = config.Functions.Select(fn => (Function: fn, Best: Cases(fits).Where(k => k.Function == fn.Id).MinBy(k => GeometricMse(Of(fits, k.Function, k.Model)).Estimate))).ToList();
@@ -209,9 +206,8 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
         var sgn = winners.Single(w => w.Function == TargetFunction.SignOfSine);
         var sgnShallow = Cases(fits).Single(k => k.Function == TargetFunction.SignOfSine.Id && fits.First(f => f.Model == k.Model).Widths.Length == config.Depths.Min());
         comments.Add(
-            $"With the parameter count held at about {Budget}, the deepest network ({deepest} hidden layers) had the lowest geometric-mean loss on " +
-            $"{deepWins.Count} of {config.Functions.Length} functions{(deepWins.Count > 0 ? $" ({string.Join(", ", deepWins)})" : "")}. " +
-            $"On the discontinuous {TargetFunction.SignOfSine.Formula} the {sgn.Best.Model} was best, with " +
+            Findings.DeepestWins(Budget, deepest, deepWins, config.Functions.Length) +
+            $" On the discontinuous {TargetFunction.SignOfSine.Formula} the {sgn.Best.Model} was best, with " +
             $"{GeometricMse(Of(fits, sgnShallow.Function, sgnShallow.Model)).Estimate / GeometricMse(Of(fits, sgn.Best.Function, sgn.Best.Model)).Estimate:0.#} times less error than the {sgnShallow.Model}. A ReLU network is piecewise " +
             "linear; composing layers multiplies the number of linear pieces it can form per parameter, which matters most where " +
             "the target bends or jumps sharply. " +

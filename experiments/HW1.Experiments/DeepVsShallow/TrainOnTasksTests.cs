@@ -1,4 +1,5 @@
 using HW1.Research.Data;
+using HW1.Research.Reporting;
 using TorchSharp.Modules;
 
 namespace HW1.Experiments.DeepVsShallow;
@@ -201,11 +202,8 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
                 $"with parameter counts held within {(results.Max(r => r.Parameters) - results.Min(r => r.Parameters)) * 100.0 / results.Min(r => r.Parameters):0.#}% of each other.",
                 $"The {lowestLoss} ended with the lowest mean training loss ({Over(lowestLoss, f => f.TrainLoss).Format("0.####")}); mean training accuracy after {c.Epochs} epochs was " +
                 string.Join(", ", models.Select(m => $"{Over(m, f => f.TrainAccuracy).Estimate:P2} ({m})")) + ".",
-                $"Between the two MLPs, which differ only in depth, the deep one's test accuracy differs from the shallow one's by {depth.Estimate * 100:0.##} points [{depth.Low * 100:0.##}, {depth.High * 100:0.##}] (paired by seed): " +
-                (depth.Low > 0 ? "depth generalised better here." : depth.High < 0 ? "depth generalised worse here." : "the seeds do not separate them."),
-                cnnMargin.Low > 0
-                    ? $"The CNN's weight sharing and local receptive fields suit images: with the same parameter budget it beat the better MLP by {cnnMargin.Estimate * 100:0.##} points [{cnnMargin.Low * 100:0.##}, {cnnMargin.High * 100:0.##}] of test accuracy."
-                    : $"Here the CNN did not beat the better MLP ({mlpBest}) beyond the seeds' spread: {cnnMargin.Estimate * 100:0.##} points [{cnnMargin.Low * 100:0.##}, {cnnMargin.High * 100:0.##}].",
+                Findings.DepthBetweenMlps(depth),
+                Findings.CnnAgainstMlp(cnnMargin, mlpBest),
             ],
             Headline = models.Select(m => new Metric($"{m} test accuracy (mean)", Over(m, f => f.TestAccuracy).Estimate)).ToList(),
         };

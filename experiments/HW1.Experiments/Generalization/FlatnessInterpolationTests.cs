@@ -149,11 +149,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
             Comments =
             [
                 $"At the same training accuracy, m1 (batch {m1.Batch}) had training loss {Direct(0, d => d.Train.Loss).Format("0.####")} and test accuracy {Direct(0, d => d.Test.Accuracy).Format("0.0000")}; m2 (batch {m2.Batch}, {m2.Rate / m1.Rate:0.#} times the learning rate) {Direct(1, d => d.Train.Loss).Format("0.####")} and {Direct(1, d => d.Test.Accuracy).Format("0.0000")} (means over {c.Seeds} seeds).",
-                peak.Low > 1.5
-                    ? $"Between them the training loss rises to {peak.Format("0.##")} times the worse endpoint's: the two minima lie in different basins, separated by a barrier."
-                    : peak.High < 1.5
-                        ? $"Between them the training loss stays within {peak.Format("0.##")} times the worse endpoint's: no barrier separates the two solutions along this line."
-                        : $"Between them the peak training loss is {peak.Format("0.##")} times the worse endpoint's: the seeds do not agree on a barrier.",
+                Findings.Barrier(peak),
                 $"Beyond the endpoints the loss grows fast: {first.Format("0.##")} at α = −1 and {last.Format("0.##")} at α = 2. " +
                 Findings.SteeperSide(first.Estimate, last.Estimate, m1.Batch, m2.Batch),
             ],

@@ -1,3 +1,4 @@
+using HW1.Research.Reporting;
 
 namespace HW1.Experiments.Generalization;
 
@@ -82,7 +83,9 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
             Series.OfIntervals(name, c.BatchSizes, b => b, b => { var i = Over(b, f); return (i.Estimate, i.Low, i.High); }, style) with { RightAxis = right };
         var (small, large) = (c.BatchSizes[0], c.BatchSizes[^1]);
         var bestTest = c.BatchSizes.MaxBy(b => Over(b, m => m.TestAccuracy).Estimate);
-        var rankCorrelation = Statistics.Spearman(models.Select(m => m.JacobianSensitivity).ToArray(), models.Select(m => m.Gap).ToArray());
+        var (sensitivities, gaps) = (models.Select(m => m.JacobianSensitivity).ToArray(), models.Select(m => m.Gap).ToArray());
+        var rankCorrelation = Statistics.Spearman(sensitivities, gaps);
+        var (rankLow, rankHigh) = Statistics.SpearmanInterval(sensitivities, gaps, seed: (int)c.FirstSeed);
         string F(Interval i, string format) => i.Format(format);
         return new SectionContent
         {
@@ -117,8 +120,7 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
             [
                 $"At the same training accuracy, batch size {small} reached test accuracy {F(Over(small, m => m.TestAccuracy), "0.0000")} and batch size {large} {F(Over(large, m => m.TestAccuracy), "0.0000")} (means over {c.Seeds} seeds, 95% intervals); the best mean was batch size {bestTest}.",
                 $"The softmax-Jacobian sensitivity went from {F(Over(small, m => m.JacobianSensitivity), "0.###")} (batch {small}) to {F(Over(large, m => m.JacobianSensitivity), "0.###")} (batch {large}), the loss-gradient sensitivity from {F(Over(small, m => m.LossGradientSensitivity), "0.###")} to {F(Over(large, m => m.LossGradientSensitivity), "0.###")}.",
-                $"Across the {models.Count} models the rank correlation between the Jacobian sensitivity and the generalization gap (test minus training loss) is {rankCorrelation:0.##}: " +
-                (rankCorrelation > 0.5 ? "more sensitive models generalize worse, as Novak et al. found." : rankCorrelation < -0.5 ? "here more sensitive models had the smaller gap, against Novak et al.'s finding." : "no clear relation at this scale; the claims table gives its interval."),
+                Findings.SensitivityAndGap(models.Count, rankCorrelation, rankLow, rankHigh),
             ],
             Headline = [new Metric($"batch {small} test accuracy", Over(small, m => m.TestAccuracy).Estimate), new Metric($"batch {large} test accuracy", Over(large, m => m.TestAccuracy).Estimate), new Metric("Spearman(sensitivity, gap)", rankCorrelation)],
         };

@@ -261,9 +261,7 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             Comments =
             [
                 $"Trained to the same training accuracy, the flattest minimum by mean sharpness came from batch size {flattest.Batch} ({F(flattest.Sharp)}%, test accuracy {F(flattest.Test, "0.0000")}); the sharpest from batch size {sharpest.Batch} ({F(sharpest.Sharp)}%, test accuracy {F(sharpest.Test, "0.0000")}).",
-                $"Keskar's comparison at ε = {eps:0E0}: batch {c.LargeBatch} against {c.SmallBatch} gives a sharpness ratio of {ratio.Format("0.##")}× over {c.Seeds} seeds, against {KeskarF1[0].Large / KeskarF1[0].Small:0}× in Keskar et al.'s Table 3 for F1. " +
-                (ratio.Low > 1 ? "The direction reproduces" + (ratio.High < KeskarF1[0].Large / KeskarF1[0].Small / 10 ? ", at well under a tenth of their size: this model and data set are far smaller than F1 on 60,000 images." : ".")
-                    : ratio.High < 1 ? "Here the large batch's minimum is the flatter one, against Keskar et al." : "The interval includes 1: at this scale the seeds do not decide the direction."),
+                Findings.KeskarRatio(eps, c.LargeBatch, c.SmallBatch, c.Seeds, ratio, KeskarF1[0].Large / KeskarF1[0].Small),
                 $"Rescaling the batch-{c.SmallBatch} model of seed {c.FirstSeed} by a = {first[0].Factor} to {first[^1].Factor} left its outputs unchanged (relative change at most {first.Max(x => x.MaxOutputChange):0.#E+0}) while the top eigenvalue ranged from {first.Min(x => x.TopEigenvalue):0.###E+0} to {first.Max(x => x.TopEigenvalue):0.###E+0}. " +
                 Findings.Rescaling(first.Select(x => (x.Factor, x.TopEigenvalue)).ToList()),
             ],

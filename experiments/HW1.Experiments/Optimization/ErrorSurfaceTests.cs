@@ -1,3 +1,4 @@
+using HW1.Research.Reporting;
 using static TorchSharp.torch;
 
 namespace HW1.Experiments.Optimization;
@@ -106,9 +107,7 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
             ],
             Comments =
             [
-                minimum >= centre
-                    ? $"At the trained weights the loss is {centre:0.####} and no point of the grid is lower: the trained point is the bottom of this plane."
-                    : $"At the trained weights the loss is {centre:0.####}; the lowest grid point is {(centre - minimum) / centre:P1} lower ({minimum:0.####}), so along this plane the basin's bottom lies slightly off the trained point.",
+                Findings.BasinBottom(centre, minimum),
                 $"Moving one filter-norm away in both directions (the corners) raises the loss to {corners.Min():0.###}–{corners.Max():0.###}, on average {corners.Average() / centre:0.#} times the centre's (over all {c.Seeds} seeds, {wallsOverSeeds.Format("0.#")} times, geometric mean with its 95% interval): a basin whose walls rise steeply once the weights are perturbed by their own scale.",
                 $"Along direction 1 alone the loss goes from {r.Slice[0]:0.###} (a = {-c.Span}) through {r.Slice[c.GridPoints / 2]:0.####} (a = 0) to {r.Slice[^1]:0.###} (a = {c.Span}).",
             ],

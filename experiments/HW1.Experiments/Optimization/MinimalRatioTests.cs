@@ -1,4 +1,5 @@
 using HW1.Research.Data;
+using HW1.Research.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -227,12 +228,10 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 $"The minimal ratio ranged from {t.Min(v => v.MinimalRatio):0.###} to {t.Max(v => v.MinimalRatio):0.###} (mean {t.Average(v => v.MinimalRatio):0.###}); " +
                 $"the half of the trainings with the lower loss averaged {low.Average(v => v.MinimalRatio):0.###}, the higher-loss half {high.Average(v => v.MinimalRatio):0.###}. " +
                 $"{t.Count(v => v.Negative > 0)} of {t.Count} points have negative curvature in some direction: they are saddle points, not minima, even where the gradient vanishes.",
-                $"Against loss the minimal ratio has Spearman's ρ = {rho:0.00} (95% interval [{lower:0.00}, {upper:0.00}]): " +
-                (upper < 0 ? "points of lower loss are nearer to minima, as the course figure shows." : lower > 0 ? "here it rises with loss, against the course figure." : "no trend is decided at this number of points.") +
+                Findings.MinimalRatioTrend(rho, lower, upper) +
                 $" The band matters: with |λ| ≤ {MinimalRatio.Bands[0]:0E0} × max|λ| as zero the mean ratio is {t.Average(v => v.At(MinimalRatio.Bands[0]).Ratio):0.###}, with {MinimalRatio.Bands[^1]:0E0} it is {t.Average(v => v.At(MinimalRatio.Bands[^1]).Ratio):0.###}.",
                 $"A gradient criterion relative to the loss, ‖∇L‖·‖θ‖ / L ≤ {c.RelativeGradient:0E0}, keeps {RelativelyCritical(c, t).Count} of {t.Count} points; the absolute one keeps {reached} (the criteria table gives the trend over each).",
-                $"The sampling alternative (fraction of {c.Samples} nearby points with higher loss) averaged {t.Average(v => v.SampledRatio):0.###} against the Hessian ratio's {t.Average(v => v.MinimalRatio):0.###}: " +
-                (t.Average(v => v.SampledRatio) > t.Average(v => v.MinimalRatio) ? "random directions find higher loss more often than the eigenvalue count says; the sampled fraction weighs each eigenvalue by its size (and includes what is left of the gradient), the count does not." : "random directions find higher loss less often than the eigenvalue count says; the sampled fraction weighs each eigenvalue by its size (and includes what is left of the gradient), the count does not."),
+                Findings.SampledAgainstHessian(c.Samples, t.Average(v => v.SampledRatio), t.Average(v => v.MinimalRatio)),
                 "Here the minimal ratio is the assignment's Hessian definition. The baseline report's \"minimal ratio\" was the fraction of weights near zero, which says nothing about curvature and is not the assignment's quantity.",
             ],
             Headline = [new Metric("mean minimal ratio", t.Average(v => v.MinimalRatio)), new Metric("searches reaching tolerance", reached)],

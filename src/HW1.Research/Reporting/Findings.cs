@@ -1,4 +1,5 @@
 using System.Globalization;
+using HW1.Research.Analysis;
 
 namespace HW1.Research.Reporting;
 
@@ -9,9 +10,6 @@ namespace HW1.Research.Reporting;
 public static class Findings
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
-
-    private static string Points(Analysis.Interval i) =>
-        $"{(i.Estimate * 100).ToString("0.##", C)} points [{(i.Low * 100).ToString("0.##", C)}, {(i.High * 100).ToString("0.##", C)}]";
 
     /// <summary>
     /// Whether the widest model's test accuracy kept up with the best smaller width's: <paramref name="cost"/> is the paired difference
@@ -148,5 +146,115 @@ public static class Findings
             return $"On the smooth targets a deeper network had the lowest loss as well ({string.Join(", ", deepWins)}): here depth helped beyond the jumps.";
         return $"On the smooth targets the single wide layer had the lowest loss on {shallowWins.Count} of {smooth.Count} ({string.Join(", ", shallowWins)}); " +
                $"a deeper network on the others ({string.Join(", ", deepWins)}).";
+    }
+
+    /// <summary>Test accuracy of the deep MLP minus the shallow one's (fractions, paired by seed): whether depth generalised better.</summary>
+    public static string DepthBetweenMlps(Interval deepMinusShallow)
+    {
+        ArgumentNullException.ThrowIfNull(deepMinusShallow);
+        var verdict = deepMinusShallow.Low > 0 ? "depth generalised better here."
+            : deepMinusShallow.High < 0 ? "depth generalised worse here."
+            : "the seeds do not separate them.";
+        return $"Between the two MLPs, which differ only in depth, the deep one's test accuracy differs from the shallow one's by {Points(deepMinusShallow)} (paired by seed): {verdict}";
+    }
+
+    /// <summary>Test accuracy of the CNN minus the better MLP's (fractions, paired by seed): whether the CNN won, lost, or the seeds do not say.</summary>
+    public static string CnnAgainstMlp(Interval cnnMinusMlp, string betterMlp)
+    {
+        ArgumentNullException.ThrowIfNull(cnnMinusMlp);
+        if (cnnMinusMlp.Low > 0)
+            return $"The CNN's weight sharing and local receptive fields suit images: with the same parameter budget it beat the better MLP by {Points(cnnMinusMlp)} of test accuracy.";
+        if (cnnMinusMlp.High < 0)
+            return $"Here the CNN fell behind the better MLP ({betterMlp}) beyond the seeds' spread: {Points(cnnMinusMlp)} of test accuracy.";
+        return $"Here the CNN did not beat the better MLP ({betterMlp}) beyond the seeds' spread: {Points(cnnMinusMlp)}.";
+    }
+
+    /// <summary>"1.5 points [0.2, 2.8]" for a difference of accuracies given as fractions.</summary>
+    private static string Points(Interval i) =>
+        $"{(i.Estimate * 100).ToString("0.##", C)} points [{(i.Low * 100).ToString("0.##", C)}, {(i.High * 100).ToString("0.##", C)}]";
+
+    /// <summary>The model with the lowest geometric-mean MSE on one function against the one with the highest, and whether their intervals overlap.</summary>
+    public static string LowestMse(string formula, string bestModel, Interval bestMse, string worstModel, Interval worstMse, int seeds)
+    {
+        ArgumentNullException.ThrowIfNull(bestMse);
+        ArgumentNullException.ThrowIfNull(worstMse);
+        var separation = bestMse.High < worstMse.Low ? "; the intervals do not overlap." : "; the intervals overlap, so the seeds do not separate them.";
+        return $"On {formula}, the {bestModel} reached the lowest training MSE, {bestMse.Format("0.###E+0")} (geometric mean over {seeds.ToString(C)} seeds, 95% interval), " +
+               $"{(worstMse.Estimate / bestMse.Estimate).ToString("0.#", C)} times lower than the {worstModel}'s {worstMse.Format("0.###E+0")}{separation}";
+    }
+
+    /// <summary>On how many functions the deepest network had the lowest loss, naming them when there are any.</summary>
+    public static string DeepestWins(long budget, int deepest, IReadOnlyList<string> won, int functions)
+    {
+        ArgumentNullException.ThrowIfNull(won);
+        var named = won.Count > 0 ? $" ({string.Join(", ", won)})" : "";
+        return $"With the parameter count held at about {budget.ToString(C)}, the deepest network ({deepest.ToString(C)} hidden layers) had the lowest geometric-mean loss on " +
+               $"{won.Count.ToString(C)} of {functions.ToString(C)} functions{named}.";
+    }
+
+    /// <summary>
+    /// Keskar et al. 2017's comparison: the paired ratio of sharpness, large / small batch, against their F1 network's ratio; whether
+    /// the direction reproduces (and at what size), reverses, or is undecided.
+    /// </summary>
+    public static string KeskarRatio(double epsilon, int largeBatch, int smallBatch, int seeds, Interval ratio, double keskarRatio)
+    {
+        ArgumentNullException.ThrowIfNull(ratio);
+        var verdict = ratio.Low > 1
+            ? "The direction reproduces" + (ratio.High < keskarRatio / 10 ? ", at well under a tenth of their size: this model and data set are far smaller than F1 on 60,000 images." : ".")
+            : ratio.High < 1 ? "Here the large batch's minimum is the flatter one, against Keskar et al."
+            : "The interval includes 1: at this scale the seeds do not decide the direction.";
+        return $"Keskar's comparison at ε = {epsilon.ToString("0E0", C)}: batch {largeBatch.ToString(C)} against {smallBatch.ToString(C)} gives a sharpness ratio of {ratio.Format("0.##")}× " +
+               $"over {seeds.ToString(C)} seeds, against {keskarRatio.ToString("0", C)}× in Keskar et al.'s Table 3 for F1. {verdict}";
+    }
+
+    /// <summary>
+    /// Spearman's ρ between the Jacobian sensitivity and the generalization gap over the models, read by its 95% interval as the
+    /// claim is: more sensitive models generalize worse (Novak et al. 2018), better, or no relation the interval decides.
+    /// </summary>
+    public static string SensitivityAndGap(int models, double rho, double low, double high)
+    {
+        var verdict = low > 0 ? "more sensitive models generalize worse, as Novak et al. found."
+            : high < 0 ? "here more sensitive models had the smaller gap, against Novak et al.'s finding."
+            : "no clear relation at this scale; the claims table gives its interval.";
+        return $"Across the {models.ToString(C)} models the rank correlation between the Jacobian sensitivity and the generalization gap (test minus training loss) is {rho.ToString("0.##", C)}: {verdict}";
+    }
+
+    /// <summary>The peak training loss between two minima over the worse endpoint's: a barrier when the interval lies above 1.5, none when below.</summary>
+    public static string Barrier(Interval peakOverWorseEndpoint)
+    {
+        ArgumentNullException.ThrowIfNull(peakOverWorseEndpoint);
+        var peak = peakOverWorseEndpoint.Format("0.##");
+        if (peakOverWorseEndpoint.Low > 1.5)
+            return $"Between them the training loss rises to {peak} times the worse endpoint's: the two minima lie in different basins, separated by a barrier.";
+        if (peakOverWorseEndpoint.High < 1.5)
+            return $"Between them the training loss stays within {peak} times the worse endpoint's: no barrier separates the two solutions along this line.";
+        return $"Between them the peak training loss is {peak} times the worse endpoint's: the seeds do not agree on a barrier.";
+    }
+
+    /// <summary>Whether the trained weights (the centre of the plane) are the lowest point of the loss grid around them.</summary>
+    public static string BasinBottom(double centre, double minimum)
+    {
+        if (minimum >= centre)
+            return $"At the trained weights the loss is {centre.ToString("0.####", C)} and no point of the grid is lower: the trained point is the bottom of this plane.";
+        return $"At the trained weights the loss is {centre.ToString("0.####", C)}; the lowest grid point is {((centre - minimum) / centre).ToString("P1", C)} lower " +
+               $"({minimum.ToString("0.####", C)}), so along this plane the basin's bottom lies slightly off the trained point.";
+    }
+
+    /// <summary>Spearman's ρ of the minimal ratio against loss with its 95% interval: falling with loss as the course figure shows, rising, or undecided.</summary>
+    public static string MinimalRatioTrend(double rho, double low, double high)
+    {
+        var verdict = high < 0 ? "points of lower loss are nearer to minima, as the course figure shows."
+            : low > 0 ? "here it rises with loss, against the course figure."
+            : "no trend is decided at this number of points.";
+        return $"Against loss the minimal ratio has Spearman's ρ = {rho.ToString("0.00", C)} (95% interval [{low.ToString("0.00", C)}, {high.ToString("0.00", C)}]): {verdict}";
+    }
+
+    /// <summary>The mean sampled fraction of nearby points with higher loss against the mean Hessian minimal ratio: which finds upward directions more often.</summary>
+    public static string SampledAgainstHessian(int samples, double meanSampled, double meanHessian)
+    {
+        var comparison = meanSampled > meanHessian ? "more often than" : meanSampled < meanHessian ? "less often than" : "as often as";
+        return $"The sampling alternative (fraction of {samples.ToString(C)} nearby points with higher loss) averaged {meanSampled.ToString("0.###", C)} against the Hessian ratio's " +
+               $"{meanHessian.ToString("0.###", C)}: random directions find higher loss {comparison} the eigenvalue count says; the sampled fraction weighs each eigenvalue by its size " +
+               "(and includes what is left of the gradient), the count does not.";
     }
 }

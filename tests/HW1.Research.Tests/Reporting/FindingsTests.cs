@@ -1,3 +1,4 @@
+using HW1.Research.Analysis;
 using HW1.Research.Reporting;
 
 namespace HW1.Research.Tests.Reporting;
@@ -66,5 +67,137 @@ public sealed class FindingsTests
         Assert.Contains("on 1 of 2 (cos)", mixed, StringComparison.Ordinal);
         Assert.Contains("the others (sinc (4 layers))", mixed, StringComparison.Ordinal);
         Assert.Equal("", Findings.SmoothTargets([], 1));
+    }
+
+    [Theory]
+    [InlineData(0.012, 0.004, 0.02, "1.2 points [0.4, 2] (paired by seed): depth generalised better here.")]
+    [InlineData(-0.012, -0.02, -0.004, "-1.2 points [-2, -0.4] (paired by seed): depth generalised worse here.")]
+    [InlineData(-0.0055, -0.1008, 0.0898, "-0.55 points [-10.08, 8.98] (paired by seed): the seeds do not separate them.")]
+    public void Depth_between_the_mlps_is_decided_by_the_interval(double estimate, double low, double high, string ending)
+    {
+        var text = Findings.DepthBetweenMlps(new Interval(estimate, low, high, 5));
+        Assert.StartsWith("Between the two MLPs, which differ only in depth,", text, StringComparison.Ordinal);
+        Assert.EndsWith(ending, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cnn_above_the_better_mlp_is_said_to_beat_it()
+    {
+        var text = Findings.CnnAgainstMlp(new Interval(0.062, 0.0112, 0.1128, 2), "deep MLP");
+        Assert.Contains("it beat the better MLP by 6.2 points [1.12, 11.28] of test accuracy", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not beat", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cnn_below_the_better_mlp_is_said_to_fall_behind_it()
+    {
+        var text = Findings.CnnAgainstMlp(new Interval(-0.03, -0.05, -0.01, 5), "shallow MLP");
+        Assert.Contains("the CNN fell behind the better MLP (shallow MLP) beyond the seeds' spread: -3 points [-5, -1]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("beat", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cnn_margin_across_zero_is_not_called_a_win()
+    {
+        var text = Findings.CnnAgainstMlp(new Interval(-0.0275, -0.1037, 0.0487, 2), "shallow MLP");
+        Assert.Equal("Here the CNN did not beat the better MLP (shallow MLP) beyond the seeds' spread: -2.75 points [-10.37, 4.87].", text);
+    }
+
+    [Theory]
+    [InlineData(1e-4, "; the intervals do not overlap.")]
+    [InlineData(4e-4, "; the intervals overlap, so the seeds do not separate them.")]
+    public void The_lowest_mse_says_whether_the_intervals_overlap(double bestHigh, string ending)
+    {
+        var text = Findings.LowestMse("sinc", "4-hidden-layer net", new Interval(4e-5, 1e-5, bestHigh, 3), "1-hidden-layer net", new Interval(2e-4, 1.5e-4, 3e-4, 3), 3);
+        Assert.Contains("On sinc, the 4-hidden-layer net reached the lowest training MSE, 4E-5 [1E-5, ", text, StringComparison.Ordinal);
+        Assert.Contains("(geometric mean over 3 seeds, 95% interval), 5 times lower than the 1-hidden-layer net's 2E-4 [1.5E-4, 3E-4]", text, StringComparison.Ordinal);
+        Assert.EndsWith(ending, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_deepest_networks_wins_are_named_when_there_are_any()
+    {
+        Assert.Equal("With the parameter count held at about 571, the deepest network (4 hidden layers) had the lowest geometric-mean loss on 2 of 4 functions (sinc, sgn).",
+            Findings.DeepestWins(571, 4, ["sinc", "sgn"], 4));
+        Assert.Equal("With the parameter count held at about 571, the deepest network (4 hidden layers) had the lowest geometric-mean loss on 0 of 4 functions.",
+            Findings.DeepestWins(571, 4, [], 4));
+    }
+
+    [Theory]
+    [InlineData(1.12, 1.11, 1.13, "The direction reproduces, at well under a tenth of their size")]
+    [InlineData(30, 20, 45, "The direction reproduces.")]
+    [InlineData(0.8, 0.7, 0.9, "the large batch's minimum is the flatter one, against Keskar et al.")]
+    [InlineData(1.05, 0.95, 1.15, "The interval includes 1: at this scale the seeds do not decide the direction.")]
+    public void Keskars_ratio_reproduces_reverses_or_is_undecided(double estimate, double low, double high, string verdict)
+    {
+        var text = Findings.KeskarRatio(1e-3, 500, 256, 2, new Interval(estimate, low, high, 2), 205.14 / 1.23);
+        Assert.StartsWith("Keskar's comparison at ε = 1E-3: batch 500 against 256 gives a sharpness ratio of ", text, StringComparison.Ordinal);
+        Assert.Contains("× over 2 seeds, against 167× in Keskar et al.'s Table 3 for F1. ", text, StringComparison.Ordinal);
+        Assert.Contains(verdict, text, StringComparison.Ordinal);
+        Assert.Single(new[] { "reproduces", "flatter one", "includes 1" }, w => text.Contains(w, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0.6, 0.2, 0.85, "more sensitive models generalize worse, as Novak et al. found.")]
+    [InlineData(-0.6, -0.85, -0.2, "here more sensitive models had the smaller gap, against Novak et al.'s finding.")]
+    [InlineData(0.6, -0.1, 0.9, "no clear relation at this scale; the claims table gives its interval.")]
+    [InlineData(-0.6, -0.9, 0.1, "no clear relation at this scale; the claims table gives its interval.")]
+    [InlineData(-0.3, -0.5, -0.05, "here more sensitive models had the smaller gap, against Novak et al.'s finding.")]
+    [InlineData(0.33, -0.055, 0.66, "no clear relation at this scale; the claims table gives its interval.")]
+    public void Sensitivity_and_gap_are_read_by_the_interval_not_the_estimate(double rho, double low, double high, string verdict)
+    {
+        var text = Findings.SensitivityAndGap(40, rho, low, high);
+        Assert.StartsWith("Across the 40 models the rank correlation between the Jacobian sensitivity and the generalization gap", text, StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"is {rho:0.##}: "), text, StringComparison.Ordinal);
+        Assert.EndsWith(verdict, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(5.2, 3.1, 7.3, "rises to 5.2 [3.1, 7.3] times the worse endpoint's: the two minima lie in different basins, separated by a barrier.")]
+    [InlineData(1.1, 1.02, 1.3, "stays within 1.1 [1.02, 1.3] times the worse endpoint's: no barrier separates the two solutions along this line.")]
+    [InlineData(2.54, -10.77, 15.85, "peak training loss is 2.54 [-10.77, 15.85] times the worse endpoint's: the seeds do not agree on a barrier.")]
+    public void A_barrier_between_the_minima_is_decided_by_the_interval_against_one_and_a_half(double estimate, double low, double high, string ending)
+    {
+        var text = Findings.Barrier(new Interval(estimate, low, high, 5));
+        Assert.StartsWith("Between them the ", text, StringComparison.Ordinal);
+        Assert.EndsWith(ending, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_centre_at_the_bottom_of_the_grid_is_called_the_bottom()
+    {
+        var text = Findings.BasinBottom(0.2482, 0.2482);
+        Assert.Equal("At the trained weights the loss is 0.2482 and no point of the grid is lower: the trained point is the bottom of this plane.", text);
+    }
+
+    [Fact]
+    public void A_grid_point_below_the_centre_moves_the_bottom_off_the_trained_point()
+    {
+        var text = Findings.BasinBottom(0.25, 0.24);
+        Assert.Contains("the lowest grid point is 4.0 % lower (0.24)", text, StringComparison.Ordinal);
+        Assert.Contains("the basin's bottom lies slightly off the trained point", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("no point of the grid is lower", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-0.5, -0.7, -0.2, "points of lower loss are nearer to minima, as the course figure shows.")]
+    [InlineData(0.5, 0.2, 0.7, "here it rises with loss, against the course figure.")]
+    [InlineData(0.29, -0.42, 0.73, "no trend is decided at this number of points.")]
+    public void The_minimal_ratios_trend_follows_its_interval(double rho, double low, double high, string verdict)
+    {
+        var text = Findings.MinimalRatioTrend(rho, low, high);
+        Assert.Contains(FormattableString.Invariant($"Spearman's ρ = {rho:0.00} (95% interval [{low:0.00}, {high:0.00}]): "), text, StringComparison.Ordinal);
+        Assert.EndsWith(verdict, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1.0, 0.577, "random directions find higher loss more often than the eigenvalue count says")]
+    [InlineData(0.4, 0.577, "random directions find higher loss less often than the eigenvalue count says")]
+    [InlineData(0.5, 0.5, "random directions find higher loss as often as the eigenvalue count says")]
+    public void The_sampled_fraction_is_compared_with_the_hessian_ratio(double sampled, double hessian, string comparison)
+    {
+        var text = Findings.SampledAgainstHessian(1000, sampled, hessian);
+        Assert.Contains(FormattableString.Invariant($"(fraction of 1000 nearby points with higher loss) averaged {sampled:0.###} against the Hessian ratio's {hessian:0.###}: "), text, StringComparison.Ordinal);
+        Assert.Contains(comparison, text, StringComparison.Ordinal);
     }
 }
