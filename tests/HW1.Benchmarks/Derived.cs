@@ -6,7 +6,8 @@ namespace HW1.Benchmarks;
 
 /// <summary>
 /// The numbers derived from one run: the GEMM limit in GFLOP/s, each MLP epoch as samples/s and as achieved
-/// FLOP/s against that limit, and the batch-64 step broken into phases. Training FLOPs are counted as
+/// FLOP/s against that limit, the batch-64 step broken into phases, seed replicas one after another against one
+/// ensemble, and the per-call floor of a small step. Training FLOPs are counted as
 /// 6 · (weights in matrix products) · samples: 2 for the forward product, 4 for the two backward products
 /// (gradient of the input and of the weights), biases and element-wise work not counted.
 /// </summary>
@@ -66,6 +67,56 @@ public static class Derived
                     ? clock.Ticks.Select(t => Format(t * 1e3 / System.Diagnostics.Stopwatch.Frequency / clock.Steps, "0.000"))
                     : StepBreakdownBenchmarks.Phases.Select(_ => "n/a");
                 text.AppendLine($"| {kind} | {string.Join(" | ", phases)} | {Format(step * 1e3, "0.000")} | {(double.IsNaN(arithmetic) ? "n/a" : Format((step - arithmetic) * 1e3, "0.000"))} | {Format(step * 938, "0.00")} |");
+            }
+            text.AppendLine();
+        }
+
+        var ensembles = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(EnsembleBenchmarks)).ToList();
+        if (ensembles.Count > 0)
+        {
+            text.AppendLine($"Seed replicas: one epoch of {EnsembleBenchmarks.Replicas} MLP replicas on {Setting.Mnist.Train.Count:N0} MNIST images, one after another (ClassifierTrainer's step) against one MlpEnsemble.");
+            text.AppendLine();
+            text.AppendLine("| MLP | one after another (s) | ensemble (s) | speed-up | ensemble, per replica epoch (s) |");
+            text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+            foreach (var shape in ensembles.Select(r => (EnsembleShape)r.BenchmarkCase.Parameters["Shape"]).Distinct().Order())
+            {
+                double? Of(string method) => ensembles.Where(r => (EnsembleShape)r.BenchmarkCase.Parameters["Shape"] == shape && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method)
+                    .Select(Seconds).Cast<double?>().FirstOrDefault();
+                var separate = Of(nameof(EnsembleBenchmarks.OneAfterAnother));
+                var together = Of(nameof(EnsembleBenchmarks.Together));
+                string Cell(double? s) => s is { } v ? Format(v, "0.000") : "n/a";
+                var speedUp = separate is { } a && together is { } b ? Format(a / b, "0.00") + "x" : "n/a";
+                text.AppendLine($"| {EnsembleBenchmarks.Describe(shape)} | {Cell(separate)} | {Cell(together)} | {speedUp} | {Cell(together / EnsembleBenchmarks.Replicas)} |");
+            }
+            text.AppendLine();
+        }
+
+        var calls = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(PerCallFloorBenchmarks)).ToList();
+        if (calls.Count > 0)
+        {
+            double? Cost(string method) => calls.Where(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).Select(Seconds).Cast<double?>().FirstOrDefault();
+            var inPlace = Cost(nameof(PerCallFloorBenchmarks.InPlace));
+            var newScalar = Cost(nameof(PerCallFloorBenchmarks.InPlaceNewScalar));
+            var allocating = Cost(nameof(PerCallFloorBenchmarks.Allocating));
+            string Micro(double? s) => s is { } v ? Format(v * 1e6, "0.000") + " us" : "n/a";
+            text.AppendLine("TorchSharp's per-call floor (one call on a 1-element float32 tensor, mean over the calls):");
+            text.AppendLine($"- in place, scalar made once (add_): {Micro(inPlace)}; in place, a new scalar each call (add_(1)): {Micro(newScalar)}; allocating, disposed by a scope (mul): {Micro(allocating)}.");
+            var tensors = PerCallFloorBenchmarks.TensorsPerStep;
+            int inPlaceCalls = PerCallFloorBenchmarks.InPlaceCallsPerStep;
+            text.AppendLine($"- One MLP 784-256-10 step at batch {PerCallFloorBenchmarks.Batch} (FlatAdam): {(tensors is { } t ? Format(t, "0.#") : "n/a")} tensors created (measured), {inPlaceCalls} calls that create none (backward, FlatAdam's in-place calls; counted from the code).");
+            if (tensors is { } created && inPlace is { } p && allocating is { } q)
+            {
+                double floor = (created * q) + (inPlaceCalls * p);
+                // The step to compare with: StepBreakdownBenchmarks' FlatAdam step of this run, else the idle comparison run's.
+                var measured = steps.FirstOrDefault(r => (AdamKind)r.BenchmarkCase.Parameters["Adam"] == AdamKind.Flat);
+                double step = measured is null ? 1.766e-3 : Seconds(measured);
+                double arithmetic = measured is not null && limit is { } l ? 6.0 * 203_264 * PerCallFloorBenchmarks.Batch / l : 0.584e-3;
+                var source = measured is null
+                    ? "step and arithmetic from docs/performance.md (idle comparison run, 2026-11-26: StepBreakdownBenchmarks, FlatAdam)"
+                    : limit is null ? "step measured in this run; arithmetic from docs/performance.md (GEMM limit not measured in this run)" : "step and GEMM limit measured in this run";
+                text.AppendLine($"- Floor = {Format(created, "0.#")} x {Micro(allocating)} + {inPlaceCalls} x {Micro(inPlace)} = **{Format(floor * 1e6, "0.0")} us a step**, against a step of {Format(step * 1e3, "0.000")} ms " +
+                    $"({Format(100 * floor / step, "0.0")}%), of which {Format(arithmetic * 1e3, "0.000")} ms arithmetic at the GEMM limit; the floor is {Format(100 * floor / (step - arithmetic), "0.0")}% of the {Format((step - arithmetic) * 1e3, "0.000")} ms beyond the arithmetic ({source}).");
+                text.AppendLine("- Not in the floor: the operations LibTorch runs inside one call (backward's kernels, cross_entropy's log_softmax and nll_loss), which cross no TorchSharp boundary.");
             }
             text.AppendLine();
         }
