@@ -23,6 +23,18 @@ public static class Sharpness
     public static TopEigenvalue TopHessianEigenvalue(IList<Tensor> parameters, Func<Tensor> loss, Generator generator,
         int maxIterations = 100, double relativeTolerance = 1e-4)
     {
+        var (top, vector) = TopHessianEigenpair(parameters, loss, generator, maxIterations, relativeTolerance);
+        vector.Dispose();
+        return top;
+    }
+
+    /// <summary>
+    /// <see cref="TopHessianEigenvalue"/> with its eigenvector: the last power iterate, unit length, one entry per parameter element in
+    /// the order of <paramref name="parameters"/> (zero when the Hessian-vector product vanished). The caller disposes the vector.
+    /// </summary>
+    public static (TopEigenvalue Top, Tensor Vector) TopHessianEigenpair(IList<Tensor> parameters, Func<Tensor> loss, Generator generator,
+        int maxIterations = 100, double relativeTolerance = 1e-4)
+    {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(loss);
         using var outer = NewDisposeScope();
@@ -37,14 +49,14 @@ public static class Sharpness
             var hv = cat(autograd.grad([gradient.dot(v)], parameters, retain_graph: true).Select(g => g.reshape(-1)).ToArray());
             double next = hv.dot(v).to_type(ScalarType.Float64).item<double>(); // Rayleigh quotient vᵀHv
             var norm = hv.norm();
-            if (norm.to_type(ScalarType.Float64).item<double>() == 0) return new TopEigenvalue(0, i, true);
+            if (norm.to_type(ScalarType.Float64).item<double>() == 0) return (new TopEigenvalue(0, i, true), zeros_like(v).detach().MoveToOuterDisposeScope().MoveToOuterDisposeScope());
             v.Dispose();
             v = (hv / norm).detach().MoveToOuterDisposeScope();
             if (!double.IsNaN(estimate) && Math.Abs(next - estimate) <= relativeTolerance * Math.Abs(next))
-                return new TopEigenvalue(next, i, true);
+                return (new TopEigenvalue(next, i, true), v.MoveToOuterDisposeScope());
             estimate = next;
         }
-        return new TopEigenvalue(estimate, maxIterations, false);
+        return (new TopEigenvalue(estimate, maxIterations, false), v.MoveToOuterDisposeScope());
     }
 
     /// <summary>

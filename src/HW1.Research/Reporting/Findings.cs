@@ -116,6 +116,22 @@ public static class Findings
     }
 
     /// <summary>
+    /// What the search of each seed's per-unit rescaling orbit found: <paramref name="ratio"/> is the flattest top eigenvalue over the
+    /// unscaled model's (geometric mean over seeds), <paramref name="threshold"/> the ratio that counts as flatter.
+    /// </summary>
+    public static string OrbitFlattening(Analysis.Interval ratio, double threshold, int converged, int seeds)
+    {
+        ArgumentNullException.ThrowIfNull(ratio);
+        var measured = $"{ratio.Estimate.ToString("0.###", C)}× [{ratio.Low.ToString("0.###", C)}, {ratio.High.ToString("0.###", C)}] of the unscaled model's top eigenvalue over {seeds} seeds, the search converging on {converged}";
+        if (ratio.High < threshold)
+            return $"Searching each unit's factor aᵢ (its incoming weights × aᵢ, its outgoing ÷ aᵢ) for the flattest point of the same function found one: {measured}. " +
+                   "The same function sits in a sharper or a flatter minimum depending only on how its weights are scaled, both ways, as Dinh et al. 2017 argue.";
+        if (ratio.Low >= threshold)
+            return $"Searching each unit's factor aᵢ for the flattest point of the same function found none flatter by the rule's margin ({measured}): here the trained model already sits near the flattest point of its orbit, and rescaling moves it only toward sharper minima.";
+        return $"Searching each unit's factor aᵢ for the flattest point of the same function lowered the top eigenvalue to {measured}; the seeds do not decide whether that is flatter by the rule's margin.";
+    }
+
+    /// <summary>
     /// Which side of the line θ(α) through two minima rises more steeply (the loss at α = −1 beyond m1 against α = 2 beyond m2),
     /// and whether that agrees with Keskar et al. 2017 (the larger batch ends in the sharper minimum).
     /// </summary>

@@ -62,4 +62,15 @@ public sealed class ReplicatedFindingsTests
         Assert.Contains(expected, text, Exact);
         Assert.Contains("the loss changed 0.15× [0.14, 0.16]", text, Exact);
     }
+
+    [Theory]
+    [InlineData(0.4, 0.6, "found one: 0.49× [0.4, 0.6]")]
+    [InlineData(0.92, 0.99, "found none flatter by the rule's margin")]
+    [InlineData(0.8, 0.95, "the seeds do not decide whether that is flatter")]
+    public void The_orbit_sentence_follows_where_the_flattest_ratio_lies_against_the_threshold(double low, double high, string expected)
+    {
+        var text = Findings.OrbitFlattening(new Interval(Math.Round(Math.Sqrt(low * high), 2), low, high, 5), threshold: 0.9, converged: 5, seeds: 5);
+        Assert.Contains(expected, text, Exact);
+        Assert.Contains("over 5 seeds, the search converging on 5", text, Exact);
+    }
 }
