@@ -67,10 +67,16 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
             "along random filter-normalized directions a trained network's loss rises on every side; 5% leaves room for a bottom slightly off the trained point",
             bottom.Format("0.####"), bottom.Low, bottom.High, 0.95, c.Seeds);
         yield return Claim.ByRatio("Li et al. 2018", $"The basin's walls rise once the weights move by their own scale{quick}",
-            "the 95% interval over seeds of the geometric-mean ratio (lowest corner's loss, one filter-norm in both directions) / centre's lies above 2",
+            $"the 95% interval over seeds of the geometric-mean ratio (lowest corner's loss, one filter-norm in both directions) / centre's lies above {WallRatio}",
             "Li et al.'s MLP surfaces rise several-fold within one filter-norm; twice is the least that shows a wall",
-            results.Select(r => r.Corners.Min() / r.Centre).ToArray(), 2, "0.#");
+            LowestCornerOverCentre(results), WallRatio, "0.#");
     }
+
+    /// <summary>The least rise, lowest corner's loss over the centre's, that shows a wall (the walls claim's threshold).</summary>
+    private const double WallRatio = 2;
+
+    /// <summary>Each seed's lowest corner's loss over its centre's: the walls claim's statistic, which the description's sentence reuses.</summary>
+    private static double[] LowestCornerOverCentre(IReadOnlyList<Result> results) => results.Select(r => r.Corners.Min() / r.Centre).ToArray();
 
     protected override object Snapshot(IReadOnlyList<Result> results) => results.Select(r => new
     {
@@ -108,7 +114,7 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
             Comments =
             [
                 Findings.BasinBottom(centre, minimum),
-                $"Moving one filter-norm away in both directions (the corners) raises the loss to {corners.Min():0.###}–{corners.Max():0.###}, on average {corners.Average() / centre:0.#} times the centre's (over all {c.Seeds} seeds, {wallsOverSeeds.Format("0.#")} times, geometric mean with its 95% interval): a basin whose walls rise steeply once the weights are perturbed by their own scale.",
+                Findings.BasinWalls(centre, corners, wallsOverSeeds, LowestCornerOverCentre(results), WallRatio),
                 $"Along direction 1 alone the loss goes from {r.Slice[0]:0.###} (a = {-c.Span}) through {r.Slice[c.GridPoints / 2]:0.####} (a = 0) to {r.Slice[^1]:0.###} (a = {c.Span}).",
             ],
             Headline = [new Metric("centre loss", centre), new Metric("mean corner loss", corners.Average())],

@@ -1,3 +1,4 @@
+using HW1.Research.Reporting;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -100,6 +101,44 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
             return steps[0] / steps.Sum();
         });
 
+    /// <summary>
+    /// How far apart the test accuracies of the events may lie and still count as solving the task equally well: five binomial standard
+    /// errors of one accuracy on the test images, the tolerance of a single run that the random-labels equivalence claim uses.
+    /// </summary>
+    private const double EquallyWellStandardErrors = 5;
+
+    /// <summary>The Euclidean distance between two weight vectors.</summary>
+    private static double WeightDistance(float[] a, float[] b) => Math.Sqrt(a.Zip(b, (x, y) => (double)x - y).Sum(v => v * v));
+
+    /// <summary>The distance between the two closest final weight vectors, and the mean distance from an event's start to its end (all weights).</summary>
+    private static (double ClosestEnds, double MeanTravel) EndDistances(IReadOnlyList<Point> points)
+    {
+        var paths = Paths(points).ToList();
+        var ends = paths.Select(path => points[path[^1]].Whole).ToList();
+        var closest = ends.SelectMany((a, i) => ends.Skip(i + 1).Select(b => WeightDistance(a, b))).DefaultIfEmpty(0).Min();
+        return (closest, paths.Average(path => WeightDistance(points[path[0]].Whole, points[path[^1]].Whole)));
+    }
+
+    /// <summary>
+    /// How many events had their steepest loss fall (training loss drop per epoch) and their longest step (PCA plane) in the first
+    /// collection cycle.
+    /// </summary>
+    private static (int LossFastestFirst, int LongestStepFirst) FirstCycleLeads(IReadOnlyList<Point> points, PcaResult pca)
+    {
+        var paths = Paths(points).ToList();
+        int loss = paths.Count(path =>
+        {
+            var rates = path.Skip(1).Select(i => (points[i - 1].TrainLoss - points[i].TrainLoss) / (points[i].Epoch - points[i - 1].Epoch)).ToList();
+            return rates.All(rate => rates[0] >= rate);
+        });
+        int step = paths.Count(path =>
+        {
+            var steps = path.Skip(1).Select(i => Distance(pca.Projections[i], pca.Projections[i - 1])).ToList();
+            return steps.All(length => steps[0] >= length);
+        });
+        return (loss, step);
+    }
+
     protected override SectionContent Describe(Config c, Result r)
     {
         var (points, firstLayer, whole, finals) = (r.Points, r.FirstLayer, r.Whole, r.Finals);
@@ -110,6 +149,8 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
             { PointLabels = path.Select(i => $"{points[i].TrainAccuracy * 100:0.#}").ToArray() }).ToList());
         var d = points[0].Whole.Length;
         var f = points[0].FirstLayer.Length;
+        var ends = EndDistances(points);
+        var leads = FirstCycleLeads(points, whole);
         return new SectionContent
         {
             Settings =
@@ -132,8 +173,8 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
             Comments =
             [
                 $"The two leading components explain {firstLayer.ExplainedVarianceRatio[0]:P1} and {firstLayer.ExplainedVarianceRatio[1]:P1} of the first layer's variance across the {points.Count} collected points, and {whole.ExplainedVarianceRatio[0]:P1} and {whole.ExplainedVarianceRatio[1]:P1} of the whole model's.",
-                $"Every event starts from its own random initialisation and travels its own path; {r.EventsMovingOutward} of {c.Events} move steadily away from their start, and they end at different points of weight space with nearly the same training accuracy ({finals.Min(p => p.TrainAccuracy):P2} to {finals.Max(p => p.TrainAccuracy):P2}) and test accuracy ({finals.Min(p => p.TestAccuracy):P2} to {finals.Max(p => p.TestAccuracy):P2}): many different weights solve the task equally well.",
-                $"On average {FirstCycleShare(points, whole):P0} of each path's length (whole-model plane) is covered in the first {c.CollectEvery} epochs, while the loss falls fastest.",
+                Findings.EventEnds(r.EventsMovingOutward, finals.Select(p => (p.TrainAccuracy, p.TestAccuracy)).ToList(), c.TestExamples, EquallyWellStandardErrors, ends.ClosestEnds, ends.MeanTravel),
+                Findings.EarlyMovement(FirstCycleShare(points, whole), c.CollectEvery, c.Events, leads.LossFastestFirst, leads.LongestStepFirst),
             ],
             Headline = [new Metric("whole-model PC1+PC2 explained variance", whole.ExplainedVarianceRatio.Sum()), new Metric("mean final test accuracy", finals.Average(p => p.TestAccuracy))],
         };

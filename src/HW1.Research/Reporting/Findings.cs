@@ -273,4 +273,108 @@ public static class Findings
                $"{meanHessian.ToString("0.###", C)}: random directions find higher loss {comparison} the eigenvalue count says; the sampled fraction weighs each eigenvalue by its size " +
                "(and includes what is left of the gradient), the count does not.";
     }
+
+    /// <summary>
+    /// The geometric mean of per-seed <paramref name="ratios"/> with its 95% interval, and the verdict <see cref="Artifacts.Claim.ByRatio"/> gives
+    /// them against <paramref name="threshold"/>: the sentence is decided by the claim's own rule on the same ratios, so the two cannot disagree.
+    /// </summary>
+    private static (Interval Ratio, bool Holds, bool Against) RatioVerdict(IReadOnlyList<double> ratios, double threshold, bool above)
+    {
+        var claim = Artifacts.Claim.ByRatio("", "", "", "", ratios, threshold, above: above);
+        return (Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray()).Exp(), claim.Holds, !claim.Holds && !claim.Inconclusive);
+    }
+
+    /// <summary>
+    /// Which network fitted the discontinuous target best (geometric-mean MSE over seeds), and whether depth helped there, decided by
+    /// the depth claim's rule: <paramref name="deepestOverShallowest"/> holds the paired MSE ratios, deepest / shallowest, one per seed,
+    /// whose geometric-mean interval must lie below 1. Why depth helps is only said when it did.
+    /// </summary>
+    public static string DepthOnDiscontinuous(string formula, (string Model, double Mse) best, (string Model, double Mse) shallowest,
+        (string Model, double Mse) deepest, IReadOnlyList<double> deepestOverShallowest)
+    {
+        ArgumentNullException.ThrowIfNull(deepestOverShallowest);
+        var (other, otherMse) = best.Model == shallowest.Model ? deepest : shallowest;
+        var lead = $"On the discontinuous {formula} the {best.Model} was best, with {(otherMse / best.Mse).ToString("0.#", C)} times less error than the {other}.";
+        var (ratio, holds, against) = RatioVerdict(deepestOverShallowest, 1, above: false);
+        var paired = $"Paired by seed, the {deepest.Model}'s MSE is {ratio.Format("0.###")} times the {shallowest.Model}'s";
+        if (holds)
+            return $"{lead} A ReLU network is piecewise linear; composing layers multiplies the number of linear pieces it can form per parameter, which matters most where " +
+                   "the target bends or jumps sharply.";
+        if (against)
+            return $"{lead} {paired}, above 1 beyond the seeds' spread: with the same parameters depth did not help on this target here, although a deeper ReLU network " +
+                   "can form more linear pieces per parameter (Telgarsky 2016).";
+        return $"{lead} {paired}; the interval includes 1, so the seeds do not decide whether depth helps on this target.";
+    }
+
+    /// <summary>
+    /// How the loss one filter-norm from the trained weights (the plane's <paramref name="corners"/>, of the first seed) compares with the
+    /// <paramref name="centre"/>'s, and whether the basin's walls rise, decided by the walls claim's rule: the geometric-mean interval over
+    /// seeds of <paramref name="lowestCornerOverCentre"/> (the lowest corner's loss / the centre's, one per seed) against <paramref name="threshold"/>.
+    /// <paramref name="meanCornerOverCentre"/> is the mean corner's ratio over seeds, as measured, not as decided.
+    /// </summary>
+    public static string BasinWalls(double centre, IReadOnlyList<double> corners, Interval meanCornerOverCentre, IReadOnlyList<double> lowestCornerOverCentre, double threshold)
+    {
+        ArgumentNullException.ThrowIfNull(corners);
+        ArgumentNullException.ThrowIfNull(meanCornerOverCentre);
+        ArgumentNullException.ThrowIfNull(lowestCornerOverCentre);
+        var verb = corners.Min() > centre ? "raises" : corners.Max() < centre ? "lowers" : "takes";
+        var measured = $"Moving one filter-norm away in both directions (the corners) {verb} the loss to {corners.Min().ToString("0.###", C)}–{corners.Max().ToString("0.###", C)}, " +
+                       $"on average {(corners.Average() / centre).ToString("0.#", C)} times the centre's (over all {lowestCornerOverCentre.Count.ToString(C)} seeds, " +
+                       $"{meanCornerOverCentre.Format("0.#")} times, geometric mean with its 95% interval)";
+        var (ratio, holds, against) = RatioVerdict(lowestCornerOverCentre, threshold, above: true);
+        var lowest = $"the lowest corner's loss is {ratio.Format("0.#")} times the centre's (geometric mean over seeds with its 95% interval)";
+        var fold = threshold.ToString("0.##", C);
+        if (holds)
+            return $"{measured}: a basin whose walls rise steeply once the weights are perturbed by their own scale.";
+        if (against)
+            return $"{measured}; but {lowest}, not above {fold} beyond the seeds' spread: in some direction the loss one filter-norm away stays within {fold} times the centre's, " +
+                   "so the walls of this basin do not rise on every side at the weights' own scale.";
+        return $"{measured}; {lowest}, an interval that includes {fold}: the seeds do not decide whether the walls rise {fold}-fold on every side within the weights' own scale.";
+    }
+
+    /// <summary>
+    /// Where the training events end: <paramref name="finals"/> holds each event's final training and test accuracy, <paramref name="closestEnds"/>
+    /// the distance between the two closest final weight vectors and <paramref name="meanTravel"/> the mean distance from an event's start to its end
+    /// (Euclidean, all weights). The events solve the task equally well when their test accuracies spread less than
+    /// <paramref name="standardErrors"/> binomial standard errors of one accuracy (their mean) on the <paramref name="testExamples"/> test images.
+    /// </summary>
+    public static string EventEnds(int movingOutward, IReadOnlyList<(double TrainAccuracy, double TestAccuracy)> finals, int testExamples, double standardErrors,
+        double closestEnds, double meanTravel)
+    {
+        ArgumentNullException.ThrowIfNull(finals);
+        if (finals.Count < 2) throw new ArgumentException($"Comparing where events end needs at least 2 events; found {finals.Count}.", nameof(finals));
+        var test = finals.Select(f => f.TestAccuracy).ToList();
+        var spread = test.Max() - test.Min();
+        var margin = standardErrors * Statistics.AccuracyStandardError(test.Average(), testExamples);
+        var start = $"Every event starts from its own random initialisation and travels its own path; {movingOutward.ToString(C)} of {finals.Count.ToString(C)} move steadily away from their start";
+        var ends = closestEnds > 0
+            ? $"they end at different points of weight space (the closest two ends {closestEnds.ToString("0.##", C)} apart, each end on average {meanTravel.ToString("0.##", C)} from its start)"
+            : $"at least two of them end at the same weights (each end on average {meanTravel.ToString("0.##", C)} from its start)";
+        var accuracies = $"training accuracy {finals.Min(f => f.TrainAccuracy).ToString("P2", C)} to {finals.Max(f => f.TrainAccuracy).ToString("P2", C)} and test accuracy " +
+                         $"{test.Min().ToString("P2", C)} to {test.Max().ToString("P2", C)}, a spread of {(spread * 100).ToString("0.##", C)} points";
+        var tolerance = $"{standardErrors.ToString("0.#", C)} binomial standard errors of one accuracy on the {testExamples.ToString("N0", C)} test images ({(margin * 100).ToString("0.##", C)} points)";
+        if (spread < margin)
+        {
+            return $"{start}, and {ends} with {accuracies}, within {tolerance}" +
+                   (closestEnds > 0 ? ": many different weights solve the task equally well." : ".");
+        }
+        return $"{start}, and {ends} with {accuracies}, more than {tolerance}" +
+               (closestEnds > 0 ? ": different weights solve the task, but not equally well at the test set's resolution." : ".");
+    }
+
+    /// <summary>
+    /// How much of each path is covered in the first collection cycle (<paramref name="firstCycleShare"/>, the mean over events), and whether that
+    /// cycle is also where the loss fell fastest (per epoch) and where the weights moved farthest: <paramref name="lossFastestFirst"/> and
+    /// <paramref name="longestStepFirst"/> count the events of <paramref name="events"/> for which it is.
+    /// </summary>
+    public static string EarlyMovement(double firstCycleShare, int collectEvery, int events, int lossFastestFirst, int longestStepFirst)
+    {
+        var measured = $"On average {firstCycleShare.ToString("P0", C)} of each path's length (whole-model plane) is covered in the first {collectEvery.ToString(C)} epochs";
+        if (lossFastestFirst == events && longestStepFirst == events)
+            return $"{measured}, while the loss falls fastest.";
+        if (lossFastestFirst == events)
+            return $"{measured}, while the loss falls fastest; but in {(events - longestStepFirst).ToString(C)} of {events.ToString(C)} events a later cycle moved the weights farther in this plane.";
+        return $"{measured}; the loss fell fastest in those epochs in {lossFastestFirst.ToString(C)} of {events.ToString(C)} events, and the weights moved farthest in them in " +
+               $"{longestStepFirst.ToString(C)} of {events.ToString(C)}.";
+    }
 }
