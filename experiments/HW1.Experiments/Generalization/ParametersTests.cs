@@ -76,10 +76,11 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         var best = OfWidth(models, bestSmaller);
         var margin = Margin(c, best.Average(m => m.TestAccuracy));
         var cost = Statistics.PairedDifference(OfWidth(models, largest).Select(m => m.TestAccuracy).ToArray(), best.Select(m => m.TestAccuracy).ToArray());
-        yield return Claim.ByInterval("Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy" + quick,
+        yield return KnownFailureInFull(Claim.ByInterval("Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy" + quick,
             $"the 95% interval over seeds of test accuracy, width {largest} − width {bestSmaller} (the best smaller width by mean), paired by seed, lies above −{margin * 100:0.##} points",
             $"the margin is three binomial standard errors of one accuracy on the {c.TestExamples:N0} test images: a smaller loss is within what one test set resolves; picking the best smaller width by its mean favours it, so the rule errs against the claim",
-            $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds);
+            $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds),
+            $"the widest model's mean test accuracy is within a quarter point of the best width's, but over {seeds} seeds the interval's lower end reaches just past the margin of −{margin * 100:0.##} points, so the seeds leave undecided whether it loses that much; both ends of the interval are in the measurement");
     }
 
     protected override SectionContent Describe(Config c, IReadOnlyList<Model> models)

@@ -101,10 +101,12 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
             $"the 95% interval over seeds of the geometric mean of (last tenth's mean gradient norm) / (first tenth's) lies above {CriticalShrink}",
             "at a critical point the gradient vanishes; a norm that stays within one order of magnitude of its start while the loss falls several-fold is not approaching one",
             r.Of(t => t.NormRatio), CriticalShrink);
-        yield return Claim.ByRatio(goodfellow, "The gradient norm grows over training while the loss falls (their Fig. 8.1)" + quick,
+        yield return KnownFailureInFull(Claim.ByRatio(goodfellow, "The gradient norm grows over training while the loss falls (their Fig. 8.1)" + quick,
             "the 95% interval over seeds of the geometric mean of (last tenth's mean gradient norm) / (first tenth's) lies above 1",
             "the book's figure shows the norm rising throughout a successful training; growth is the claim, so the rule asks for a ratio above 1",
-            r.Of(t => t.NormRatio), 1);
+            r.Of(t => t.NormRatio), 1),
+            $"over {c.Epochs} epochs of Adam on {c.TrainExamples:N0} MNIST images the norm peaks early (the table gives each seed's peak) and then falls below its first tenth's mean, " +
+            "though far from zero (the ratio is the measurement); the book's figure is a long SGD training of a convolutional network for object detection, and the quick profile's 3 epochs on 10,000 images do show the rise");
     }
 
     protected override object Snapshot(Result r) => r.Traces.Select(t => new
