@@ -51,8 +51,17 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
     private static (int Smallest, int Median, int Largest, int BestSmaller) Widths(Config c, IReadOnlyList<Model> models) =>
         (c.Widths[0], c.Widths[c.Widths.Length / 2], c.Widths[^1], c.Widths[..^1].MaxBy(w => OfWidth(models, w).Average(m => m.TestAccuracy)));
 
-    /// <summary>The margin of the non-inferiority claim: three binomial standard errors of an accuracy <paramref name="p"/> on the test images.</summary>
-    private static double Margin(Config c, double p) => 3 * Statistics.AccuracyStandardError(p, c.TestExamples);
+    /// <summary>
+    /// The non-inferiority comparison: the widest model's test accuracy minus the best smaller width's, paired by seed, and the margin
+    /// it must stay above: three binomial standard errors of the best smaller width's mean accuracy on the test images.
+    /// </summary>
+    private static (Interval Cost, double Margin) Cost(Config c, IReadOnlyList<Model> models)
+    {
+        var (_, _, largest, bestSmaller) = Widths(c, models);
+        var best = OfWidth(models, bestSmaller).Select(m => m.TestAccuracy).ToArray();
+        var cost = Statistics.PairedDifference(OfWidth(models, largest).Select(m => m.TestAccuracy).ToArray(), best);
+        return (cost, 3 * Statistics.AccuracyStandardError(best.Average(), c.TestExamples));
+    }
 
     protected override IEnumerable<Claim> Claims(Config c, IReadOnlyList<Model> models)
     {
@@ -73,14 +82,14 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             "over the upper half of the sizes the larger model fits its training data relatively better than its test data; the paired interval carries the seed-to-seed spread",
             $"{gap.Format("0.####")}", gap.Low, gap.High, 0, seeds);
 
-        var best = OfWidth(models, bestSmaller);
-        var margin = Margin(c, best.Average(m => m.TestAccuracy));
-        var cost = Statistics.PairedDifference(OfWidth(models, largest).Select(m => m.TestAccuracy).ToArray(), best.Select(m => m.TestAccuracy).ToArray());
+        var (cost, margin) = Cost(c, models);
         yield return KnownFailureInFull(Claim.ByInterval("Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy" + quick,
             $"the 95% interval over seeds of test accuracy, width {largest} − width {bestSmaller} (the best smaller width by mean), paired by seed, lies above −{margin * 100:0.##} points",
             $"the margin is three binomial standard errors of one accuracy on the {c.TestExamples:N0} test images: a smaller loss is within what one test set resolves; picking the best smaller width by its mean favours it, so the rule errs against the claim",
             $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds),
-            $"the widest model's mean test accuracy is within a quarter point of the best width's, but over {seeds} seeds the interval's lower end reaches just past the margin of −{margin * 100:0.##} points, so the seeds leave undecided whether it loses that much; both ends of the interval are in the measurement");
+            cost.High < -margin
+                ? $"over {seeds} seeds the widest model loses {-cost.Estimate * 100:0.##} points [{-cost.High * 100:0.##}, {-cost.Low * 100:0.##}] of test accuracy to width {bestSmaller}, more than the margin of {margin * 100:0.##} points"
+                : $"the widest model's mean test accuracy is {Math.Abs(cost.Estimate) * 100:0.##} points {(cost.Estimate < 0 ? "below" : "above")} width {bestSmaller}'s, but over {seeds} seeds the interval's lower end, {cost.Low * 100:0.##} points, lies past the margin of −{margin * 100:0.##}, so the seeds leave undecided whether it loses that much");
     }
 
     protected override SectionContent Describe(Config c, IReadOnlyList<Model> models)
@@ -94,7 +103,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         var (smallestWidth, medianWidth, largestWidth, bestSmaller) = Widths(c, models);
         var (smallest, median, largest) = (OfWidth(models, smallestWidth), OfWidth(models, medianWidth), OfWidth(models, largestWidth));
         var lowestTestLoss = byWidth.MinBy(ms => ms.Average(m => m.TestLoss))!;
-        var cost = Statistics.PairedDifference(largest.Select(m => m.TestAccuracy).ToArray(), OfWidth(models, bestSmaller).Select(m => m.TestAccuracy).ToArray());
+        var (cost, margin) = Cost(c, models);
         return new SectionContent
         {
             Settings =
@@ -121,7 +130,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             [
                 $"Mean training accuracy grew with size from {Percent(Over(smallest, m => m.TrainAccuracy))} ({smallest[0].Parameters:N0} parameters) to {Percent(Over(largest, m => m.TrainAccuracy))} ({largest[0].Parameters:N0}); test accuracy from {Percent(Over(smallest, m => m.TestAccuracy))} to {Percent(Over(largest, m => m.TestAccuracy))} ({c.Seeds} seeds).",
                 $"The lowest mean test loss, {Over(lowestTestLoss, m => m.TestLoss).Format("0.####")}, belongs to width {lowestTestLoss[0].Width} ({lowestTestLoss[0].Parameters:N0} parameters); the gap between test and training loss is {Over(median, m => m.Gap).Format("0.####")} at {median[0].Parameters:N0} parameters and {Over(largest, m => m.Gap).Format("0.####")} at {largest[0].Parameters:N0}.",
-                Findings.OverParameterization(cost, Margin(c, OfWidth(models, bestSmaller).Average(m => m.TestAccuracy)), largestWidth, bestSmaller),
+                Findings.OverParameterization(cost, margin, largestWidth, bestSmaller),
             ],
             Headline = [new Metric("smallest model test accuracy (mean)", Over(smallest, m => m.TestAccuracy).Estimate), new Metric("largest model test accuracy (mean)", Over(largest, m => m.TestAccuracy).Estimate)],
         };
