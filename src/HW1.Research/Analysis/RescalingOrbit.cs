@@ -46,7 +46,7 @@ public static class RescalingOrbit
             long offset = 0;
             foreach (var p in parameters)
             {
-                if (ReferenceEquals(p, t) || p.Handle == t.Handle) return checked((int)offset);
+                if (p.Handle == t.Handle) return checked((int)offset);
                 offset += p.numel();
             }
             throw new ArgumentException("The rescaled tensors must be among the parameters whose Hessian is measured.", nameof(parameters));
