@@ -182,17 +182,34 @@ internal static class Commands
         return 0;
     }
 
-    /// <summary>Merges the runs stored under the --from folders (comma-separated) into --into (default: this checkout's artifacts).</summary>
+    /// <summary>
+    /// Merges the runs stored under the --from folders (comma-separated) into --into (default: this checkout's artifacts), then completes
+    /// every replicated experiment whose seeds the shards shared: it runs once more here, reading every shard's seeds from their replicas
+    /// (and training any seed no shard stored), so this checkout must be built (--configuration, default Release) from the shards' commit.
+    /// </summary>
     public static int Merge(string profile, Arguments arguments)
     {
         var from = arguments.Option("--from") ?? throw new UsageException("merge needs --from <artifacts folder>,<artifacts folder>,...");
         var into = arguments.Option("--into") ?? RepoPaths.ArtifactsDir;
+        var project = arguments.Option("--project") ?? Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
+        var configuration = arguments.Option("--configuration") ?? "Release";
         arguments.EnsureConsumed();
         var sources = from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var s in sources)
             if (!Directory.Exists(s)) throw new UsageException($"--from {s}: no such folder.");
-        HW1.Research.Pipeline.RunMerge.Merge(profile, sources, into, Console.WriteLine);
-        return 0;
+        var merged = HW1.Research.Pipeline.RunMerge.Merge(profile, sources, into, Console.WriteLine);
+        var partial = merged.Experiments.Where(e => e.Outcome == PipelineExperiment.Partial).Select(e => e.Name).ToList();
+        if (partial.Count == 0) return 0;
+        Console.WriteLine($"merge: completing {partial.Count} replicated experiment(s) from their seed replicas: {string.Join(", ", partial.Select(RunText.ShortName))}");
+        var options = new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration)
+        {
+            Only = string.Join(',', partial),
+            SeedOffset = merged.SeedOffset,
+            Environment = RunnerEnvironment(profile, merged.SeedOffset),
+            ArtifactsRoot = into,
+            Completes = merged,
+        };
+        return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
     }
 
     /// <summary>Moves every snapshot mismatch under --root (default: experiments/) over its committed snapshot, printing what moved.</summary>

@@ -16,11 +16,14 @@ const string Usage = """
                                 Run every experiment (or those whose test name contains a TEXT) in its own
                                 'dotnet test' process, N at a time (default: cores / 2 threads each); reuse stored results whose key (built code, snapshots,
                                 profile, experiment) matches unless --force; record artifacts/<profile>/pipeline.json.
-                                --shard I/N runs only shard I of N (experiment k of the selection goes to shard k mod N + 1).
-      merge --from DIR,DIR[,...] [--into DIR]
+                                --shard I/N runs only shard I of N: whole experiment k of the selection goes to shard k mod N + 1,
+                                and every shard trains its share of each replicated experiment's seeds (seed k to shard k mod N + 1).
+      merge --from DIR,DIR[,...] [--into DIR] [--configuration C] [--project P]
                                 Collect the runs stored in several artifacts folders (shards made elsewhere) into one run
                                 (default: this checkout's artifacts), after checking that commit, build, profile, seeds
-                                and CPU kernels agree and every section is intact; then render as usual.
+                                and CPU kernels agree and every section and seed replica is intact; then complete each
+                                replicated experiment from its shards' seeds (this checkout must be built from their commit);
+                                then render as usual.
       render [--page-png N FILE] Render the PDF, the HTML page, the Markdown summary, the figures and the manifest from the
                                 stored sections; optionally also page N of the report as a PNG.
       compare --first DIR --second DIR [--expect same|different]

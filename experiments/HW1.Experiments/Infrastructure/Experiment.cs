@@ -1,5 +1,7 @@
 using HW1.Research;
+using System.Text.Json;
 using HW1.Research.Data;
+using HW1.Research.Pipeline;
 
 namespace HW1.Experiments.Infrastructure;
 
@@ -77,7 +79,7 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     /// <summary>Fashion-MNIST, with its first <paramref name="train"/> training and <paramref name="test"/> test images.</summary>
     protected DataSubset FashionMnist(int train, int test) => DataSubset.Of(HW1.Research.Data.FashionMnist.Load(log: Log), train, test);
 
-    [Fact]
+    [SkippableFact]
     public void Reproduces()
     {
         _run = new ExperimentRun(output);
@@ -85,6 +87,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         TResult result;
         using (TrainingProgress.Route(_run.Progress))
             result = Run(config);
+        if (_run.SeedShare != null)
+            throw new InvalidOperationException($"{GetType().Name} is marked [{nameof(ReplicatesSeedsAttribute)[..^9]}] but its Run trained no seed through {nameof(PerSeed)}, so a seed share would run all of it; train its seeds through {nameof(PerSeed)} or remove the mark.");
         try
         {
             var claims = Claims(config, result).Select(c => QuickVerdict(c, _run.Profile)).OrderBy(c => c.Kind).ToList();
@@ -114,20 +118,76 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         }
     }
 
+    private bool _perSeedUsed;
+
+    /// <summary>
+    /// Trains seeds <paramref name="firstSeed"/> … <paramref name="firstSeed"/> + <paramref name="seeds"/> − 1 with <paramref name="train"/>
+    /// (which seeds its own generator and draws nothing another seed sees) and returns their results in seed order, each as read back
+    /// from its stored JSON form (<see cref="SeedReplicas.RoundTrip{T}"/>), so every way of running the experiment computes from the
+    /// same bits. Under the pipeline each seed is also stored as a replica under the run key, and a seed whose replica of this key
+    /// exists is read instead of trained (an interrupted run resumes at the seed it stopped in; a merge completes the experiment from
+    /// its shards' seeds). Under a seed share only the share's seeds are trained and stored, and the test then ends as skipped with
+    /// <see cref="SeedReplicas.SkipMarker"/>: the claims need every seed, so the merge completes the experiment. Call it once, for the
+    /// experiment's whole replicated training, in an experiment marked <see cref="ReplicatesSeedsAttribute"/>.
+    /// </summary>
+    protected IReadOnlyList<T> PerSeed<T>(long firstSeed, int seeds, Func<long, T> train) where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
+        if (!GetType().IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false))
+            throw new InvalidOperationException($"{GetType().Name} trains its seeds through {nameof(PerSeed)} but is not marked [{nameof(ReplicatesSeedsAttribute)[..^9]}]; mark it, so that the pipeline's shards split its seeds.");
+        if (_perSeedUsed)
+            throw new InvalidOperationException($"{GetType().Name} calls {nameof(PerSeed)} twice; a seed share stops after the first call, so one call must hold all of the replicated training.");
+        _perSeedUsed = true;
+        var folder = Session.ReplicaFolder;
+        var share = Session.SeedShare;
+        var name = GetType().Name;
+        var results = new List<T>();
+        var trained = new List<long>();
+        for (int k = 0; k < seeds; k++)
+        {
+            var seed = firstSeed + k;
+            var path = folder == null ? null : SeedReplicas.PathOf(folder, name, seed);
+            if (path != null && SeedReplicas.Read(path, name, seed) is { } stored)
+            {
+                if (stored.Key == Session.Key)
+                {
+                    results.Add(stored.Result.Deserialize<T>(ArtifactJson.Options) ?? throw new InvalidDataException($"{path}: its result reads back as null."));
+                    Log($"seed {seed}: read from its replica {path}");
+                    continue;
+                }
+                Log($"seed {seed}: its replica {path} belongs to another run key ({stored.Key[..Math.Min(12, stored.Key.Length)]}); training it again");
+            }
+            if (share != null && !SeedReplicas.Owns(share, k)) continue;
+            var (value, json) = SeedReplicas.RoundTrip(train(seed));
+            if (path != null)
+                SeedReplicas.Write(path, new SeedReplica(name, Session.Key!, Profile.Name, Session.SeedOffset, seed, json));
+            results.Add(value);
+            trained.Add(seed);
+        }
+        if (share != null)
+        {
+            Skip.If(true, $"{SeedReplicas.SkipMarker} {share}: trained seed(s) {(trained.Count == 0 ? "none" : string.Join(", ", trained))} of {firstSeed} to {firstSeed + seeds - 1} and stored them in {folder}; " +
+                "the claims need every seed, so the merge completes the experiment from all shares");
+        }
+        return results;
+    }
+
     /// <summary>
     /// The batch-size sweep of the generalization experiments: an MLP 784-<paramref name="hidden"/>-10 trained from every seed
     /// (<paramref name="firstSeed"/> on, <paramref name="seeds"/> of them) at every batch size, each until its training accuracy
     /// reaches <paramref name="target"/> (at most <paramref name="maxEpochs"/>), from the same initialization for a given seed;
     /// <paramref name="measure"/> sees each trained model (its seed, batch size, last evaluation and generator) and returns what is kept.
+    /// The seeds go through <see cref="PerSeed{T}"/>, so what <paramref name="measure"/> returns is all a seed keeps.
     /// </summary>
     protected List<T> TrainToCriterion<T>(DataSubset data, int[] hidden, int[] batchSizes, long firstSeed, int seeds, int threads,
         double target, int maxEpochs, double learningRate, Func<long, int, TorchSharp.Modules.Sequential, EpochMetrics, SeededRandom, T> measure)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(measure);
-        var kept = new List<T>();
-        for (long seed = firstSeed; seed < firstSeed + seeds; seed++)
+        return PerSeed(firstSeed, seeds, seed =>
         {
+            var kept = new List<T>();
             foreach (var batch in batchSizes)
             {
                 using var random = Reproducibility.Seed(seed, threads);
@@ -135,8 +195,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
                 var settings = ClassifierTraining.UntilTrainAccuracy(target, maxEpochs, batch, learningRate, $"{Question.Id}: seed {seed}, batch {batch}");
                 kept.Add(measure(seed, batch, model, ClassifierTrainer.Train(model, data.Train, data.Test, settings, random)[^1], random));
             }
-        }
-        return kept;
+            return kept;
+        }).SelectMany(k => k).ToList();
     }
 
     /// <summary>
@@ -176,6 +236,13 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         return new SnapshotName($"{type.Name}_{profile.Name}.snap", folder);
     }
 }
+
+/// <summary>
+/// Marks an experiment whose replicated training goes through <see cref="Experiment{TConfig, TResult}.PerSeed{T}"/>: the pipeline's
+/// shards (<c>--shard=i/n</c>) each train a share of its seeds, and a merge completes it from all of them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ReplicatesSeedsAttribute : Attribute;
 
 /// <summary>A data set with the subsets an experiment trains and tests on; disposing it frees all three.</summary>
 public sealed class DataSubset : IDisposable

@@ -21,6 +21,8 @@ public sealed class ExperimentRun
     {
         _output = output;
         SectionStore.EnsureFolder(Profile.Name);
+        if (SeedShare != null && ReplicaFolder == null)
+            throw new InvalidOperationException($"{SeedReplicas.ShareVariable}={SeedShare} needs the pipeline's run key and {SeedReplicas.FolderVariable}: a share's seeds are only kept as replicas. Run shards through the report tool's experiments --shard.");
         if (Kernels.Warning is { } warning) Log(warning);
         if (SeedOffset != 0)
             Log($"seeds shifted by {Reproducibility.SeedOffsetVariable}={SeedOffset}: the snapshot is not compared, the section records the offset");
@@ -38,6 +40,18 @@ public sealed class ExperimentRun
 
     /// <summary>The pipeline's key for this run (it marks the stored section as this run's), or null outside the pipeline.</summary>
     private static readonly string? RunKey = Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null;
+
+    /// <summary>The run key under the pipeline, or null outside it: what stored seed replicas must carry to be this run's.</summary>
+    public string? Key => RunKey;
+
+    /// <summary>
+    /// Where seed replicas are stored and read (<see cref="SeedReplicas.FolderVariable"/>), only under the pipeline (a replica belongs to
+    /// its run key); null under plain <c>dotnet test</c>, which trains every seed in the process.
+    /// </summary>
+    public string? ReplicaFolder { get; } = RunKey != null ? SeedReplicas.Folder : null;
+
+    /// <summary>The share of the seeds this process trains (<see cref="SeedReplicas.ShareVariable"/>), or null for all of them.</summary>
+    public Shard? SeedShare { get; } = SeedReplicas.Share;
 
     /// <summary>A file the pipeline reads to show how a long experiment is getting on, or null outside the pipeline.</summary>
     private static readonly string? ProgressFile = Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null;

@@ -39,6 +39,16 @@ public sealed class ExperimentShapeTests
     }
 
     [Fact]
+    public void The_catalog_reads_which_experiments_replicate_their_seeds()
+    {
+        Assert.Equal(ExperimentCatalog.ReplicatesSeedsName, typeof(ReplicatesSeedsAttribute).Name);
+        Assert.Equal(ExperimentCatalog.BaseNamespace, typeof(ReplicatesSeedsAttribute).Namespace);
+        var expected = Experiments().Where(t => t.IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false)).Select(t => $"{t.FullName}.{ExperimentCatalog.TestMethod}").ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, ExperimentCatalog.ReadEntries(Base.Assembly.Location).Where(e => e.ReplicatesSeeds).Select(e => e.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Every_experiment_declares_its_own_section_and_snapshot()
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace HW1.Experiments.Optimization;
 
 /// <summary>HW1-2, observe the gradient norm: the 2-norm of the full gradient and the loss at every iteration of MNIST training.</summary>
+[ReplicatesSeeds]
 public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<GradientNormTests.Config, GradientNormTests.Result>(output)
 {
     public override Question Question { get; } = new("1-2-gradient-norm", Part.Optimization, 2,
@@ -67,8 +68,7 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
     protected override Result Run(Config c)
     {
         using var data = Mnist(c.TrainExamples, 2_000);
-        var traces = new List<Trace>();
-        for (long seed = c.FirstSeed; seed < c.FirstSeed + c.Seeds; seed++)
+        var traces = PerSeed(c.FirstSeed, c.Seeds, seed =>
         {
             using var random = Reproducibility.Seed(seed, c.Threads);
             using var model = Mlp.Create(784, c.Hidden, 10);
@@ -76,9 +76,9 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
             var history = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: seed {seed}" }, random, recorder);
             var (losses, norms) = recorder.Read();
             var t = new Trace(seed, losses, norms, history[^1].TestAccuracy);
-            traces.Add(t);
             Log($"seed {seed}, {losses.Length} iterations; loss {t.FirstTenthLoss:F3} -> {t.LastTenthLoss:F3}; gradient norm {t.FirstTenthGradientNorm:F3} -> {t.LastTenthGradientNorm:F3}, peak {t.PeakGradientNorm:F3} at {t.PeakIteration}");
-        }
+            return t;
+        });
         return new Result(traces);
     }
 

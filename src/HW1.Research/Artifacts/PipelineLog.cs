@@ -9,6 +9,9 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
     public const string Reused = "reused";
     public const string Failed = "failed";
 
+    /// <summary>A seed share of a replicated experiment: some of its seeds stored as replicas, no section; a merge completes it.</summary>
+    public const string Partial = "partial";
+
     public string? Failure { get; init; }
 
     /// <summary>The ids of the sections the experiment stored under <see cref="Key"/>.</summary>
@@ -16,6 +19,12 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
 
     /// <summary>Each stored section's content digest as the runner read it right after the experiment's process ended, by section id.</summary>
     public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The seed replicas a <see cref="Partial"/> run stored under <see cref="Key"/>: each file's name (in the experiment's replica folder)
+    /// and the SHA-256 of its bytes as the runner read them right after the process ended.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Replicas { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>

@@ -18,8 +18,14 @@ public static class ExperimentCatalog
     /// <summary>The test method every experiment inherits from the base class.</summary>
     public const string TestMethod = "Reproduces";
 
+    /// <summary>The attribute (in <see cref="BaseNamespace"/>) that marks an experiment whose seeds the pipeline's shards split.</summary>
+    public const string ReplicatesSeedsName = "ReplicatesSeedsAttribute";
+
     /// <summary>The full test name of every experiment in <paramref name="assemblyPath"/>, in declaration order.</summary>
-    public static IReadOnlyList<string> Read(string assemblyPath)
+    public static IReadOnlyList<string> Read(string assemblyPath) => ReadEntries(assemblyPath).Select(e => e.Name).ToList();
+
+    /// <summary>Every experiment in <paramref name="assemblyPath"/> with whether it is marked <see cref="ReplicatesSeedsName"/>, in declaration order.</summary>
+    public static IReadOnlyList<CatalogEntry> ReadEntries(string assemblyPath)
     {
         if (!File.Exists(assemblyPath))
             throw new FileNotFoundException($"{assemblyPath}: the experiments assembly is not built. Build first: dotnet build -c Release", assemblyPath);
@@ -27,16 +33,41 @@ public static class ExperimentCatalog
         using var pe = new PEReader(stream);
         if (!pe.HasMetadata) throw new BadImageFormatException($"{assemblyPath}: not a .NET assembly.");
         var reader = pe.GetMetadataReader();
-        var found = new List<string>();
+        var found = new List<CatalogEntry>();
         foreach (var handle in reader.TypeDefinitions)
         {
             var type = reader.GetTypeDefinition(handle);
             var visibility = type.Attributes & TypeAttributes.VisibilityMask;
             if (visibility != TypeAttributes.Public || (type.Attributes & TypeAttributes.Abstract) != 0) continue;
             if (!DerivesFromBase(reader, type)) continue;
-            found.Add($"{reader.GetString(type.Namespace)}.{reader.GetString(type.Name)}.{TestMethod}");
+            found.Add(new CatalogEntry($"{reader.GetString(type.Namespace)}.{reader.GetString(type.Name)}.{TestMethod}", HasAttribute(reader, type, ReplicatesSeedsName)));
         }
         return found;
+    }
+
+    /// <summary>True when <paramref name="type"/> carries an attribute <see cref="BaseNamespace"/>.<paramref name="name"/>.</summary>
+    private static bool HasAttribute(MetadataReader reader, TypeDefinition type, string name)
+    {
+        foreach (var handle in type.GetCustomAttributes())
+        {
+            var constructor = reader.GetCustomAttribute(handle).Constructor;
+            switch (constructor.Kind)
+            {
+                case HandleKind.MethodDefinition:
+                    var declaring = reader.GetTypeDefinition(reader.GetMethodDefinition((MethodDefinitionHandle)constructor).GetDeclaringType());
+                    if (reader.GetString(declaring.Namespace) == BaseNamespace && reader.GetString(declaring.Name) == name) return true;
+                    break;
+                case HandleKind.MemberReference:
+                    var parent = reader.GetMemberReference((MemberReferenceHandle)constructor).Parent;
+                    if (parent.Kind == HandleKind.TypeReference)
+                    {
+                        var reference = reader.GetTypeReference((TypeReferenceHandle)parent);
+                        if (reader.GetString(reference.Namespace) == BaseNamespace && reader.GetString(reference.Name) == name) return true;
+                    }
+                    break;
+            }
+        }
+        return false;
     }
 
     private static bool DerivesFromBase(MetadataReader reader, TypeDefinition type)
@@ -75,3 +106,6 @@ public static class ExperimentCatalog
         return kind == SignatureTypeCode.TypeHandle ? blob.ReadTypeHandle() : default;
     }
 }
+
+/// <summary>An experiment's full test name, and whether the pipeline's shards split its seeds (<see cref="ExperimentCatalog.ReplicatesSeedsName"/>).</summary>
+public sealed record CatalogEntry(string Name, bool ReplicatesSeeds);

@@ -10,7 +10,7 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     /// <summary>Only experiments whose full test name contains this (case-insensitive); null runs all.</summary>
     public string? Only { get; init; }
 
-    /// <summary>Re-run every experiment even when a stored result has the current key.</summary>
+    /// <summary>Re-run every experiment even when a stored result has the current key (and train every seed, not reading its stored replica).</summary>
     public bool Force { get; init; }
 
     public long SeedOffset { get; init; }
@@ -37,6 +37,12 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     public double HeartbeatSeconds { get; init; } = 30;
 
     public string ArtifactsRoot { get; init; } = RepoPaths.ArtifactsDir;
+
+    /// <summary>
+    /// A merged run this one completes (its replicated experiments from their shards' seed replicas): this build must make the same keys,
+    /// so its code hash, seed offset, kernels and threads must be the merged run's; the merged run's sources are kept in the log.
+    /// </summary>
+    public PipelineLog? Completes { get; init; }
 }
 
 /// <summary>
@@ -74,14 +80,43 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     }
 
     /// <summary>Every experiment the built project declares (<see cref="ExperimentCatalog"/>), by full test name.</summary>
-    public IReadOnlyList<string> ListExperiments()
+    public IReadOnlyList<string> ListExperiments() => Catalog().Select(e => e.Name).ToList();
+
+    private IReadOnlyList<CatalogEntry> Catalog()
     {
         var assembly = Path.Combine(BinFolder(), Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll");
-        var found = ExperimentCatalog.Read(assembly);
+        var found = ExperimentCatalog.ReadEntries(assembly);
         if (found.Count == 0)
             throw new InvalidOperationException($"{assembly} declares no experiment (no public class derives from {ExperimentCatalog.BaseNamespace}.{ExperimentCatalog.BaseName}).");
         return found;
     }
+
+    /// <summary>
+    /// Shard <paramref name="shard"/>'s work of <paramref name="selected"/>: its share (<see cref="Shard.Of"/>) of the experiments that run
+    /// whole, and every replicated one (<paramref name="replicated"/>), of which it trains its share of the seeds. Catalog order.
+    /// </summary>
+    public static IReadOnlyList<string> OfShard(Shard shard, IReadOnlyList<string> selected, IReadOnlySet<string> replicated)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        ArgumentNullException.ThrowIfNull(selected);
+        ArgumentNullException.ThrowIfNull(replicated);
+        var whole = shard.Of(selected.Where(n => !replicated.Contains(n)).ToList()).ToHashSet(StringComparer.Ordinal);
+        return selected.Where(n => whole.Contains(n) || replicated.Contains(n)).ToList();
+    }
+
+    /// <summary>The folder an experiment's seed replicas are stored in: its class name under <see cref="SeedReplicas.FolderOf"/>.</summary>
+    public static string ReplicaFolderOf(string profile, string artifactsRoot, string name) =>
+        Path.Combine(SeedReplicas.FolderOf(profile, artifactsRoot), ClassName(name));
+
+    /// <summary>The class of a full test name (Namespace.Class.Method).</summary>
+    public static string ClassName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var parts = name.Split('.');
+        return parts.Length >= 2 ? parts[^2] : name;
+    }
+
+    private HashSet<string> _replicated = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The experiments <see cref="RunnerOptions.Only"/> selects (names containing the text, ignoring case; several texts separated by
@@ -101,14 +136,33 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     {
         var clock = Stopwatch.StartNew();
         var started = options.PipelineStarted ?? DateTimeOffset.UtcNow;
-        var all = ListExperiments();
+        var catalog = Catalog();
+        var all = catalog.Select(e => e.Name).ToList();
+        _replicated = catalog.Where(e => e.ReplicatesSeeds).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var experiments = Select(all, options.Only);
         if (options.Shard is { } shard)
         {
-            experiments = shard.Of(experiments);
-            log($"shard {shard}: {experiments.Count} of the selected experiment(s): {string.Join(", ", experiments.Select(RunText.ShortName))}");
+            var selected = experiments;
+            experiments = OfShard(shard, selected, _replicated);
+            var whole = experiments.Where(n => !_replicated.Contains(n)).ToList();
+            var shared = experiments.Where(_replicated.Contains).ToList();
+            log($"shard {shard}: {whole.Count} of the {selected.Count(n => !_replicated.Contains(n))} whole experiment(s) ({string.Join(", ", whole.Select(RunText.ShortName))}), " +
+                $"and seed share {shard} of {shared.Count} replicated one(s) ({string.Join(", ", shared.Select(RunText.ShortName))})");
         }
         var codeHash = RunKey.CodeHash(BinFolder(), ProjectFolder);
+        if (options.Completes is { } merged)
+        {
+            void Same(string what, string? theirs, string? ours)
+            {
+                if (theirs != ours)
+                    throw new InvalidOperationException($"This checkout cannot complete the merged run: its {what} is {ours ?? "not recorded"}, the shards' was {theirs ?? "not recorded"}. " +
+                        "Complete it from a build of the shards' commit, with the same HW1_SEED_OFFSET, HW1_THREADS and CPU kernels.");
+            }
+            Same("code hash", merged.CodeHash, codeHash);
+            Same("seed offset", merged.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), options.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Same("CPU kernels", merged.Kernels, CpuKernels.State.KeyText);
+            Same("thread count", merged.Threads ?? "own", ThreadOverride.KeyText);
+        }
         _identity = new PipelineLog(options.Profile, started, 0)
         {
             Source = SourceInfo.Current(RepoPaths.Root),
@@ -117,6 +171,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             Kernels = CpuKernels.State.KeyText,
             Threads = ThreadOverride.KeyText,
             Shard = options.Shard?.ToString(),
+            MergedFrom = options.Completes?.MergedFrom ?? [],
         };
         var previous = Previous();
         var outcomes = new List<PipelineExperiment>();
@@ -247,7 +302,13 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             [RunKeyVariable] = key,
             [ProgressFileVariable] = progress,
             [RepoPaths.ArtifactsDirVariable] = options.ArtifactsRoot,
+            [SeedReplicas.FolderVariable] = SeedReplicas.FolderOf(options.Profile, options.ArtifactsRoot),
         };
+        var share = options.Shard != null && _replicated.Contains(name) ? options.Shard : null;
+        // A forced run trains every seed again: replicas of this key would otherwise be read instead.
+        var replicaFolder = ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name);
+        if (options.Force && Directory.Exists(replicaFolder)) Directory.Delete(replicaFolder, recursive: true);
+        if (share != null) environment[SeedReplicas.ShareVariable] = share.ToString();
         var trx = Path.ChangeExtension(progress, ".trx");
         File.Delete(trx);
         var clock = Stopwatch.StartNew();
@@ -260,6 +321,21 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var stored = StoredByKey(new HashSet<string>(StringComparer.Ordinal) { key });
         var ids = stored.Select(s => s.Id).ToList();
         var results = File.Exists(trx) ? TrxResults.Read(trx) : [];
+        if (share != null)
+        {
+            // A share ends as skipped with the marker once its seeds are stored; anything else (a failure, a pass with a section) is wrong.
+            bool stopped = code == 0 && results.Count == 1 && results[0].Outcome == "NotExecuted" && results[0].Message?.Contains(SeedReplicas.SkipMarker, StringComparison.Ordinal) == true;
+            var replicas = stopped ? ReplicasOf(name, key) : new Dictionary<string, string>();
+            var partial = new PipelineExperiment(name, key, stopped ? PipelineExperiment.Partial : PipelineExperiment.Failed, seconds)
+            {
+                Replicas = replicas,
+                Failure = stopped ? null : results.Count == 1 && results[0].Passed ? $"seed share {share}: the test passed instead of stopping after its seeds" : FailureOf(results, output, code),
+            };
+            log(stopped
+                ? $"{label}: seed share {share} done in {RunText.Seconds(seconds)}; {replicas.Count} seed replica(s) of this key in {ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name)}"
+                : $"{label}: FAILED after {RunText.Seconds(seconds)}: {partial.Failure}");
+            return partial;
+        }
         bool passed = code == 0 && results.Count == 1 && results[0].Passed;
         var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
         {
@@ -271,6 +347,27 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             ? $"{label}: done in {RunText.Seconds(seconds)}; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
             : $"{label}: FAILED after {RunText.Seconds(seconds)}: {outcome.Failure}");
         return outcome;
+    }
+
+    /// <summary>The seed replicas of <paramref name="name"/> stored under <paramref name="key"/>: file name → SHA-256 of its bytes.</summary>
+    private Dictionary<string, string> ReplicasOf(string name, string key)
+    {
+        var folder = ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name);
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder)) return found;
+        foreach (var path in Directory.GetFiles(folder, "seed-*.json").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var replica = System.Text.Json.JsonSerializer.Deserialize<SeedReplica>(File.ReadAllBytes(path), ArtifactJson.Options);
+                if (replica?.Key == key) found[Path.GetFileName(path)] = SeedReplicas.DigestOf(path);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a replica of this run; the experiment itself refuses it by name if it ever reads it.
+            }
+        }
+        return found;
     }
 
     /// <summary>"; about m:ss left" from the time the same experiment took in the previous run, or "" without one.</summary>

@@ -6,7 +6,10 @@ namespace HW1.Research.Pipeline;
 /// Collects the results of several runs of one commit (shards made on other machines, each in its own artifacts folder) into one
 /// run the report can be rendered from: the same commit, profile, code hash, seed offset and CPU kernels everywhere, every
 /// experiment once (or with the same key wherever it ran twice), every section intact and sealed by the digest its run recorded.
-/// A mixture is refused with the folder and the value that disagree; nothing is written then.
+/// A mixture is refused with the folder and the value that disagree; nothing is written then. A replicated experiment whose seeds the
+/// shards shared comes out <see cref="PipelineExperiment.Partial"/> with every shard's seed replicas (each checked against the digest
+/// its run recorded and copied into the merged folder); <see cref="ExperimentRunner"/> with <see cref="RunnerOptions.Completes"/>
+/// then completes it from them.
 /// </summary>
 public static class RunMerge
 {
@@ -39,11 +42,18 @@ public static class RunMerge
             log($"merge: {run.Folder} was built from a working tree with uncommitted changes; the code hash still has to agree.");
 
         var experiments = new Dictionary<string, (string Folder, PipelineExperiment Outcome)>(StringComparer.Ordinal);
+        var shares = new Dictionary<string, List<(string Folder, PipelineExperiment Outcome)>>(StringComparer.Ordinal);
         var sections = new List<(string Folder, ReportSection Section)>();
         foreach (var (folder, run) in runs)
         {
             foreach (var e in run.Experiments)
             {
+                if (e.Outcome == PipelineExperiment.Partial)
+                {
+                    if (!shares.TryGetValue(e.Name, out var list)) shares[e.Name] = list = [];
+                    list.Add((folder, e));
+                    continue;
+                }
                 if (experiments.TryGetValue(e.Name, out var seen))
                 {
                     if (seen.Outcome.Key != e.Key)
@@ -67,17 +77,60 @@ public static class RunMerge
         if (duplicate != null)
             throw new InvalidDataException($"Cannot merge: section {duplicate.Key} comes from two experiments ({string.Join(", ", duplicate.Select(d => d.Folder))}).");
 
+        // Seed shares: one key for all of them (and for a whole run of the same experiment, which then stands on its own); every replica
+        // intact; a seed two shares both stored must be the same bytes.
+        var replicas = new List<(string Name, string File, string Source)>();
+        var partial = new List<PipelineExperiment>();
+        foreach (var (name, parts) in shares.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var key = parts[0].Outcome.Key;
+            foreach (var (folder, e) in parts.Skip(1).Where(p => p.Outcome.Key != key))
+                throw new InvalidDataException($"Cannot merge: the seed shares of {RunText.ShortName(name)} ran under different keys ({parts[0].Folder}: {key}, {folder}: {e.Key}).");
+            if (experiments.TryGetValue(name, out var whole))
+            {
+                if (whole.Outcome.Key != key)
+                    throw new InvalidDataException($"Cannot merge: {RunText.ShortName(name)} ran whole in {whole.Folder} and as seed shares in {parts[0].Folder} under different keys ({whole.Outcome.Key} vs {key}).");
+                continue;
+            }
+            var files = new Dictionary<string, (string Digest, string Source)>(StringComparer.Ordinal);
+            foreach (var (folder, e) in parts)
+            {
+                foreach (var (file, digest) in e.Replicas)
+                {
+                    var path = Path.Combine(ExperimentRunner.ReplicaFolderOf(profile, folder, name), file);
+                    if (!File.Exists(path))
+                        throw new InvalidDataException($"{path}: missing; its run recorded this seed replica of {RunText.ShortName(name)}. Copy the shard's whole artifacts folder, or run the shard again.");
+                    if (SeedReplicas.DigestOf(path) != digest)
+                        throw new InvalidDataException($"{path}: ALTERED: its digest is not the one its run recorded when it was trained.");
+                    if (files.TryGetValue(file, out var seen) && seen.Digest != digest)
+                        throw new InvalidDataException($"Cannot merge: {file} of {RunText.ShortName(name)} differs between {seen.Source} and {path}: the same seed under the same key trained to different numbers.");
+                    files[file] = (digest, path);
+                }
+            }
+            replicas.AddRange(files.Select(f => (name, f.Key, f.Value.Source)));
+            partial.Add(new PipelineExperiment(name, key, PipelineExperiment.Partial, parts.Max(p => p.Outcome.Seconds))
+            {
+                Replicas = files.ToDictionary(f => f.Key, f => f.Value.Digest, StringComparer.Ordinal),
+            });
+            log($"merge: {RunText.ShortName(name)}: {files.Count} seed replica(s) from {parts.Count} share(s); it is completed from them");
+        }
+
         var merged = first.Log with
         {
             StartedUtc = runs.Min(r => r.Log.StartedUtc),
             Seconds = runs.Max(r => r.Log.Seconds),
-            Experiments = experiments.Values.Select(v => v.Outcome).OrderBy(e => e.Name, StringComparer.Ordinal).ToList(),
+            Experiments = experiments.Values.Select(v => v.Outcome).Concat(partial).OrderBy(e => e.Name, StringComparer.Ordinal).ToList(),
             Shard = null,
             MergedFrom = runs.Select(r => Path.GetFullPath(r.Folder)).ToList(),
         };
         SectionStore.EnsureFolder(profile, target);
         foreach (var (folder, section) in sections)
             AtomicFile.WriteAllBytes(SectionStore.PathOf(profile, section.Id, target), File.ReadAllBytes(SectionStore.PathOf(profile, section.Id, folder)));
+        foreach (var (name, file, source) in replicas)
+        {
+            var path = Path.Combine(ExperimentRunner.ReplicaFolderOf(profile, target, name), file);
+            if (Path.GetFullPath(path) != Path.GetFullPath(source)) AtomicFile.WriteAllBytes(path, File.ReadAllBytes(source));
+        }
         merged.Write(target);
         log($"merge: {experiments.Count} experiment(s) and {sections.Count} section(s) from {runs.Count} run(s) of commit {first.Log.Source?.Commit ?? "unknown"} into {Path.GetFullPath(target)}");
         return merged;

@@ -5,9 +5,10 @@ using HW1.Research.Reporting;
 namespace HW1.Research.Tests.Pipeline;
 
 /// <summary>
-/// The real pipeline runs two quick experiments two at a time into one artifacts folder, and as two shards (each one experiment,
-/// one at a time) into two others that are then merged: the stored numbers must be the same bit for bit, because each experiment
-/// is its own process with its own threads and seeds.
+/// The real pipeline runs two quick experiments two at a time into one artifacts folder, and as two shards into two others that are
+/// then merged: one experiment runs whole in the first shard, the other (replicated) has its seeds split between the shards and is
+/// completed by the merge from their replicas. The stored numbers must be the same bit for bit, because each experiment is its own
+/// process with its own threads and seeds, and each seed seeds its own generator.
 /// </summary>
 public sealed class ParallelRunTests : IDisposable
 {
@@ -43,11 +44,21 @@ public sealed class ParallelRunTests : IDisposable
         {
             var shard = Experiments(shards[i], parallel: 1, shard: $"{i + 1}/2");
             Assert.True(shard.Code == 0, shard.Output);
-            Assert.Contains($"shard {i + 1}/2: 1 of the selected experiment(s)", shard.Output, StringComparison.Ordinal);
+            // ErrorSurface runs whole in the first shard; GradientNorm replicates its seeds, so each shard trains its share of them.
+            Assert.Contains($"shard {i + 1}/2: {1 - i} of the 1 whole experiment(s)", shard.Output, StringComparison.Ordinal);
+            var share = PipelineLog.Read("quick", shards[i])!.Experiments.Single(e => e.Name.Contains("GradientNormTests", StringComparison.Ordinal));
+            Assert.Equal(PipelineExperiment.Partial, share.Outcome);
+            // The quick profile's 3 seeds: positions 0 and 2 in the first share, 1 in the second.
+            Assert.Equal(i == 0 ? ["seed-41.json", "seed-43.json"] : ["seed-42.json"], share.Replicas.Keys.Order(StringComparer.Ordinal));
+            Assert.Empty(share.Sections);
         }
         var merged = Path.Combine(_shards, "merged");
-        var merge = Tool(merged, "merge", "--from", string.Join(',', shards));
+        var merge = Tool(merged, "merge", "--from", string.Join(',', shards), "--configuration", ReportTool.Configuration);
         Assert.True(merge.Code == 0, merge.Output);
+        Assert.Contains("GradientNormTests.Reproduces: 3 seed replica(s) from 2 share(s)", merge.Output, StringComparison.Ordinal);
+        // The completion read every seed from the shards' replicas and trained none.
+        var progress = File.ReadAllText(Path.Combine(merged, "quick", "progress", "GradientNormTests.Reproduces.log"));
+        Assert.Equal(3, progress.Split('\n').Count(l => l.Contains(": read from its replica", StringComparison.Ordinal)));
 
         var a = SectionStore.ReadAll("quick", _together);
         var b = SectionStore.ReadAll("quick", merged);
@@ -59,6 +70,25 @@ public sealed class ParallelRunTests : IDisposable
         Assert.Equal(PipelineLog.Read("quick", _together)!.Experiments.Select(e => (e.Name, e.Key)).Order(), log.Experiments.Select(e => (e.Name, e.Key)).Order());
         Assert.Equal(2, log.MergedFrom.Count);
         Assert.Empty(HW1.Research.Reporting.ReportBuilder.Select(b, log).Missing);
+    }
+
+    [Fact]
+    public void A_run_stopped_during_a_seed_resumes_there_and_stores_the_same_numbers()
+    {
+        var folder = Path.Combine(_together, "resume");
+        string[] run = ["experiments", "--only", "GradientNormTests", "--configuration", ReportTool.Configuration];
+        var first = Tool(folder, run);
+        Assert.True(first.Code == 0, first.Output);
+        var before = SectionStore.ReadAll("quick", folder);
+        // As if the process had been stopped while training the last seed: the first two seeds stored, no section, no log.
+        Directory.Delete(SectionStore.Folder("quick", folder), recursive: true);
+        File.Delete(PipelineLog.PathOf("quick", folder));
+        File.Delete(SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", folder), "GradientNormTests", 43));
+        var again = Tool(folder, run);
+        Assert.True(again.Code == 0, again.Output);
+        var progress = File.ReadAllLines(Path.Combine(folder, "quick", "progress", "GradientNormTests.Reproduces.log"));
+        Assert.Equal(["seed 41", "seed 42"], progress.Where(l => l.Contains(": read from its replica", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..l.IndexOf(':', l.IndexOf("] ", StringComparison.Ordinal))]));
+        Assert.Empty(SectionComparison.Compare(before, SectionStore.ReadAll("quick", folder)));
     }
 
     [Theory]

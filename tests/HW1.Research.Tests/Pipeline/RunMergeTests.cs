@@ -70,6 +70,81 @@ public sealed class RunMergeTests : IDisposable
         Assert.Contains(empty, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A shard's artifacts folder holding a seed share of experiment X: its replicas (seed → result) under <paramref name="key"/> and the run's log.</summary>
+    private string Share(string name, string key, params (long Seed, double Value)[] seeds)
+    {
+        var folder = Path.Combine(_root, name);
+        var replicas = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (seed, value) in seeds)
+        {
+            var path = SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", folder), "XTests", seed);
+            SeedReplicas.Write(path, new SeedReplica("XTests", key, "quick", 0, seed, System.Text.Json.JsonSerializer.SerializeToElement(value)));
+            replicas[Path.GetFileName(path)] = SeedReplicas.DigestOf(path);
+        }
+        new PipelineLog("quick", DateTimeOffset.UnixEpoch, 10)
+        {
+            Source = new SourceInfo("abc", false),
+            CodeHash = "code",
+            Kernels = "pinned",
+            Experiments = [new PipelineExperiment("A.XTests.Reproduces", key, PipelineExperiment.Partial, 5) { Replicas = replicas }],
+        }.Write(folder);
+        return folder;
+    }
+
+    [Fact]
+    public void Seed_shares_merge_into_one_partial_experiment_with_every_replica()
+    {
+        var target = Path.Combine(_root, "m");
+        var merged = RunMerge.Merge("quick", [Share("s1", "k", (1, 0.5), (3, 0.25)), Share("s2", "k", (2, 0.125))], target, _ => { });
+        var x = Assert.Single(merged.Experiments);
+        Assert.Equal(PipelineExperiment.Partial, x.Outcome);
+        Assert.Equal(["seed-1.json", "seed-2.json", "seed-3.json"], x.Replicas.Keys.Order(StringComparer.Ordinal));
+        var copied = SeedReplicas.Read(SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", target), "XTests", 2), "XTests", 2)!;
+        Assert.Equal(0.125, copied.Result.GetDouble());
+    }
+
+    [Fact]
+    public void A_seed_replica_changed_after_its_run_is_refused()
+    {
+        var s1 = Share("s1", "k", (1, 0.5));
+        var path = SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", s1), "XTests", 1);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("0.5", "0.75", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [s1, Share("s2", "k", (2, 0.125))], Path.Combine(_root, "m"), _ => { }));
+        Assert.Contains($"{path}: ALTERED", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void One_seed_trained_to_two_results_is_refused()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [Share("s1", "k", (1, 0.5)), Share("s2", "k", (1, 0.75))], Path.Combine(_root, "m"), _ => { }));
+        Assert.Contains("seed-1.json of XTests.Reproduces differs", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Seed_shares_under_two_keys_are_refused()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [Share("s1", "k", (1, 0.5)), Share("s2", "other", (2, 0.75))], Path.Combine(_root, "m"), _ => { }));
+        Assert.Contains("the seed shares of XTests.Reproduces ran under different keys", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1/2", new[] { "a", "R", "c", "S" })]
+    [InlineData("2/2", new[] { "R", "b", "S" })]
+    [InlineData("3/3", new[] { "R", "c", "S" })]
+    [InlineData("4/4", new[] { "R", "S" })]
+    public void A_shard_takes_its_share_of_whole_experiments_and_a_seed_share_of_every_replicated_one(string shard, string[] expected) =>
+        Assert.Equal(expected, ExperimentRunner.OfShard(Shard.Parse(shard), ["a", "R", "b", "c", "S"], new HashSet<string> { "R", "S" }));
+
+    [Theory]
+    [InlineData(0, "1/2", true)]
+    [InlineData(1, "1/2", false)]
+    [InlineData(2, "1/2", true)]
+    [InlineData(1, "2/2", true)]
+    [InlineData(4, "2/3", true)]
+    [InlineData(5, "2/3", false)]
+    public void A_seed_share_trains_every_nth_seed(int position, string share, bool owns) =>
+        Assert.Equal(owns, SeedReplicas.Owns(Shard.Parse(share), position));
+
     [Theory]
     [InlineData("1/3", new[] { "a", "d", "g" })]
     [InlineData("2/3", new[] { "b", "e" })]

@@ -1,0 +1,116 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HW1.Research.Artifacts;
+
+namespace HW1.Research.Pipeline;
+
+/// <summary>
+/// One seed's training of a replicated experiment, stored as a file so that the seeds of one experiment can be trained in several
+/// places (the shards of a CI matrix or a job array) and the experiment completed from all of them in one process: its claims
+/// need every seed. Each file carries the experiment, its run key, the profile and seed offset, and the seed's result as JSON;
+/// doubles round-trip exactly, and the experiment computes from the stored form even when it trained the seed itself, so a
+/// merged run and a one-machine run compute from the same bits.
+/// </summary>
+public sealed record SeedReplica(string Experiment, string Key, string Profile, long SeedOffset, long Seed, JsonElement Result);
+
+/// <summary>Where replicas live, which seeds a share trains, and reading and writing them.</summary>
+public static class SeedReplicas
+{
+    /// <summary>"i/n": the experiment process trains only the seeds of share i of n, stores them, and stops (skipped) without a section.</summary>
+    public const string ShareVariable = "HW1_SEED_SHARE";
+
+    /// <summary>The folder replicas are stored in and read from; set by the pipeline (with its run key), unset under plain <c>dotnet test</c>.</summary>
+    public const string FolderVariable = "HW1_REPLICAS_DIR";
+
+    /// <summary>The start of the skip message a share's test ends with; the runner recognizes a share's outcome by it.</summary>
+    public const string SkipMarker = "seed share";
+
+    /// <summary><c>artifacts/&lt;profile&gt;/replicas</c>.</summary>
+    public static string FolderOf(string profile, string artifactsRoot) => Path.Combine(artifactsRoot, profile, "replicas");
+
+    /// <summary>The file of <paramref name="seed"/> of <paramref name="experiment"/> (its short name) under <paramref name="folder"/>.</summary>
+    public static string PathOf(string folder, string experiment, long seed) =>
+        Path.Combine(folder, experiment, $"seed-{seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json");
+
+    /// <summary>The share in force (<see cref="ShareVariable"/>), or null; a malformed value is an error naming the variable.</summary>
+    public static Shard? Share => Environment.GetEnvironmentVariable(ShareVariable) is { Length: > 0 } text ? Shard.Parse(text, ShareVariable) : null;
+
+    /// <summary>The replica folder in force (<see cref="FolderVariable"/>), or null.</summary>
+    public static string? Folder => Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder : null;
+
+    /// <summary>True when the seed at <paramref name="position"/> (0-based among the experiment's seeds) belongs to <paramref name="share"/>: position mod n = i − 1.</summary>
+    public static bool Owns(Shard share, int position)
+    {
+        ArgumentNullException.ThrowIfNull(share);
+        return position % share.Count == share.Index - 1;
+    }
+
+    /// <summary>Stores <paramref name="replica"/> at <paramref name="path"/> atomically (a reader sees the whole file or none).</summary>
+    public static void Write(string path, SeedReplica replica) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(replica, ArtifactJson.Options));
+
+    /// <summary>
+    /// The replica at <paramref name="path"/>, or null when there is none. A file that cannot be read or names another experiment or
+    /// seed than its path is an error naming the file; a replica of another key (an older build, other settings) is returned, and the
+    /// caller decides.
+    /// </summary>
+    public static SeedReplica? Read(string path, string experiment, long seed)
+    {
+        if (!File.Exists(path)) return null;
+        SeedReplica? replica;
+        try
+        {
+            replica = JsonSerializer.Deserialize<SeedReplica>(File.ReadAllBytes(path), ArtifactJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a seed replica ({e.Message}); delete it and run the seed again.", e);
+        }
+        if (replica == null || replica.Key == null || replica.Experiment != experiment || replica.Seed != seed || replica.Result.ValueKind == JsonValueKind.Undefined)
+            throw new InvalidDataException($"{path}: holds {(replica == null ? "nothing" : $"seed {replica.Seed} of {replica.Experiment ?? "no experiment"}")}, expected seed {seed} of {experiment}; delete it and run the seed again.");
+        return replica;
+    }
+
+    /// <summary>SHA-256 (hex) of a replica file's bytes: what a shard's pipeline log records and a merge checks.</summary>
+    public static string DigestOf(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>
+    /// <paramref name="value"/> through its stored form: serialized, read back, and checked to serialize the same again. A type that
+    /// would lose data on the way (a settable member marked <see cref="JsonIgnoreAttribute"/>, a value that does not read back as
+    /// written) is an error naming it, so nothing a seed measured can be dropped by storing it.
+    /// </summary>
+    public static (T Value, JsonElement Stored) RoundTrip<T>(T value) where T : notnull
+    {
+        EnsureLossless(typeof(T), []);
+        var stored = JsonSerializer.SerializeToElement(value, ArtifactJson.Options);
+        var back = stored.Deserialize<T>(ArtifactJson.Options) ?? throw new InvalidDataException($"{typeof(T).Name}: its stored form reads back as null.");
+        var again = JsonSerializer.Serialize(back, ArtifactJson.Options);
+        if (again != JsonSerializer.Serialize(stored, ArtifactJson.Options))
+            throw new InvalidDataException($"{typeof(T).FullName}: its stored form does not read back as written, so a seed replica would change it; give it a constructor or settable members for everything it serializes.");
+        return (back, stored);
+    }
+
+    /// <summary>Refuses types with a settable member that JSON leaves out (see <see cref="RoundTrip{T}"/>), through their members' types.</summary>
+    public static void EnsureLossless(Type type, HashSet<Type> seen)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(seen);
+        if (type.IsPrimitive || type == typeof(string) || type.IsEnum || !seen.Add(type)) return;
+        if (type.IsArray)
+        {
+            EnsureLossless(type.GetElementType()!, seen);
+            return;
+        }
+        if (type.IsGenericType)
+            foreach (var argument in type.GetGenericArguments()) EnsureLossless(argument, seen);
+        if (type.Namespace?.StartsWith("System", StringComparison.Ordinal) == true) return;
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0) continue;
+            if (property.IsDefined(typeof(JsonIgnoreAttribute)) && property.CanWrite)
+                throw new InvalidOperationException($"{type.FullName}.{property.Name} is settable but marked [JsonIgnore]: a seed replica would drop it. Store it, or make it a computed member.");
+            EnsureLossless(property.PropertyType, seen);
+        }
+    }
+}
