@@ -5,6 +5,7 @@ using TorchSharp.Modules;
 namespace HW1.Experiments.DeepVsShallow;
 
 /// <summary>HW1-1, train on actual tasks: MNIST.</summary>
+[ReplicatesSeeds]
 public sealed class TrainOnMnistTests(ITestOutputHelper output) : TrainOnTasks(output)
 {
     public override Question Question { get; } = new("1-1-task-mnist", Part.DeepVsShallow, 2, "Deep vs shallow: train on MNIST",
@@ -25,6 +26,7 @@ public sealed class TrainOnMnistTests(ITestOutputHelper output) : TrainOnTasks(o
 }
 
 /// <summary>HW1-1 bonus, train on actual tasks: Fashion-MNIST.</summary>
+[ReplicatesSeeds]
 public sealed class TrainOnFashionMnistTests(ITestOutputHelper output) : TrainOnTasks(output)
 {
     public override Question Question { get; } = new("1-1-task-fashion-mnist", Part.DeepVsShallow, 3, "Deep vs shallow: train on Fashion-MNIST",
@@ -103,10 +105,10 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             ("deep MLP", $"784-{string.Join("-", deepWidths)}-10, ReLU", () => Mlp.Create(784, deepWidths, 10)),
             ("CNN", $"conv5x5(16)-pool2-conv5x5(32)-pool2-{cnnHidden}-10, ReLU", () => Cnn.Create(16, 32, cnnHidden)),
         };
-        var curves = new List<ModelResult>();
-        var finals = new List<Final>();
-        for (long seed = c.FirstSeed; seed < c.FirstSeed + c.Seeds; seed++)
+        var seeds = PerSeed(c.FirstSeed, c.Seeds, seed =>
         {
+            var curves = new List<ModelResult>();
+            var finals = new List<Final>();
             // The first seed is evaluated after every epoch for the curves; the replicas only at the end. Evaluation draws no
             // random numbers and changes no weight, so a replica's training is the same either way.
             var settings = new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { EvaluateEvery = seed == c.FirstSeed ? 1 : c.Epochs };
@@ -124,8 +126,9 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
                 }
                 Log($"{c.Task} {name}, seed {seed}: test accuracy {last.TestAccuracy:P2}, training loss {last.TrainLoss:F4}");
             }
-        }
-        return new Result(curves, finals);
+            return new Result(curves, finals);
+        });
+        return new Result([.. seeds.SelectMany(r => r.Curves)], [.. seeds.SelectMany(r => r.Finals)]);
     }
 
     protected override IEnumerable<Claim> Claims(Config c, Result result)

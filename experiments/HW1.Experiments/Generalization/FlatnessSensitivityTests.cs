@@ -6,6 +6,7 @@ namespace HW1.Experiments.Generalization;
 /// HW1-3, flatness vs generalization part 2: the same model trained with different batch sizes; training and
 /// test loss and accuracy, and the input sensitivity of each (the assignment's and Novak et al. 2018's).
 /// </summary>
+[ReplicatesSeeds]
 public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experiment<FlatnessSensitivityTests.Config, IReadOnlyList<FlatnessSensitivityTests.Model>>(output)
 {
     public override Question Question { get; } = new("1-3-flatness-sensitivity", Part.Generalization, 4,

@@ -6,6 +6,7 @@ namespace HW1.Experiments.Generalization;
 /// HW1-3, number of parameters vs generalization: one-hidden-layer MLPs whose width spans 2 to 1024 (quick) or 2048 (full)
 /// units, trained alike from every seed; training and test loss and accuracy against the parameter count, with the seeds' spread.
 /// </summary>
+[ReplicatesSeeds]
 public sealed class ParametersTests(ITestOutputHelper output) : Experiment<ParametersTests.Config, IReadOnlyList<ParametersTests.Model>>(output)
 {
     public override Question Question { get; } = new("1-3-parameters", Part.Generalization, 2,
@@ -27,9 +28,9 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
     protected override IReadOnlyList<Model> Run(Config c)
     {
         using var data = Mnist(c.TrainExamples, c.TestExamples);
-        var models = new List<Model>();
-        for (long seed = c.FirstSeed; seed < c.FirstSeed + c.Seeds; seed++)
+        return PerSeed(c.FirstSeed, c.Seeds, seed =>
         {
+            var models = new List<Model>();
             // Evaluation after the last epoch only: it draws no random number and changes no weight, so training is the same.
             var settings = new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { EvaluateEvery = c.Epochs };
             foreach (var width in c.Widths)
@@ -40,8 +41,8 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
                 models.Add(new Model(seed, width, ModuleFacts.ParameterCount(model), last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy));
                 Log($"seed {seed}, width {width} ({models[^1].Parameters:N0} parameters): training {last.TrainLoss:F4} / {last.TrainAccuracy:P2}, test {last.TestLoss:F4} / {last.TestAccuracy:P2}");
             }
-        }
-        return models;
+            return models;
+        }).SelectMany(m => m).ToList();
     }
 
     /// <summary>The models of one width, ordered by seed.</summary>

@@ -8,6 +8,7 @@ namespace HW1.Experiments.Generalization;
 /// HW1-3, can a network fit random labels? MNIST with its training labels shuffled by a seeded permutation, an MLP with three
 /// hidden layers of 256 units trained from every seed until it memorizes them (Zhang et al. 2017).
 /// </summary>
+[ReplicatesSeeds]
 public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<RandomLabelsTests.Config, RandomLabelsTests.Result>(output)
 {
     public override Question Question { get; } = new("1-3-random-labels", Part.Generalization, 1,
@@ -43,8 +44,7 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
     protected override Result Run(Config c)
     {
         using var data = Mnist(c.TrainExamples, c.TestExamples);
-        var runs = new List<SeedRun>();
-        for (long seed = c.FirstSeed; seed < c.FirstSeed + c.Seeds; seed++)
+        var runs = PerSeed(c.FirstSeed, c.Seeds, seed =>
         {
             using var random = Reproducibility.Seed(seed, c.Threads);
             // Shuffling the labels keeps each class's frequency but cuts every link between image and label.
@@ -67,9 +67,9 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
                 chance = (predicted * actual).sum().item<double>();
             }
             var run = new SeedRun(seed, history, kept, chance);
-            runs.Add(run);
             Log($"seed {seed}, {run.History.Count} epochs: training accuracy {run.Last.TrainAccuracy:P2}, test accuracy {run.Last.TestAccuracy:P2} (chance {chance:P2}), test loss {run.First.TestLoss:F3} -> {run.Last.TestLoss:F3}");
-        }
+            return run;
+        });
         return new Result(runs, data.Test.Count);
     }
 

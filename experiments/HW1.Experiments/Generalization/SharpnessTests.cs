@@ -11,6 +11,7 @@ namespace HW1.Experiments.Generalization;
 /// criterion and on replicated seeds, related to test accuracy; Keskar's small-batch (256) against large-batch (10% of the training
 /// set) comparison beside his Table 3; and Dinh et al. 2017's rescaling, which changes sharpness without changing the function.
 /// </summary>
+[ReplicatesSeeds]
 public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<SharpnessTests.Config, SharpnessTests.Result>(output)
 {
     public override Question Question { get; } = new("1-3-sharpness", Part.Generalization, 5,
@@ -56,6 +57,9 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
     /// <summary>The flattest point found on one seed's per-unit rescaling orbit, and how far its logits moved from the unscaled model's.</summary>
     public sealed record Orbit(long Seed, OrbitSearch Search, double MaxOutputChange);
 
+    /// <summary>What one trained model keeps: its measurements and, for the small batch, its rescalings and orbit search.</summary>
+    public sealed record Measured(Model Model, IReadOnlyList<Rescaled> Rescaled, Orbit? Orbit);
+
     public sealed record Result(IReadOnlyList<Model> Models, IReadOnlyList<Rescaled> Rescaled, IReadOnlyList<Orbit> Orbits)
     {
         public IEnumerable<Model> At(int batch) => Models.Where(m => m.BatchSize == batch);
@@ -68,22 +72,18 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         using var data = Mnist(c.TrainExamples, c.TestExamples);
         using var hessianSet = data.All.Train.Take(c.HessianExamples);
         using var sharpnessSet = data.All.Train.Take(c.SharpnessExamples);
-        var rescaled = new List<Rescaled>();
-        var orbits = new List<Orbit>();
-        var models = TrainToCriterion(data, c.Hidden, c.BatchSizes, c.FirstSeed, c.Seeds, c.Threads, c.TargetTrainAccuracy, c.MaxEpochs, c.LearningRate, (seed, batch, model, last, random) =>
+        var measured = TrainToCriterion(data, c.Hidden, c.BatchSizes, c.FirstSeed, c.Seeds, c.Threads, c.TargetTrainAccuracy, c.MaxEpochs, c.LearningRate, (seed, batch, model, last, random) =>
         {
             long steps = last.Epoch * ((c.TrainExamples + batch - 1L) / batch);
             var (top, box) = Measure(model, hessianSet, sharpnessSet, c.Epsilons, random.Torch);
             Log($"seed {seed}, batch {batch}: {last.Epoch} epochs ({steps} steps) to training accuracy {last.TrainAccuracy:P2}, test accuracy {last.TestAccuracy:P2}, " +
                 $"top eigenvalue {top.Value:F3}, sharpness {string.Join(", ", box.Select(b => $"{b.Percent:0.###}% at ε = {b.Epsilon:0E0} ({b.Iterations} iterations)"))}");
-            if (batch == c.SmallBatch)
-            {
-                rescaled.AddRange(Rescale(c, seed, model, data.Test, hessianSet, sharpnessSet, random.Torch));
-                orbits.Add(SearchOrbit(seed, model, data.Test, hessianSet, random.Torch));
-            }
-            return new Model(seed, batch, last.Epoch, steps, last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy, top.Value, top.Converged, box);
+            var measuredModel = new Model(seed, batch, last.Epoch, steps, last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy, top.Value, top.Converged, box);
+            return batch == c.SmallBatch
+                ? new Measured(measuredModel, Rescale(c, seed, model, data.Test, hessianSet, sharpnessSet, random.Torch), SearchOrbit(seed, model, data.Test, hessianSet, random.Torch))
+                : new Measured(measuredModel, [], null);
         });
-        return new Result(models, rescaled, orbits);
+        return new Result([.. measured.Select(m => m.Model)], [.. measured.SelectMany(m => m.Rescaled)], [.. measured.Select(m => m.Orbit).OfType<Orbit>()]);
     }
 
     /// <summary>The orbit search's budget of top-eigenvalue evaluations and the relative drop a step must bring to be accepted (twice power iteration's tolerance).</summary>
