@@ -153,15 +153,17 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
                 if (stored.Key == Session.Key)
                 {
                     results.Add(stored.Result.Deserialize<T>(ArtifactJson.Options) ?? throw new InvalidDataException($"{path}: its result reads back as null."));
-                    Log($"seed {seed}: read from its replica {path}");
+                    Session.SecondsReadFromReplicas += stored.Seconds;
+                    Log($"seed {seed}: read from its replica {path} (trained in {RunText.Seconds(stored.Seconds)})");
                     continue;
                 }
                 Log($"seed {seed}: its replica {path} belongs to another run key ({stored.Key[..Math.Min(12, stored.Key.Length)]}); training it again");
             }
             if (share != null && !SeedReplicas.Owns(share, k)) continue;
+            var started = Session.Elapsed;
             var (value, json) = SeedReplicas.RoundTrip(train(seed));
             if (path != null)
-                SeedReplicas.Write(path, new SeedReplica(name, Session.Key!, Profile.Name, Session.SeedOffset, seed, json));
+                SeedReplicas.Write(path, new SeedReplica(name, Session.Key!, Profile.Name, Session.SeedOffset, seed, json, Math.Round((Session.Elapsed - started).TotalSeconds, 1)));
             results.Add(value);
             trained.Add(seed);
         }

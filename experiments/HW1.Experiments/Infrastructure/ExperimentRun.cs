@@ -38,6 +38,9 @@ public sealed class ExperimentRun
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
+    /// <summary>The training time of the seeds read from stored replicas (see <see cref="ReportSection.WallSeconds"/>).</summary>
+    public double SecondsReadFromReplicas { get; set; }
+
     /// <summary>The pipeline's key for this run (it marks the stored section as this run's), or null outside the pipeline.</summary>
     private static readonly string? RunKey = Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null;
 
@@ -88,7 +91,7 @@ public sealed class ExperimentRun
         var timed = section with
         {
             Claims = claims,
-            WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds, 1),
+            WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds + SecondsReadFromReplicas, 1),
             PeakMemoryMiB = Math.Round(self.PeakWorkingSet64 / (1024.0 * 1024)),
             RunKey = RunKey,
             SeedOffset = SeedOffset,

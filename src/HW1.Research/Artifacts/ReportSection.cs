@@ -140,6 +140,10 @@ public sealed record ReportSection
     public SectionStatus Status { get; init; } = SectionStatus.Reproduced;
     /// <summary>The failing assertion's message when <see cref="Status"/> is NotReproduced.</summary>
     public string? Failure { get; init; }
+    /// <summary>
+    /// The experiment's wall time: its process's, plus the training time of every seed it read from a stored replica (trained by a
+    /// shard or by an earlier, interrupted run), so that it is what the experiment cost however its seeds were spread.
+    /// </summary>
     public double WallSeconds { get; init; }
     /// <summary>Peak memory of the process that ran the experiment, in MiB.</summary>
     public double PeakMemoryMiB { get; init; }

@@ -179,7 +179,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         // the other shards' results are merged in afterwards).
         var kept = (options.Shard != null ? [] : all.Except(experiments))
             .Select(name => Reusable(previous, name, KeyOf(name)))
-            .OfType<PipelineExperiment>().Select(e => e with { Outcome = PipelineExperiment.Reused }).ToList();
+            .OfType<PipelineExperiment>().Select(e => options.Completes != null ? e : e with { Outcome = PipelineExperiment.Reused }).ToList();
         if (kept.Count > 0) log($"{kept.Count} experiment(s) not selected by --only keep their stored results of this build in the report.");
         outcomes.AddRange(kept);
         // From here on this run is the current one: a report rendered before it finishes uses none of the older results.
@@ -337,6 +337,12 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             return partial;
         }
         bool passed = code == 0 && results.Count == 1 && results[0].Passed;
+        // Completing a merged run: the experiment's time is its shards' as well as this process's.
+        if (options.Completes?.Experiments.FirstOrDefault(e => e.Name == name && e.Outcome == PipelineExperiment.Partial) is { } shared)
+        {
+            log($"{label}: completed in {RunText.Seconds(seconds)} from seed shares that took {RunText.Seconds(shared.Seconds)} in all");
+            seconds = Math.Round(seconds + shared.Seconds, 1);
+        }
         var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
         {
             Sections = ids,

@@ -108,7 +108,7 @@ public static class RunMerge
                 }
             }
             replicas.AddRange(files.Select(f => (name, f.Key, f.Value.Source)));
-            partial.Add(new PipelineExperiment(name, key, PipelineExperiment.Partial, parts.Max(p => p.Outcome.Seconds))
+            partial.Add(new PipelineExperiment(name, key, PipelineExperiment.Partial, Math.Round(parts.Sum(p => p.Outcome.Seconds), 1))
             {
                 Replicas = files.ToDictionary(f => f.Key, f => f.Value.Digest, StringComparer.Ordinal),
             });

@@ -12,7 +12,8 @@ namespace HW1.Research.Pipeline;
 /// doubles round-trip exactly, and the experiment computes from the stored form even when it trained the seed itself, so a
 /// merged run and a one-machine run compute from the same bits.
 /// </summary>
-public sealed record SeedReplica(string Experiment, string Key, string Profile, long SeedOffset, long Seed, JsonElement Result);
+/// <param name="Seconds">How long the seed took to train and measure where it ran.</param>
+public sealed record SeedReplica(string Experiment, string Key, string Profile, long SeedOffset, long Seed, JsonElement Result, double Seconds = 0);
 
 /// <summary>Where replicas live, which seeds a share trains, and reading and writing them.</summary>
 public static class SeedReplicas
