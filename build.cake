@@ -121,7 +121,7 @@ Task("Help")
     Information("  --force          re-run tests and experiments even when stored results of the same build match");
     Information("  --parallel       experiment processes at once (default: cores / 2, each experiment keeps its 2 threads and its seeds;");
     Information("                   with HW1_THREADS=1 in the environment every experiment runs on 1 thread, cores / 1 at a time, not compared with the snapshots)");
-    Information("  --shard          i/n: run only shard i of n (with --target=Experiments); merge the shards with the report tool's merge command");
+    Information("  --shard          i/n: run only shard i of n (with --target=Experiments): every n-th whole experiment and the n-th share of each replicated one's seeds; merge the shards (and complete the replicated experiments) with the report tool's merge command");
     Information("  --configuration  build configuration (default Release)");
     Information("  --base           with --target=Diff: the artifacts folder or git ref of the run to compare with");
     Information("  --first/--second with --target=Determinism or CI: artifacts folders of canonical runs to compare (fresh runs otherwise)");

@@ -87,7 +87,7 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         TResult result;
         using (TrainingProgress.Route(_run.Progress))
             result = Run(config);
-        if (_run.SeedShare != null)
+        if (!_perSeedUsed && GetType().IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false))
             throw new InvalidOperationException($"{GetType().Name} is marked [{nameof(ReplicatesSeedsAttribute)[..^9]}] but its Run trained no seed through {nameof(PerSeed)}, so a seed share would run all of it; train its seeds through {nameof(PerSeed)} or remove the mark.");
         try
         {
