@@ -190,7 +190,8 @@ internal static class Commands
     public static int Merge(string profile, Arguments arguments)
     {
         var from = arguments.Option("--from") ?? throw new UsageException("merge needs --from <artifacts folder>,<artifacts folder>,...");
-        var into = arguments.Option("--into") ?? RepoPaths.ArtifactsDir;
+        // Absolute: the experiment processes the completion starts resolve paths against their own working folder.
+        var into = Path.GetFullPath(arguments.Option("--into") ?? RepoPaths.ArtifactsDir);
         var project = arguments.Option("--project") ?? Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
         var configuration = arguments.Option("--configuration") ?? "Release";
         arguments.EnsureConsumed();
@@ -200,6 +201,9 @@ internal static class Commands
         var merged = HW1.Research.Pipeline.RunMerge.Merge(profile, sources, into, Console.WriteLine);
         var partial = merged.Experiments.Where(e => e.Outcome == PipelineExperiment.Partial).Select(e => e.Name).ToList();
         if (partial.Count == 0) return 0;
+        var offset = HW1.Research.Training.Reproducibility.SeedOffset;
+        if (offset != merged.SeedOffset)
+            throw new UsageException($"{HW1.Research.Training.Reproducibility.SeedOffsetVariable}={offset} here, but the shards ran with seed offset {merged.SeedOffset}: complete the merge with the shards' offset.");
         Console.WriteLine($"merge: completing {partial.Count} replicated experiment(s) from their seed replicas: {string.Join(", ", partial.Select(RunText.ShortName))}");
         var options = new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration)
         {
@@ -208,6 +212,8 @@ internal static class Commands
             Environment = RunnerEnvironment(profile, merged.SeedOffset),
             ArtifactsRoot = into,
             Completes = merged,
+            // The merged run's wall time runs from its first shard's start to the end of the completion.
+            PipelineStarted = merged.StartedUtc,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
     }

@@ -17,7 +17,7 @@ const string Usage = """
                                 'dotnet test' process, N at a time (default: cores / 2 threads each); reuse stored results whose key (built code, snapshots,
                                 profile, experiment) matches unless --force; record artifacts/<profile>/pipeline.json.
                                 --shard I/N runs only shard I of N: whole experiment k of the selection goes to shard k mod N + 1,
-                                and every shard trains its share of each replicated experiment's seeds (seed k to shard k mod N + 1).
+                                and every shard trains its share of each replicated experiment's seeds (its k-th seed, from 0, to shard k mod N + 1).
       merge --from DIR,DIR[,...] [--into DIR] [--configuration C] [--project P]
                                 Collect the runs stored in several artifacts folders (shards made elsewhere) into one run
                                 (default: this checkout's artifacts), after checking that commit, build, profile, seeds

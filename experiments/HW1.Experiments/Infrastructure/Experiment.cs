@@ -148,22 +148,31 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         {
             var seed = firstSeed + k;
             var path = folder == null ? null : SeedReplicas.PathOf(folder, name, seed);
-            if (path != null && SeedReplicas.Read(path, name, seed) is { } stored)
+            var stored = path == null ? null : SeedReplicas.Read(path, name, seed);
+            if (stored != null && stored.Key == Session.Key)
             {
-                if (stored.Key == Session.Key)
+                T read;
+                try
                 {
-                    results.Add(stored.Result.Deserialize<T>(ArtifactJson.Options) ?? throw new InvalidDataException($"{path}: its result reads back as null."));
-                    Session.SecondsReadFromReplicas += stored.Seconds;
-                    Log($"seed {seed}: read from its replica {path} (trained in {RunText.Seconds(stored.Seconds)})");
-                    continue;
+                    read = stored.Result.Deserialize<T>(ArtifactJson.Options) ?? throw new JsonException("it reads back as null");
                 }
-                Log($"seed {seed}: its replica {path} belongs to another run key ({stored.Key[..Math.Min(12, stored.Key.Length)]}); training it again");
+                catch (JsonException e)
+                {
+                    throw new InvalidDataException($"{path}: its result is not a {typeof(T).Name} ({e.Message}); delete it and run the seed again.", e);
+                }
+                results.Add(read);
+                Session.SecondsReadFromReplicas += stored.Seconds;
+                if (stored.Threads > 0) Session.ReplicaThreads = stored.Threads;
+                Log($"seed {seed}: read from its replica {path} (trained in {RunText.Seconds(stored.Seconds)})");
+                continue;
             }
             if (share != null && !SeedReplicas.Owns(share, k)) continue;
+            if (stored != null)
+                Log($"seed {seed}: its replica {path} belongs to another run key ({stored.Key[..Math.Min(12, stored.Key.Length)]}); training it again");
             var started = Session.Elapsed;
             var (value, json) = SeedReplicas.RoundTrip(train(seed));
             if (path != null)
-                SeedReplicas.Write(path, new SeedReplica(name, Session.Key!, Profile.Name, Session.SeedOffset, seed, json, Math.Round((Session.Elapsed - started).TotalSeconds, 1)));
+                SeedReplicas.Write(path, new SeedReplica(name, Session.Key!, Profile.Name, Session.SeedOffset, seed, json, Math.Round((Session.Elapsed - started).TotalSeconds, 1), TorchSharp.torch.get_num_threads()));
             results.Add(value);
             trained.Add(seed);
         }

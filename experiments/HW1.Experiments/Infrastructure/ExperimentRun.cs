@@ -41,6 +41,9 @@ public sealed class ExperimentRun
     /// <summary>The training time of the seeds read from stored replicas (see <see cref="ReportSection.WallSeconds"/>).</summary>
     public double SecondsReadFromReplicas { get; set; }
 
+    /// <summary>The intra-op threads the seeds read from replicas were trained with (0 when none was read).</summary>
+    public int ReplicaThreads { get; set; }
+
     /// <summary>The pipeline's key for this run (it marks the stored section as this run's), or null outside the pipeline.</summary>
     private static readonly string? RunKey = Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null;
 
@@ -97,7 +100,8 @@ public sealed class ExperimentRun
             SeedOffset = SeedOffset,
             Kernels = Kernels.Description,
             Cpu = Kernels.Cpu.ToString(),
-            Threads = TorchSharp.torch.get_num_threads(),
+            // A process that read every seed from replicas never seeded, so its own thread count says nothing about the training.
+            Threads = ReplicaThreads > 0 ? ReplicaThreads : TorchSharp.torch.get_num_threads(),
         };
         if (!Kernels.Pinned)
             timed = timed with { Settings = [.. timed.Settings, new Setting("CPU kernels", $"{Kernels.Description}: results depend on this CPU and were not compared with the snapshots")] };

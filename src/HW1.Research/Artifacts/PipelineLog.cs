@@ -25,6 +25,9 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
     /// and the SHA-256 of its bytes as the runner read them right after the process ended.
     /// </summary>
     public IReadOnlyDictionary<string, string> Replicas { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>"i/n" when this was a seed share of a replicated experiment (partial, or failed), null for a whole run.</summary>
+    public string? Share { get; init; }
 }
 
 /// <summary>

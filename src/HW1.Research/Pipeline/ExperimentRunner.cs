@@ -162,10 +162,15 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             Same("seed offset", merged.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), options.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Same("CPU kernels", merged.Kernels, CpuKernels.State.KeyText);
             Same("thread count", merged.Threads ?? "own", ThreadOverride.KeyText);
+            Same("commit", merged.Source?.Commit, SourceInfo.Current(RepoPaths.Root)?.Commit);
+            // Everything else a key covers (the experiment's own source and snapshots, the shared infrastructure) must agree too, or
+            // every seed would be trained again here instead of read.
+            foreach (var share in merged.Experiments.Where(e => e.Outcome == PipelineExperiment.Partial && experiments.Contains(e.Name)))
+                Same($"run key of {RunText.ShortName(share.Name)}", share.Key, KeyOf(share.Name));
         }
         _identity = new PipelineLog(options.Profile, started, 0)
         {
-            Source = SourceInfo.Current(RepoPaths.Root),
+            Source = options.Completes?.Source ?? SourceInfo.Current(RepoPaths.Root),
             CodeHash = codeHash,
             SeedOffset = options.SeedOffset,
             Kernels = CpuKernels.State.KeyText,
@@ -177,9 +182,12 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var outcomes = new List<PipelineExperiment>();
         // Experiments left out by --only stay in the report when their stored result belongs to this very build (a shard keeps none:
         // the other shards' results are merged in afterwards).
-        var kept = (options.Shard != null ? [] : all.Except(experiments))
-            .Select(name => Reusable(previous, name, KeyOf(name)))
-            .OfType<PipelineExperiment>().Select(e => options.Completes != null ? e : e with { Outcome = PipelineExperiment.Reused }).ToList();
+        // Completing a merged run keeps every other outcome of it as it is: reproduced, not reproduced or failed, the report says which.
+        var kept = options.Completes is { } completes
+            ? completes.Experiments.Where(e => e.Outcome != PipelineExperiment.Partial && !experiments.Contains(e.Name)).ToList()
+            : (options.Shard != null ? [] : all.Except(experiments))
+                .Select(name => Reusable(previous, name, KeyOf(name)))
+                .OfType<PipelineExperiment>().Select(e => e with { Outcome = PipelineExperiment.Reused }).ToList();
         if (kept.Count > 0) log($"{kept.Count} experiment(s) not selected by --only keep their stored results of this build in the report.");
         outcomes.AddRange(kept);
         // From here on this run is the current one: a report rendered before it finishes uses none of the older results.
@@ -305,10 +313,11 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             [SeedReplicas.FolderVariable] = SeedReplicas.FolderOf(options.Profile, options.ArtifactsRoot),
         };
         var share = options.Shard != null && _replicated.Contains(name) ? options.Shard : null;
+        // Set either way, so a value left in the shell never turns a whole run into a share.
+        environment[SeedReplicas.ShareVariable] = share?.ToString() ?? "";
         // A forced run trains every seed again: replicas of this key would otherwise be read instead.
         var replicaFolder = ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name);
         if (options.Force && Directory.Exists(replicaFolder)) Directory.Delete(replicaFolder, recursive: true);
-        if (share != null) environment[SeedReplicas.ShareVariable] = share.ToString();
         var trx = Path.ChangeExtension(progress, ".trx");
         File.Delete(trx);
         var clock = Stopwatch.StartNew();
@@ -328,6 +337,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             var replicas = stopped ? ReplicasOf(name, key) : new Dictionary<string, string>();
             var partial = new PipelineExperiment(name, key, stopped ? PipelineExperiment.Partial : PipelineExperiment.Failed, seconds)
             {
+                Share = share.ToString(),
                 Replicas = replicas,
                 Failure = stopped ? null : results.Count == 1 && results[0].Passed ? $"seed share {share}: the test passed instead of stopping after its seeds" : FailureOf(results, output, code),
             };

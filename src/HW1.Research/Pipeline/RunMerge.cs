@@ -48,7 +48,9 @@ public static class RunMerge
         {
             foreach (var e in run.Experiments)
             {
-                if (e.Outcome == PipelineExperiment.Partial)
+                // A seed share, finished or failed: its seeds (if any) are collected; a failed share's missing seeds are trained by the
+                // completion, so one failed share never stands for the whole experiment.
+                if (e.Outcome == PipelineExperiment.Partial || e.Share != null)
                 {
                     if (!shares.TryGetValue(e.Name, out var list)) shares[e.Name] = list = [];
                     list.Add((folder, e));
@@ -92,6 +94,8 @@ public static class RunMerge
                     throw new InvalidDataException($"Cannot merge: {RunText.ShortName(name)} ran whole in {whole.Folder} and as seed shares in {parts[0].Folder} under different keys ({whole.Outcome.Key} vs {key}).");
                 continue;
             }
+            foreach (var (folder, e) in parts.Where(p => p.Outcome.Outcome != PipelineExperiment.Partial))
+                log($"merge: WARNING: seed share {e.Share} of {RunText.ShortName(name)} in {folder} failed ({e.Failure}); the seeds it stored are used, the completion trains the rest");
             var files = new Dictionary<string, (string Digest, string Source)>(StringComparer.Ordinal);
             foreach (var (folder, e) in parts)
             {
@@ -102,7 +106,13 @@ public static class RunMerge
                         throw new InvalidDataException($"{path}: missing; its run recorded this seed replica of {RunText.ShortName(name)}. Copy the shard's whole artifacts folder, or run the shard again.");
                     if (SeedReplicas.DigestOf(path) != digest)
                         throw new InvalidDataException($"{path}: ALTERED: its digest is not the one its run recorded when it was trained.");
-                    if (files.TryGetValue(file, out var seen) && seen.Digest != digest)
+                    if (!file.StartsWith("seed-", StringComparison.Ordinal) || !file.EndsWith(".json", StringComparison.Ordinal)
+                        || !long.TryParse(file["seed-".Length..^".json".Length], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seed))
+                        throw new InvalidDataException($"{path}: recorded as a seed replica of {RunText.ShortName(name)}, but its name is not seed-<seed>.json.");
+                    if (SeedReplicas.Read(path, ExperimentRunner.ClassName(name), seed)!.Key != e.Key)
+                        throw new InvalidDataException($"{path}: stored under another run key than its run recorded for {RunText.ShortName(name)} ({e.Key}).");
+                    // Two shares may both hold a seed (a shard run again with another count); their results must agree, their timings need not.
+                    if (files.TryGetValue(file, out var seen) && seen.Digest != digest && ResultOf(seen.Source) != ResultOf(path))
                         throw new InvalidDataException($"Cannot merge: {file} of {RunText.ShortName(name)} differs between {seen.Source} and {path}: the same seed under the same key trained to different numbers.");
                     files[file] = (digest, path);
                 }
@@ -113,6 +123,14 @@ public static class RunMerge
                 Replicas = files.ToDictionary(f => f.Key, f => f.Value.Digest, StringComparer.Ordinal),
             });
             log($"merge: {RunText.ShortName(name)}: {files.Count} seed replica(s) from {parts.Count} share(s); it is completed from them");
+        }
+
+        // Every shard of each count should be there; a missing one leaves its whole experiments out and its seeds to the completion.
+        foreach (var count in runs.Select(r => r.Log.Shard).OfType<string>().Select(s => Shard.Parse(s, "a shard's pipeline log")).GroupBy(s => s.Count))
+        {
+            var missing = Enumerable.Range(1, count.Key).Except(count.Select(s => s.Index)).ToList();
+            if (missing.Count > 0)
+                log($"merge: WARNING: shard(s) {string.Join(", ", missing.Select(i => $"{i}/{count.Key}"))} are not among the folders merged; their whole experiments will be missing from the report and their seeds are trained by the completion");
         }
 
         var merged = first.Log with
@@ -134,5 +152,12 @@ public static class RunMerge
         merged.Write(target);
         log($"merge: {experiments.Count} experiment(s) and {sections.Count} section(s) from {runs.Count} run(s) of commit {first.Log.Source?.Commit ?? "unknown"} into {Path.GetFullPath(target)}");
         return merged;
+    }
+
+    /// <summary>The result of a seed replica file, as stored JSON text, for comparing two stores of one seed.</summary>
+    private static string ResultOf(string path)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+        return document.RootElement.GetProperty("result").GetRawText();
     }
 }

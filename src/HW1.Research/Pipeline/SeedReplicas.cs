@@ -13,7 +13,8 @@ namespace HW1.Research.Pipeline;
 /// merged run and a one-machine run compute from the same bits.
 /// </summary>
 /// <param name="Seconds">How long the seed took to train and measure where it ran.</param>
-public sealed record SeedReplica(string Experiment, string Key, string Profile, long SeedOffset, long Seed, JsonElement Result, double Seconds = 0);
+/// <param name="Threads">The intra-op threads it was trained with.</param>
+public sealed record SeedReplica(string Experiment, string Key, string Profile, long SeedOffset, long Seed, JsonElement Result, double Seconds = 0, int Threads = 0);
 
 /// <summary>Where replicas live, which seeds a share trains, and reading and writing them.</summary>
 public static class SeedReplicas
@@ -68,8 +69,10 @@ public static class SeedReplicas
         {
             throw new InvalidDataException($"{path}: not a seed replica ({e.Message}); delete it and run the seed again.", e);
         }
-        if (replica == null || replica.Key == null || replica.Experiment != experiment || replica.Seed != seed || replica.Result.ValueKind == JsonValueKind.Undefined)
+        if (replica == null || replica.Experiment != experiment || replica.Seed != seed)
             throw new InvalidDataException($"{path}: holds {(replica == null ? "nothing" : $"seed {replica.Seed} of {replica.Experiment ?? "no experiment"}")}, expected seed {seed} of {experiment}; delete it and run the seed again.");
+        if (replica.Key == null || replica.Result.ValueKind == JsonValueKind.Undefined)
+            throw new InvalidDataException($"{path}: seed {seed} of {experiment} without {(replica.Key == null ? "a run key" : "a result")}; delete it and run the seed again.");
         return replica;
     }
 

@@ -50,7 +50,8 @@ public sealed class ParallelRunTests : IDisposable
             Assert.Equal(PipelineExperiment.Partial, share.Outcome);
             // The quick profile's 3 seeds: positions 0 and 2 in the first share, 1 in the second.
             Assert.Equal(i == 0 ? ["seed-41.json", "seed-43.json"] : ["seed-42.json"], share.Replicas.Keys.Order(StringComparer.Ordinal));
-            Assert.Empty(share.Sections);
+            Assert.Equal($"{i + 1}/2", share.Share);
+            Assert.False(File.Exists(SectionStore.PathOf("quick", "1-2-gradient-norm", shards[i])), "a seed share stores no section");
         }
         var merged = Path.Combine(_shards, "merged");
         var merge = Tool(merged, "merge", "--from", string.Join(',', shards), "--configuration", ReportTool.Configuration);

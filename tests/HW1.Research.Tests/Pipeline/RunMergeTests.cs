@@ -71,14 +71,16 @@ public sealed class RunMergeTests : IDisposable
     }
 
     /// <summary>A shard's artifacts folder holding a seed share of experiment X: its replicas (seed → result) under <paramref name="key"/> and the run's log.</summary>
-    private string Share(string name, string key, params (long Seed, double Value)[] seeds)
+    private string Share(string name, string key, params (long Seed, double Value)[] seeds) => Share(name, key, PipelineExperiment.Partial, null, 0, seeds);
+
+    private string Share(string name, string key, string outcome, string? shard, double seconds, params (long Seed, double Value)[] seeds)
     {
         var folder = Path.Combine(_root, name);
         var replicas = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (seed, value) in seeds)
         {
             var path = SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", folder), "XTests", seed);
-            SeedReplicas.Write(path, new SeedReplica("XTests", key, "quick", 0, seed, System.Text.Json.JsonSerializer.SerializeToElement(value)));
+            SeedReplicas.Write(path, new SeedReplica("XTests", key, "quick", 0, seed, System.Text.Json.JsonSerializer.SerializeToElement(value), seconds));
             replicas[Path.GetFileName(path)] = SeedReplicas.DigestOf(path);
         }
         new PipelineLog("quick", DateTimeOffset.UnixEpoch, 10)
@@ -86,7 +88,8 @@ public sealed class RunMergeTests : IDisposable
             Source = new SourceInfo("abc", false),
             CodeHash = "code",
             Kernels = "pinned",
-            Experiments = [new PipelineExperiment("A.XTests.Reproduces", key, PipelineExperiment.Partial, 5) { Replicas = replicas }],
+            Shard = shard,
+            Experiments = [new PipelineExperiment("A.XTests.Reproduces", key, outcome, 5) { Replicas = replicas, Share = shard ?? "1/1", Failure = outcome == PipelineExperiment.Failed ? "killed" : null }],
         }.Write(folder);
         return folder;
     }
@@ -101,6 +104,25 @@ public sealed class RunMergeTests : IDisposable
         Assert.Equal(["seed-1.json", "seed-2.json", "seed-3.json"], x.Replicas.Keys.Order(StringComparer.Ordinal));
         var copied = SeedReplicas.Read(SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", target), "XTests", 2), "XTests", 2)!;
         Assert.Equal(0.125, copied.Result.GetDouble());
+    }
+
+    [Fact]
+    public void A_failed_seed_share_leaves_its_seeds_to_the_completion_and_a_missing_shard_is_named()
+    {
+        var lines = new List<string>();
+        var merged = RunMerge.Merge("quick", [Share("s1", "k", PipelineExperiment.Partial, "1/3", 0, (1, 0.5)), Share("s2", "k", PipelineExperiment.Failed, "2/3", 0)], Path.Combine(_root, "m"), lines.Add);
+        var x = Assert.Single(merged.Experiments);
+        Assert.Equal(PipelineExperiment.Partial, x.Outcome);
+        Assert.Equal(["seed-1.json"], x.Replicas.Keys);
+        Assert.Contains(lines, l => l.Contains("seed share 2/3 of XTests.Reproduces", StringComparison.Ordinal) && l.Contains("failed (killed)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("shard(s) 3/3 are not among the folders merged", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void One_seed_stored_by_two_shares_with_the_same_result_merges_whatever_its_timing()
+    {
+        var merged = RunMerge.Merge("quick", [Share("s1", "k", PipelineExperiment.Partial, null, 3.5, (1, 0.5)), Share("s2", "k", PipelineExperiment.Partial, null, 4.0, (1, 0.5))], Path.Combine(_root, "m"), _ => { });
+        Assert.Equal(["seed-1.json"], Assert.Single(merged.Experiments).Replicas.Keys);
     }
 
     [Fact]
