@@ -9,4 +9,6 @@ shards="${1:-5}"
 mkdir -p "$HW1_SHARDS_DIR"
 array=$(sbatch --parsable --export=ALL --array="1-$shards" scripts/slurm/shard.sbatch)
 sbatch --export=ALL --dependency="afterany:$array" scripts/slurm/merge.sbatch
-echo "submitted shards $array (1-$shards) and the merge after them; the report goes to $(pwd)/artifacts/report/"
+report="$(pwd)/artifacts/report/"
+[ "${HW1_REPORT_PROFILE:-full}" = full ] || report="$(pwd)/artifacts/${HW1_REPORT_PROFILE}/report/"
+echo "submitted shards $array (1-$shards) and the merge after them; the report goes to $report"
