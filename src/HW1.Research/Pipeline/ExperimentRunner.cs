@@ -40,7 +40,8 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
 
     /// <summary>
     /// A merged run this one completes (its replicated experiments from their shards' seed replicas): this build must make the same keys,
-    /// so its code hash, seed offset, kernels and threads must be the merged run's; the merged run's sources are kept in the log.
+    /// so its commit, code hash, kernels, threads and each completed experiment's key must be the merged run's (checked here; the caller
+    /// passes the merged run's <see cref="SeedOffset"/> and checks the shell's); the merged run's sources are kept in the log.
     /// </summary>
     public PipelineLog? Completes { get; init; }
 }
@@ -159,7 +160,6 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                         "Complete it from a build of the shards' commit, with the same HW1_SEED_OFFSET, HW1_THREADS and CPU kernels.");
             }
             Same("code hash", merged.CodeHash, codeHash);
-            Same("seed offset", merged.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), options.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Same("CPU kernels", merged.Kernels, CpuKernels.State.KeyText);
             Same("thread count", merged.Threads ?? "own", ThreadOverride.KeyText);
             Same("commit", merged.Source?.Commit, SourceInfo.Current(RepoPaths.Root)?.Commit);
@@ -373,12 +373,13 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         if (!Directory.Exists(folder)) return found;
         foreach (var path in Directory.GetFiles(folder, "seed-*.json").Order(StringComparer.Ordinal))
         {
+            if (SeedReplicas.SeedOf(Path.GetFileName(path)) is not { } seed) continue;
+            var bytes = File.ReadAllBytes(path);
             try
             {
-                var replica = System.Text.Json.JsonSerializer.Deserialize<SeedReplica>(File.ReadAllBytes(path), ArtifactJson.Options);
-                if (replica?.Key == key) found[Path.GetFileName(path)] = SeedReplicas.DigestOf(path);
+                if (SeedReplicas.Parse(bytes, path, ClassName(name), seed).Key == key) found[Path.GetFileName(path)] = SeedReplicas.DigestOf(bytes);
             }
-            catch (System.Text.Json.JsonException)
+            catch (InvalidDataException)
             {
                 // Not a replica of this run; the experiment itself refuses it by name if it ever reads it.
             }

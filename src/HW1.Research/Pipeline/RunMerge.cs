@@ -96,7 +96,7 @@ public static class RunMerge
             }
             foreach (var (folder, e) in parts.Where(p => p.Outcome.Outcome != PipelineExperiment.Partial))
                 log($"merge: WARNING: seed share {e.Share} of {RunText.ShortName(name)} in {folder} failed ({e.Failure}); the seeds it stored are used, the completion trains the rest");
-            var files = new Dictionary<string, (string Digest, string Source)>(StringComparer.Ordinal);
+            var files = new Dictionary<string, (string Digest, string Source, string Result)>(StringComparer.Ordinal);
             foreach (var (folder, e) in parts)
             {
                 foreach (var (file, digest) in e.Replicas)
@@ -104,17 +104,19 @@ public static class RunMerge
                     var path = Path.Combine(ExperimentRunner.ReplicaFolderOf(profile, folder, name), file);
                     if (!File.Exists(path))
                         throw new InvalidDataException($"{path}: missing; its run recorded this seed replica of {RunText.ShortName(name)}. Copy the shard's whole artifacts folder, or run the shard again.");
-                    if (SeedReplicas.DigestOf(path) != digest)
+                    var bytes = File.ReadAllBytes(path);
+                    if (SeedReplicas.DigestOf(bytes) != digest)
                         throw new InvalidDataException($"{path}: ALTERED: its digest is not the one its run recorded when it was trained.");
-                    if (!file.StartsWith("seed-", StringComparison.Ordinal) || !file.EndsWith(".json", StringComparison.Ordinal)
-                        || !long.TryParse(file["seed-".Length..^".json".Length], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seed))
-                        throw new InvalidDataException($"{path}: recorded as a seed replica of {RunText.ShortName(name)}, but its name is not seed-<seed>.json.");
-                    if (SeedReplicas.Read(path, ExperimentRunner.ClassName(name), seed)!.Key != e.Key)
+                    var seed = SeedReplicas.SeedOf(file)
+                        ?? throw new InvalidDataException($"{path}: recorded as a seed replica of {RunText.ShortName(name)}, but its name is not seed-<seed>.json.");
+                    var replica = SeedReplicas.Parse(bytes, path, ExperimentRunner.ClassName(name), seed);
+                    if (replica.Key != e.Key)
                         throw new InvalidDataException($"{path}: stored under another run key than its run recorded for {RunText.ShortName(name)} ({e.Key}).");
                     // Two shares may both hold a seed (a shard run again with another count); their results must agree, their timings need not.
-                    if (files.TryGetValue(file, out var seen) && seen.Digest != digest && ResultOf(seen.Source) != ResultOf(path))
+                    var result = replica.Result.GetRawText();
+                    if (files.TryGetValue(file, out var seen) && seen.Result != result)
                         throw new InvalidDataException($"Cannot merge: {file} of {RunText.ShortName(name)} differs between {seen.Source} and {path}: the same seed under the same key trained to different numbers.");
-                    files[file] = (digest, path);
+                    files[file] = (digest, path, result);
                 }
             }
             replicas.AddRange(files.Select(f => (name, f.Key, f.Value.Source)));
@@ -152,12 +154,5 @@ public static class RunMerge
         merged.Write(target);
         log($"merge: {experiments.Count} experiment(s) and {sections.Count} section(s) from {runs.Count} run(s) of commit {first.Log.Source?.Commit ?? "unknown"} into {Path.GetFullPath(target)}");
         return merged;
-    }
-
-    /// <summary>The result of a seed replica file, as stored JSON text, for comparing two stores of one seed.</summary>
-    private static string ResultOf(string path)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
-        return document.RootElement.GetProperty("result").GetRawText();
     }
 }

@@ -35,6 +35,16 @@ public static class SeedReplicas
     public static string PathOf(string folder, string experiment, long seed) =>
         Path.Combine(folder, experiment, $"seed-{seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json");
 
+    /// <summary>The seed a replica file's name (as <see cref="PathOf"/> makes it) stands for, or null for any other name.</summary>
+    public static long? SeedOf(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        const string prefix = "seed-", suffix = ".json";
+        return fileName.StartsWith(prefix, StringComparison.Ordinal) && fileName.EndsWith(suffix, StringComparison.Ordinal)
+            && long.TryParse(fileName[prefix.Length..^suffix.Length], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seed)
+            ? seed : null;
+    }
+
     /// <summary>The share in force (<see cref="ShareVariable"/>), or null; a malformed value is an error naming the variable.</summary>
     public static Shard? Share => Environment.GetEnvironmentVariable(ShareVariable) is { Length: > 0 } text ? Shard.Parse(text, ShareVariable) : null;
 
@@ -57,13 +67,16 @@ public static class SeedReplicas
     /// seed than its path is an error naming the file; a replica of another key (an older build, other settings) is returned, and the
     /// caller decides.
     /// </summary>
-    public static SeedReplica? Read(string path, string experiment, long seed)
+    public static SeedReplica? Read(string path, string experiment, long seed) =>
+        File.Exists(path) ? Parse(File.ReadAllBytes(path), path, experiment, seed) : null;
+
+    /// <summary>The replica in <paramref name="bytes"/>, read from <paramref name="path"/>; checked as <see cref="Read"/> checks it.</summary>
+    public static SeedReplica Parse(byte[] bytes, string path, string experiment, long seed)
     {
-        if (!File.Exists(path)) return null;
         SeedReplica? replica;
         try
         {
-            replica = JsonSerializer.Deserialize<SeedReplica>(File.ReadAllBytes(path), ArtifactJson.Options);
+            replica = JsonSerializer.Deserialize<SeedReplica>(bytes, ArtifactJson.Options);
         }
         catch (JsonException e)
         {
@@ -77,7 +90,10 @@ public static class SeedReplicas
     }
 
     /// <summary>SHA-256 (hex) of a replica file's bytes: what a shard's pipeline log records and a merge checks.</summary>
-    public static string DigestOf(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+    public static string DigestOf(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    /// <summary><see cref="DigestOf(byte[])"/> of the file at <paramref name="path"/>.</summary>
+    public static string DigestOf(string path) => DigestOf(File.ReadAllBytes(path));
 
     /// <summary>
     /// <paramref name="value"/> through its stored form: serialized, read back, and checked to serialize the same again. A type that
