@@ -71,26 +71,6 @@ public static class Derived
             text.AppendLine();
         }
 
-        var ensembles = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(EnsembleBenchmarks)).ToList();
-        if (ensembles.Count > 0)
-        {
-            text.AppendLine($"Seed replicas: one epoch of {EnsembleBenchmarks.Replicas} MLP replicas on {Setting.Mnist.Train.Count:N0} MNIST images, one after another (ClassifierTrainer's step) against one MlpEnsemble.");
-            text.AppendLine();
-            text.AppendLine("| MLP | one after another (s) | ensemble (s) | speed-up | ensemble, per replica epoch (s) |");
-            text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
-            foreach (var shape in ensembles.Select(r => (EnsembleShape)r.BenchmarkCase.Parameters["Shape"]).Distinct().Order())
-            {
-                double? Of(string method) => ensembles.Where(r => (EnsembleShape)r.BenchmarkCase.Parameters["Shape"] == shape && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method)
-                    .Select(Seconds).Cast<double?>().FirstOrDefault();
-                var separate = Of(nameof(EnsembleBenchmarks.OneAfterAnother));
-                var together = Of(nameof(EnsembleBenchmarks.Together));
-                string Cell(double? s) => s is { } v ? Format(v, "0.000") : "n/a";
-                var speedUp = separate is { } a && together is { } b ? Format(a / b, "0.00") + "x" : "n/a";
-                text.AppendLine($"| {EnsembleBenchmarks.Describe(shape)} | {Cell(separate)} | {Cell(together)} | {speedUp} | {Cell(together / EnsembleBenchmarks.Replicas)} |");
-            }
-            text.AppendLine();
-        }
-
         var calls = reports.Where(r => r.BenchmarkCase.Descriptor.Type == typeof(PerCallFloorBenchmarks)).ToList();
         if (calls.Count > 0)
         {

@@ -33,7 +33,7 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
         int Threads,
         int Workers);
 
-    public override Config Quick { get; } = new(
+    public override Config Quick => new(
         [TargetFunction.Sinc, TargetFunction.SignOfSine],
         [1, 2, 4], Points: 200, LearningRates: [1e-3, 3e-3, 1e-2], PilotEpochs: 300,
         new ConvergenceCriterion(Window: 200, RelativeImprovement: 0.05), MaxEpochs: 16000, Seeds: [11, 12, 13], Threads: 1, Workers: 2);

@@ -22,7 +22,7 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
     /// </summary>
     public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, double TargetTrainAccuracy, int MaxEpochs, int AlphaPoints, long FirstSeed, int Seeds, int Threads, Approach[] Approaches);
 
-    public override Config Quick { get; } = new(5_000, 2_000, [64, 32], TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, AlphaPoints: 31, FirstSeed: 71, Seeds: 2, Threads: 2,
+    public override Config Quick => new(5_000, 2_000, [64, 32], TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, AlphaPoints: 31, FirstSeed: 71, Seeds: 2, Threads: 2,
         [new("m1", 64, 1e-3), new("m2", 1024, 1e-2)]);
 
     public override Config Full => Quick with { TrainExamples = 10_000, TestExamples = 10_000, AlphaPoints = 61, Seeds = 5 };

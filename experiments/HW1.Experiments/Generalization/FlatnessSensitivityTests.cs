@@ -20,7 +20,7 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
     public sealed record Config(int TrainExamples, int TestExamples, int SensitivityExamples, int[] Hidden, int[] BatchSizes, double TargetTrainAccuracy, int MaxEpochs,
         double LearningRate, long FirstSeed, int Seeds, int Threads);
 
-    public override Config Quick { get; } = new(5_000, 2_000, 1_000, [64, 32], [16, 64, 256, 1024], TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, LearningRate: 1e-3,
+    public override Config Quick => new(5_000, 2_000, 1_000, [64, 32], [16, 64, 256, 1024], TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, LearningRate: 1e-3,
         FirstSeed: 81, Seeds: 2, Threads: 2);
 
     public override Config Full => Quick with

@@ -16,7 +16,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
     /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts every width (initialization and batch order).</summary>
     public sealed record Config(int TrainExamples, int TestExamples, int[] Widths, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads);
 
-    public override Config Quick { get; } = new(10_000, 2_000, [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 101, Seeds: 3, Threads: 2);
+    public override Config Quick => new(10_000, 2_000, [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 101, Seeds: 3, Threads: 2);
 
     public override Config Full => Quick with { TrainExamples = 60_000, TestExamples = 10_000, Widths = [.. Quick.Widths, 2048], Epochs = 20, Seeds = 5 };
 

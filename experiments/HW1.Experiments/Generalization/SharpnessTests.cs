@@ -27,7 +27,7 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         int SmallBatch, int LargeBatch, double TargetTrainAccuracy, int MaxEpochs, double LearningRate, double[] Epsilons, double[] Rescalings,
         long FirstSeed, int Seeds, int Threads);
 
-    public override Config Quick { get; } = new(5_000, 2_000, 500, 500, [32], [16, 64, 256, 500, 1000], SmallBatch: 256, LargeBatch: 500,
+    public override Config Quick => new(5_000, 2_000, 500, 500, [32], [16, 64, 256, 500, 1000], SmallBatch: 256, LargeBatch: 500,
         TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, LearningRate: 1e-3, Epsilons: [1e-4, 5e-4, 1e-3],
         Rescalings: [0.1, 0.3, 0.5, 0.7, 0.85, 1, 1.2, 1.4, 2, 3, 10, 100], FirstSeed: 111, Seeds: 2, Threads: 2);
 

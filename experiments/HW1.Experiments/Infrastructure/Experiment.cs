@@ -86,9 +86,13 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         var config = _run.Profile.Pick(Quick, Full);
         TResult result;
         using (TrainingProgress.Route(_run.Progress))
-            result = Run(config);
-        if (!_perSeedUsed && GetType().IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false))
-            throw new InvalidOperationException($"{GetType().Name} is marked [{nameof(ReplicatesSeedsAttribute)[..^9]}] but its Run trained no seed through {nameof(PerSeed)}, so a seed share would run all of it; train its seeds through {nameof(PerSeed)} or remove the mark.");
+            result = _run.Measure(GetType().Name, () =>
+            {
+                var measured = Run(config);
+                if (!_perSeedUsed && GetType().IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false))
+                    throw new InvalidOperationException($"{GetType().Name} is marked [{nameof(ReplicatesSeedsAttribute)[..^9]}] but its Run trained no seed through {nameof(PerSeed)}, so a seed share would run all of it; train its seeds through {nameof(PerSeed)} or remove the mark.");
+                return measured;
+            });
         try
         {
             var claims = Claims(config, result).Select(c => QuickVerdict(c, _run.Profile)).OrderBy(c => c.Kind).ToList();
@@ -148,18 +152,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         {
             var seed = firstSeed + k;
             var path = folder == null ? null : SeedReplicas.PathOf(folder, name, seed);
-            var stored = path == null ? null : SeedReplicas.Read(path, name, seed);
-            if (stored != null && stored.Key == Session.Key)
+            if (path != null && SeedReplicas.TryRead<T>(path, name, seed, Session.ComputeKey!, Log) is var (read, stored))
             {
-                T read;
-                try
-                {
-                    read = stored.Result.Deserialize<T>(ArtifactJson.Options) ?? throw new JsonException("it reads back as null");
-                }
-                catch (JsonException e)
-                {
-                    throw new InvalidDataException($"{path}: its result is not a {typeof(T).Name} ({e.Message}); delete it and run the seed again.", e);
-                }
                 results.Add(read);
                 Session.SecondsReadFromReplicas += stored.Seconds;
                 if (stored.Threads > 0) Session.ReplicaThreads = stored.Threads;
@@ -167,12 +161,10 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
                 continue;
             }
             if (share != null && !SeedReplicas.Owns(share, k)) continue;
-            if (stored != null)
-                Log($"seed {seed}: its replica {path} belongs to another run key ({stored.Key[..Math.Min(12, stored.Key.Length)]}); training it again");
             var started = Session.Elapsed;
             var (value, json) = SeedReplicas.RoundTrip(train(seed));
             if (path != null)
-                SeedReplicas.Write(path, new SeedReplica(name, Session.Key!, Profile.Name, Session.SeedOffset, seed, json, Math.Round((Session.Elapsed - started).TotalSeconds, 1), TorchSharp.torch.get_num_threads()));
+                SeedReplicas.Write(path, new SeedReplica(name, Session.ComputeKey!, Profile.Name, Session.SeedOffset, seed, json, Math.Round((Session.Elapsed - started).TotalSeconds, 1), TorchSharp.torch.get_num_threads()));
             results.Add(value);
             trained.Add(seed);
         }

@@ -47,14 +47,53 @@ public sealed class ExperimentRun
     /// <summary>The pipeline's key for this run (it marks the stored section as this run's), or null outside the pipeline.</summary>
     private static readonly string? RunKey = Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null;
 
-    /// <summary>The run key under the pipeline, or null outside it: what stored seed replicas must carry to be this run's.</summary>
+    /// <summary>The run key under the pipeline (everything the section depends on), or null outside it.</summary>
     public string? Key => RunKey;
 
     /// <summary>
-    /// Where seed replicas are stored and read (<see cref="SeedReplicas.FolderVariable"/>), only under the pipeline (a replica belongs to
-    /// its run key); null under plain <c>dotnet test</c>, which trains every seed in the process.
+    /// The compute key under the pipeline (<see cref="HW1.Research.Pipeline.RunKey.ComputeKey"/>: what can change a measured number), or null
+    /// outside it: what a stored result or seed replica must carry to be used instead of training.
     /// </summary>
-    public string? ReplicaFolder { get; } = RunKey != null ? SeedReplicas.Folder : null;
+    public string? ComputeKey { get; } = RunKey != null && Environment.GetEnvironmentVariable(StoredResults.ComputeKeyVariable) is { Length: > 0 } compute ? compute : null;
+
+    /// <summary>
+    /// Where seed replicas are stored and read (<see cref="SeedReplicas.FolderVariable"/>), only under the pipeline (a replica belongs to
+    /// its compute key); null under plain <c>dotnet test</c>, which trains every seed in the process.
+    /// </summary>
+    public string? ReplicaFolder => ComputeKey != null ? SeedReplicas.Folder : null;
+
+    /// <summary>Where the procedure's whole result is stored and read, only under the pipeline; null under plain <c>dotnet test</c>.</summary>
+    public string? ResultFolder => ComputeKey != null ? StoredResults.FolderOf(Profile.Name, RepoPaths.ArtifactsDir) : null;
+
+    /// <summary>The training time of a result read from the store (see <see cref="ReportSection.WallSeconds"/>).</summary>
+    private double _secondsReadFromStore;
+
+    /// <summary>
+    /// The procedure's result: read from the store when one of this compute key is there (no training: only the claims, snapshot and
+    /// section are made again), otherwise <paramref name="run"/>'s, stored for the next run. Either way the experiment computes from the
+    /// stored form (<see cref="SeedReplicas.RoundTrip{T}"/>), so a run that trained and one that read compute from the same bits, and
+    /// plain <c>dotnet test</c>, which stores nothing, from the same bits as the pipeline.
+    /// </summary>
+    public T Measure<T>(string experiment, Func<T> run) where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var path = ResultFolder == null ? null : StoredResults.PathOf(ResultFolder, experiment);
+        if (path != null && StoredResults.TryRead<T>(path, experiment, ComputeKey!, Log) is var (read, stored))
+        {
+            _secondsReadFromStore = stored.Seconds;
+            if (stored.Threads > 0) ReplicaThreads = stored.Threads;
+            Log($"{experiment}: result read from {path} (measured in {RunText.Seconds(stored.Seconds)}); nothing trained, the claims, snapshot and section are made again");
+            return read;
+        }
+        var started = Elapsed;
+        var (value, json) = SeedReplicas.RoundTrip(run());
+        if (path != null)
+        {
+            var seconds = Math.Round((Elapsed - started).TotalSeconds + SecondsReadFromReplicas, 1);
+            StoredResults.Write(path, new StoredResult(experiment, ComputeKey!, Profile.Name, SeedOffset, json, seconds, ReplicaThreads > 0 ? ReplicaThreads : TorchSharp.torch.get_num_threads()));
+        }
+        return value;
+    }
 
     /// <summary>The share of the seeds this process trains (<see cref="SeedReplicas.ShareVariable"/>), or null for all of them.</summary>
     public Shard? SeedShare { get; } = SeedReplicas.Share;
@@ -94,7 +133,7 @@ public sealed class ExperimentRun
         var timed = section with
         {
             Claims = claims,
-            WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds + SecondsReadFromReplicas, 1),
+            WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds + SecondsReadFromReplicas + _secondsReadFromStore, 1),
             PeakMemoryMiB = Math.Round(self.PeakWorkingSet64 / (1024.0 * 1024)),
             RunKey = RunKey,
             SeedOffset = SeedOffset,

@@ -19,7 +19,7 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
         public double[] Axis => Enumerable.Range(0, GridPoints).Select(i => -Span + (2 * Span * i / (GridPoints - 1))).ToArray();
     }
 
-    public override Config Quick { get; } = new(10_000, 2_000, [64, 32], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, GridPoints: 21, Span: 1.0, FirstSeed: 51, Seeds: 2, Threads: 2);
+    public override Config Quick => new(10_000, 2_000, [64, 32], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, GridPoints: 21, Span: 1.0, FirstSeed: 51, Seeds: 2, Threads: 2);
 
     public override Config Full => Quick with { TrainExamples = 60_000, SurfaceExamples = 10_000, Epochs = 10, GridPoints = 41, Seeds = 5 };
 

@@ -37,7 +37,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         public TargetFunction Function => TargetFunction.Sinc;
     }
 
-    public override Config Quick { get; } = new(Trainings: 12, Points: 100, Hidden: [6, 6], Phase1Epochs: 3000, Phase1Rate: 1e-2, new ConvergenceCriterion(Window: 300, RelativeImprovement: 0.01),
+    public override Config Quick => new(Trainings: 12, Points: 100, Hidden: [6, 6], Phase1Epochs: 3000, Phase1Rate: 1e-2, new ConvergenceCriterion(Window: 300, RelativeImprovement: 0.01),
         Tolerance: 1e-4, Phase2Iterations: 30, FirstSeed: 61, Workers: 2);
 
     public override Config Full => Quick with { Trainings = 100, Phase1Epochs = 6000, Phase2Iterations = 40 };

@@ -17,7 +17,7 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
 
     public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int Events, int Epochs, int CollectEvery, int BatchSize, double LearningRate, long FirstSeed, int Threads);
 
-    public override Config Quick { get; } = new(5_000, 2_000, [64, 32], Events: 8, Epochs: 9, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2);
+    public override Config Quick => new(5_000, 2_000, [64, 32], Events: 8, Epochs: 9, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2);
 
     public override Config Full => Quick with { TrainExamples = 60_000, TestExamples = 10_000, Epochs = 30 };
 

@@ -81,8 +81,9 @@ public sealed class ParallelRunTests : IDisposable
         var first = Tool(folder, run);
         Assert.True(first.Code == 0, first.Output);
         var before = SectionStore.ReadAll("quick", folder);
-        // As if the process had been stopped while training the last seed: the first two seeds stored, no section, no log.
+        // As if the process had been stopped while training the last seed: the first two seeds stored, no whole result, no section, no log.
         Directory.Delete(SectionStore.Folder("quick", folder), recursive: true);
+        File.Delete(StoredResults.PathOf(StoredResults.FolderOf("quick", folder), "GradientNormTests"));
         File.Delete(PipelineLog.PathOf("quick", folder));
         File.Delete(SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", folder), "GradientNormTests", 43));
         var again = Tool(folder, run);

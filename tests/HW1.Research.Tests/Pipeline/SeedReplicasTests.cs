@@ -29,6 +29,17 @@ public sealed class SeedReplicasTests : IDisposable
         Assert.Equal(trace.Seed, back.Seed);
     }
 
+    public sealed record WithTuples(IReadOnlyList<(double Train, double Test)> Pairs, (int Epochs, float Loss) Last);
+
+    [Fact]
+    public void Value_tuples_keep_their_elements()
+    {
+        var value = new WithTuples([(0.1, 0.2), (1.0 / 3, double.NaN)], (7, 0.25f));
+        var (back, _) = SeedReplicas.RoundTrip(value);
+        Assert.Equal(value.Pairs, back.Pairs);
+        Assert.Equal(value.Last, back.Last);
+    }
+
     [Fact]
     public void A_type_that_would_drop_a_measured_member_is_refused_by_name()
     {

@@ -1,4 +1,5 @@
 using HW1.Research.Analysis;
+using HW1.Research.Artifacts;
 using HW1.Research.Reporting;
 
 namespace HW1.Research.Tests.Reporting;

@@ -64,7 +64,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         ArgumentNullException.ThrowIfNull(ratios);
         if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
             throw new ArgumentException($"The ratios of \"{statement}\" must be positive and finite; found {string.Join(", ", ratios)}.");
-        var log = Analysis.Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
+        var log = Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
         return ByInterval(source, statement, rule, reason, $"{log.Exp().Format(format)}×", log.Low, log.High, Math.Log(threshold), ratios.Count, above);
     }
 

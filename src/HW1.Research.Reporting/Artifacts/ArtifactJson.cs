@@ -12,4 +12,10 @@ public static class ArtifactJson
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>
+    /// The form of measured results (seed replicas, stored results): <see cref="Options"/> with public fields included, so a value tuple
+    /// (whose elements are fields) keeps its values instead of reading back as its default.
+    /// </summary>
+    public static readonly JsonSerializerOptions Results = new(Options) { IncludeFields = true };
 }

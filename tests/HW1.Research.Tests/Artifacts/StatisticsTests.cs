@@ -1,6 +1,6 @@
-using HW1.Research.Analysis;
+using HW1.Research.Artifacts;
 
-namespace HW1.Research.Tests.Analysis;
+namespace HW1.Research.Tests.Artifacts;
 
 public sealed class StatisticsTests
 {

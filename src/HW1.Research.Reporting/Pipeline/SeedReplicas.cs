@@ -8,7 +8,7 @@ namespace HW1.Research.Pipeline;
 /// <summary>
 /// One seed's training of a replicated experiment, stored as a file so that the seeds of one experiment can be trained in several
 /// places (the shards of a CI matrix or a job array) and the experiment completed from all of them in one process: its claims
-/// need every seed. Each file carries the experiment, its run key, the profile and seed offset, and the seed's result as JSON;
+/// need every seed. Each file carries the experiment, its compute key (<see cref="RunKey.ComputeKey"/>), the profile and seed offset, and the seed's result as JSON;
 /// doubles round-trip exactly, and the experiment computes from the stored form even when it trained the seed itself, so a
 /// merged run and a one-machine run compute from the same bits.
 /// </summary>
@@ -22,7 +22,7 @@ public static class SeedReplicas
     /// <summary>"i/n": the experiment process trains only the seeds of share i of n, stores them, and stops (skipped) without a section.</summary>
     public const string ShareVariable = "HW1_SEED_SHARE";
 
-    /// <summary>The folder replicas are stored in and read from; set by the pipeline (with its run key), unset under plain <c>dotnet test</c>.</summary>
+    /// <summary>The folder replicas are stored in and read from; set by the pipeline (with its compute key), unset under plain <c>dotnet test</c>.</summary>
     public const string FolderVariable = "HW1_REPLICAS_DIR";
 
     /// <summary>The start of the skip message a share's test ends with; the runner recognizes a share's outcome by it.</summary>
@@ -70,6 +70,34 @@ public static class SeedReplicas
     public static SeedReplica? Read(string path, string experiment, long seed) =>
         File.Exists(path) ? Parse(File.ReadAllBytes(path), path, experiment, seed) : null;
 
+    /// <summary>
+    /// Seed <paramref name="seed"/>'s result from its replica at <paramref name="path"/> when it was stored under <paramref name="key"/> and
+    /// reads back as a <typeparamref name="T"/>; otherwise null, and a replica that cannot be read, holds another seed or experiment, or
+    /// belongs to another key is set aside (<see cref="StoredResults.SetAside"/>) with a warning naming it, so the seed is trained again:
+    /// a local cache that heals. (A merge still refuses a replica that does not match the digest its shard recorded.)
+    /// </summary>
+    public static (T Value, SeedReplica Stored)? TryRead<T>(string path, string experiment, long seed, string key, Action<string> warn) where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(warn);
+        string problem;
+        try
+        {
+            var stored = Read(path, experiment, seed);
+            if (stored == null) return null;
+            if (stored.Key == key)
+                return (stored.Result.Deserialize<T>(ArtifactJson.Results) ?? throw new JsonException("it reads back as null"), stored);
+            problem = $"it belongs to another compute key ({stored.Key[..Math.Min(12, stored.Key.Length)]}, this run's is {key[..Math.Min(12, key.Length)]})";
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or NotSupportedException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"it cannot be used as seed {seed} of {experiment} ({e.Message})";
+        }
+        warn($"seed {seed}: replica {path} set aside: {problem}; training the seed again");
+        StoredResults.SetAside(path, warn);
+        return null;
+    }
+
     /// <summary>The replica in <paramref name="bytes"/>, read from <paramref name="path"/>; checked as <see cref="Read"/> checks it.</summary>
     public static SeedReplica Parse(byte[] bytes, string path, string experiment, long seed)
     {
@@ -85,7 +113,7 @@ public static class SeedReplicas
         if (replica == null || replica.Experiment != experiment || replica.Seed != seed)
             throw new InvalidDataException($"{path}: holds {(replica == null ? "nothing" : $"seed {replica.Seed} of {replica.Experiment ?? "no experiment"}")}, expected seed {seed} of {experiment}; delete it and run the seed again.");
         if (replica.Key == null || replica.Result.ValueKind == JsonValueKind.Undefined)
-            throw new InvalidDataException($"{path}: seed {seed} of {experiment} without {(replica.Key == null ? "a run key" : "a result")}; delete it and run the seed again.");
+            throw new InvalidDataException($"{path}: seed {seed} of {experiment} without {(replica.Key == null ? "a compute key" : "a result")}; delete it and run the seed again.");
         return replica;
     }
 
@@ -103,10 +131,10 @@ public static class SeedReplicas
     public static (T Value, JsonElement Stored) RoundTrip<T>(T value) where T : notnull
     {
         EnsureLossless(typeof(T), []);
-        var stored = JsonSerializer.SerializeToElement(value, ArtifactJson.Options);
-        var back = stored.Deserialize<T>(ArtifactJson.Options) ?? throw new InvalidDataException($"{typeof(T).Name}: its stored form reads back as null.");
-        var again = JsonSerializer.Serialize(back, ArtifactJson.Options);
-        if (again != JsonSerializer.Serialize(stored, ArtifactJson.Options))
+        var stored = JsonSerializer.SerializeToElement(value, ArtifactJson.Results);
+        var back = stored.Deserialize<T>(ArtifactJson.Results) ?? throw new InvalidDataException($"{typeof(T).Name}: its stored form reads back as null.");
+        var again = JsonSerializer.Serialize(back, ArtifactJson.Results);
+        if (again != JsonSerializer.Serialize(stored, ArtifactJson.Results))
             throw new InvalidDataException($"{typeof(T).FullName}: its stored form does not read back as written, so a seed replica would change it; give it a constructor or settable members for everything it serializes.");
         return (back, stored);
     }

@@ -110,8 +110,8 @@ public static class RunMerge
                     var seed = SeedReplicas.SeedOf(file)
                         ?? throw new InvalidDataException($"{path}: recorded as a seed replica of {RunText.ShortName(name)}, but its name is not seed-<seed>.json.");
                     var replica = SeedReplicas.Parse(bytes, path, ExperimentRunner.ClassName(name), seed);
-                    if (replica.Key != e.Key)
-                        throw new InvalidDataException($"{path}: stored under another run key than its run recorded for {RunText.ShortName(name)} ({e.Key}).");
+                    if (replica.Key != (e.ComputeKey ?? e.Key))
+                        throw new InvalidDataException($"{path}: stored under another compute key than its run recorded for {RunText.ShortName(name)} ({e.ComputeKey ?? e.Key}).");
                     // Two shares may both hold a seed (a shard run again with another count); their results must agree, their timings need not.
                     var result = replica.Result.GetRawText();
                     if (files.TryGetValue(file, out var seen) && seen.Result != result)
@@ -122,6 +122,7 @@ public static class RunMerge
             replicas.AddRange(files.Select(f => (name, f.Key, f.Value.Source)));
             partial.Add(new PipelineExperiment(name, key, PipelineExperiment.Partial, Math.Round(parts.Sum(p => p.Outcome.Seconds), 1))
             {
+                ComputeKey = parts[0].Outcome.ComputeKey,
                 Replicas = files.ToDictionary(f => f.Key, f => f.Value.Digest, StringComparer.Ordinal),
             });
             log($"merge: {RunText.ShortName(name)}: {files.Count} seed replica(s) from {parts.Count} share(s); it is completed from them");

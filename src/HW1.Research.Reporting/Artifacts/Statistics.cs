@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 
-namespace HW1.Research.Analysis;
+namespace HW1.Research.Artifacts;
 
 /// <summary>A mean (or a difference of means) with its two-sided 95% interval, from <see cref="Count"/> values.</summary>
 public sealed record Interval(double Estimate, double Low, double High, int Count)

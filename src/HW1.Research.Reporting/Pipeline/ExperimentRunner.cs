@@ -305,9 +305,15 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", RunText.ShortName(name) + ".log");
         Directory.CreateDirectory(Path.GetDirectoryName(progress)!);
         File.Delete(progress);
+        var computeKey = ComputeKeyOf(name);
+        var resultPath = StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot), ClassName(name));
+        if (options.Force) File.Delete(resultPath);
+        var redecide = StoredResults.KeyOf(resultPath) == computeKey;
+        if (redecide) log($"{label}: its measured result is stored under this compute key ({computeKey}); deciding and describing again without training");
         var environment = new Dictionary<string, string>(options.Environment)
         {
             [RunKeyVariable] = key,
+            [StoredResults.ComputeKeyVariable] = computeKey,
             [ProgressFileVariable] = progress,
             [RepoPaths.ArtifactsDirVariable] = options.ArtifactsRoot,
             [SeedReplicas.FolderVariable] = SeedReplicas.FolderOf(options.Profile, options.ArtifactsRoot),
@@ -334,9 +340,10 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         {
             // A share ends as skipped with the marker once its seeds are stored; anything else (a failure, a pass with a section) is wrong.
             bool stopped = code == 0 && results.Count == 1 && results[0].Outcome == "NotExecuted" && results[0].Message?.Contains(SeedReplicas.SkipMarker, StringComparison.Ordinal) == true;
-            var replicas = stopped ? ReplicasOf(name, key) : new Dictionary<string, string>();
+            var replicas = stopped ? ReplicasOf(name, computeKey) : new Dictionary<string, string>();
             var partial = new PipelineExperiment(name, key, stopped ? PipelineExperiment.Partial : PipelineExperiment.Failed, seconds)
             {
+                ComputeKey = computeKey,
                 Share = share.ToString(),
                 Replicas = replicas,
                 Failure = stopped ? null : results.Count == 1 && results[0].Passed ? $"seed share {share}: the test passed instead of stopping after its seeds" : FailureOf(results, output, code),
@@ -355,6 +362,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         }
         var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
         {
+            ComputeKey = computeKey,
+            Redecided = redecide && passed,
             Sections = ids,
             Digests = stored.Where(s => s.Digest != null).ToDictionary(s => s.Id, s => s.Digest!, StringComparer.Ordinal),
             Failure = passed ? null : FailureOf(results, output, code),
@@ -365,7 +374,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return outcome;
     }
 
-    /// <summary>The seed replicas of <paramref name="name"/> stored under <paramref name="key"/>: file name → SHA-256 of its bytes.</summary>
+    /// <summary>The seed replicas of <paramref name="name"/> stored under compute key <paramref name="key"/>: file name → SHA-256 of its bytes.</summary>
     private Dictionary<string, string> ReplicasOf(string name, string key)
     {
         var folder = ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name);
@@ -445,6 +454,21 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
 
     private string? _sharedHash;
 
+    private string? _computeFiles;
+
+    /// <summary>
+    /// The compute key of one experiment (<see cref="RunKey.ComputeKey"/>): the compute code, the procedure as built (hashed once a run),
+    /// the profile, seeds, kernels and threads; what its stored result and seed replicas must carry to be used instead of training.
+    /// </summary>
+    public string ComputeKeyOf(string name)
+    {
+        var bin = BinFolder();
+        _computeFiles ??= RunKey.ComputeFiles(bin);
+        var assembly = Path.Combine(bin, Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll");
+        var procedure = ProcedureHash.Of(assembly, [Path.Combine(bin, RunKey.ReportingAssembly + ".dll")], name[..name.LastIndexOf('.')]);
+        return RunKey.ComputeKey(_computeFiles, procedure, options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText, ThreadOverride.KeyText);
+    }
+
     /// <summary>The run key of one experiment: what it depends on (the shared code, hashed once a run; its own source and snapshots), the profile, seeds and kernels.</summary>
     private string KeyOf(string name)
     {
@@ -470,7 +494,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         foreach (var o in outcomes)
         {
             var peak = sections.Where(s => s.RunKey == o.Key).Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();
-            table.AppendLine($"  {RunText.ShortName(o.Name),-70} {o.Outcome,-8} {RunText.Seconds(o.Seconds),12} {(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
+            // "decided": the result was read under its compute key and only the claims, snapshot and section were made again.
+            table.AppendLine($"  {RunText.ShortName(o.Name),-70} {(o.Redecided ? "decided" : o.Outcome),-8} {RunText.Seconds(o.Seconds),12} {(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
         }
         log("Experiment wall times (reused ones show the time of the run that stored them):\n" + table.ToString().TrimEnd());
         var maxPeak = sections.Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();

@@ -65,6 +65,48 @@ public static class RunKey
         return HashFiles(files, "shared=" + sharedHash);
     }
 
+    /// <summary>The compute assembly's name: what can change a measured number (Native, Data, Models, Training, Analysis).</summary>
+    public const string ComputeAssembly = "HW1.Research";
+
+    /// <summary>The reporting assembly's name; an experiment's procedure may reach into it (storing seeds), and the procedure hash walks what it reaches.</summary>
+    public const string ReportingAssembly = "HW1.Research.Reporting";
+
+    /// <summary>
+    /// The hash of the compute code as built in <paramref name="binFolder"/>: the compute assembly and every assembly in the folder that
+    /// it references, directly or not (TorchSharp and what TorchSharp loads), the framework's own excepted (pinned by global.json).
+    /// The reporting and experiments assemblies are not among them: the procedure hash covers the part of those a procedure runs.
+    /// </summary>
+    public static string ComputeFiles(string binFolder)
+    {
+        var start = Path.Combine(binFolder, ComputeAssembly + ".dll");
+        if (!File.Exists(start)) throw new FileNotFoundException($"{start}: the compute assembly is not built. Build first: dotnet build -c Release", start);
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([start]);
+        while (pending.TryPop(out var path))
+        {
+            if (!found.Add(path)) continue;
+            using var stream = File.OpenRead(path);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            if (!pe.HasMetadata) continue;
+            var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            foreach (var handle in reader.AssemblyReferences)
+            {
+                var referenced = Path.Combine(binFolder, reader.GetString(reader.GetAssemblyReference(handle).Name) + ".dll");
+                if (File.Exists(referenced)) pending.Push(referenced);
+            }
+        }
+        return HashFiles(found.Select(f => ("bin/" + Path.GetFileName(f), f)));
+    }
+
+    /// <summary>
+    /// The key of what one experiment measures: the compute code (<see cref="ComputeFiles"/>), its procedure (<see cref="ProcedureHash"/>:
+    /// the IL of its Run and configuration and of what they reach in the project's assemblies), the profile, the seed offset, the CPU
+    /// kernels and the thread override. A stored result or seed replica is used only under the same key; claims, sentences, the snapshot,
+    /// figures and the report are not in it, so changing them decides and describes again from stored results without training.
+    /// </summary>
+    public static string ComputeKey(string computeFilesHash, string procedureHash, string profile, long seedOffset, string experiment, string kernels, string threads = "own") =>
+        Of($"compute {computeFilesHash} {procedureHash}", profile, seedOffset, experiment, kernels, threads);
+
     /// <summary>
     /// SHA-256 over files in name order: each file's name (relative, with forward slashes, never the clone's path) and its bytes,
     /// then <paramref name="suffix"/>. The one file hash of the pipeline (run keys, code hash, the quick tests' marker).

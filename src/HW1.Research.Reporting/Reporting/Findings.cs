@@ -1,5 +1,6 @@
 using System.Globalization;
 using HW1.Research.Analysis;
+using HW1.Research.Artifacts;
 
 namespace HW1.Research.Reporting;
 
@@ -15,7 +16,7 @@ public static class Findings
     /// Whether the widest model's test accuracy kept up with the best smaller width's: <paramref name="cost"/> is the paired difference
     /// (widest − best smaller) over seeds, <paramref name="margin"/> the loss that still counts as none.
     /// </summary>
-    public static string OverParameterization(Analysis.Interval cost, double margin, int largestWidth, int bestSmallerWidth)
+    public static string OverParameterization(Interval cost, double margin, int largestWidth, int bestSmallerWidth)
     {
         ArgumentNullException.ThrowIfNull(cost);
         var measured = $"width {largestWidth} against width {bestSmallerWidth}, the best smaller width: {Points(cost)} of test accuracy, paired by seed";
@@ -37,7 +38,7 @@ public static class Findings
     /// How far the test accuracy of networks trained on shuffled labels sits from the chance their own predictions give:
     /// <paramref name="excess"/> is test accuracy − chance over seeds, <paramref name="margin"/> the distance that counts as none.
     /// </summary>
-    public static string RandomLabelTransfer(Analysis.Interval excess, double margin, double meanChance)
+    public static string RandomLabelTransfer(Interval excess, double margin, double meanChance)
     {
         ArgumentNullException.ThrowIfNull(excess);
         var measured = $"test accuracy − chance {Points(excess)} over seeds, chance averaging {(meanChance * 100).ToString("0.##", C)}%";
@@ -55,11 +56,11 @@ public static class Findings
     /// Whether the mini-batch gradient norm shrank toward zero: <paramref name="ratio"/> is the last tenth's mean norm over the first
     /// tenth's (geometric mean over seeds), <paramref name="lossRatio"/> the same for the loss.
     /// </summary>
-    public static string GradientNormTrend(Analysis.Interval ratio, Analysis.Interval lossRatio, double floor)
+    public static string GradientNormTrend(Interval ratio, Interval lossRatio, double floor)
     {
         ArgumentNullException.ThrowIfNull(ratio);
         ArgumentNullException.ThrowIfNull(lossRatio);
-        string R(Analysis.Interval i) => $"{i.Estimate.ToString("0.##", C)}× [{i.Low.ToString("0.##", C)}, {i.High.ToString("0.##", C)}]";
+        string R(Interval i) => $"{i.Estimate.ToString("0.##", C)}× [{i.Low.ToString("0.##", C)}, {i.High.ToString("0.##", C)}]";
         var measured = $"from the first tenth of training to the last the loss changed {R(lossRatio)} and the gradient norm {R(ratio)}";
         if (ratio.Low > floor)
             return $"The gradient norm does not shrink toward zero as the loss falls ({measured}): each step sees the noisy gradient of one mini-batch, " +
@@ -119,7 +120,7 @@ public static class Findings
     /// What the search of each seed's per-unit rescaling orbit found: <paramref name="ratio"/> is the flattest top eigenvalue over the
     /// unscaled model's (geometric mean over seeds), <paramref name="threshold"/> the ratio that counts as flatter.
     /// </summary>
-    public static string OrbitFlattening(Analysis.Interval ratio, double threshold, int converged, int seeds)
+    public static string OrbitFlattening(Interval ratio, double threshold, int converged, int seeds)
     {
         ArgumentNullException.ThrowIfNull(ratio);
         var measured = $"{ratio.Estimate.ToString("0.###", C)}× [{ratio.Low.ToString("0.###", C)}, {ratio.High.ToString("0.###", C)}] of the unscaled model's top eigenvalue over {seeds} seeds, the search converging on {converged}";

@@ -14,6 +14,15 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
 
     public string? Failure { get; init; }
 
+    /// <summary>
+    /// The key of what the experiment measures (the pipeline's <c>RunKey.ComputeKey</c>): its stored result and seed replicas carry it. Null in
+    /// logs written before it was recorded, where replicas carried <see cref="Key"/>.
+    /// </summary>
+    public string? ComputeKey { get; init; }
+
+    /// <summary>True when the experiment's result was read from the store under <see cref="ComputeKey"/>: nothing trained, only decided and described again.</summary>
+    public bool Redecided { get; init; }
+
     /// <summary>The ids of the sections the experiment stored under <see cref="Key"/>.</summary>
     public IReadOnlyList<string> Sections { get; init; } = [];
 
@@ -21,7 +30,7 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
     public IReadOnlyDictionary<string, string> Digests { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
-    /// The seed replicas a <see cref="Partial"/> run stored under <see cref="Key"/>: each file's name (in the experiment's replica folder)
+    /// The seed replicas a <see cref="Partial"/> run stored under <see cref="ComputeKey"/>: each file's name (in the experiment's replica folder)
     /// and the SHA-256 of its bytes as the runner read them right after the process ended.
     /// </summary>
     public IReadOnlyDictionary<string, string> Replicas { get; init; } = new Dictionary<string, string>();
