@@ -5,31 +5,6 @@ using HW1.Research.Pipeline;
 
 namespace HW1.Experiments.Infrastructure;
 
-/// <summary>A part of the assignment and the topic its heading names.</summary>
-public sealed record Part(string Id, string Title)
-{
-    public static readonly Part DeepVsShallow = new("1-1", "Deep vs shallow");
-    public static readonly Part Optimization = new("1-2", "Optimization");
-    public static readonly Part Generalization = new("1-3", "Generalization");
-}
-
-/// <summary>The question an experiment answers: its section id, part, place in the part, title, and the assignment's words.</summary>
-public sealed record Question(string Id, Part Part, int Order, string Title, string Assignment)
-{
-    /// <summary>True for the assignment's bonus questions.</summary>
-    public bool Bonus { get; init; }
-}
-
-/// <summary>What a section shows besides its identity: the settings used, tables, figures, comments and headline numbers.</summary>
-public sealed record SectionContent
-{
-    public IReadOnlyList<Setting> Settings { get; init; } = [];
-    public IReadOnlyList<Table> Tables { get; init; } = [];
-    public IReadOnlyList<Figure> Figures { get; init; } = [];
-    public IReadOnlyList<string> Comments { get; init; } = [];
-    public IReadOnlyList<Metric> Headline { get; init; } = [];
-}
-
 /// <summary>
 /// One report question as an xunit test. An experiment declares, in this order: its <see cref="Question"/>, its
 /// <see cref="Quick"/> configuration and the <see cref="Full"/> one (written as <c>Quick with { ... }</c>), the procedure
@@ -235,41 +210,5 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"{type.FullName}: its namespace names the folder {folder}, which does not exist; keep each experiment in the folder of its namespace.");
         return new SnapshotName($"{type.Name}_{profile.Name}.snap", folder);
-    }
-}
-
-/// <summary>
-/// Marks an experiment whose replicated training goes through <see cref="Experiment{TConfig, TResult}.PerSeed{T}"/>: the pipeline's
-/// shards (<c>--shard=i/n</c>) each train a share of its seeds, and a merge completes it from all of them.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class ReplicatesSeedsAttribute : Attribute;
-
-/// <summary>A data set with the subsets an experiment trains and tests on; disposing it frees all three.</summary>
-public sealed class DataSubset : IDisposable
-{
-    private DataSubset(ImageDataset all, LabeledImages train, LabeledImages test)
-    {
-        All = all;
-        Train = train;
-        Test = test;
-    }
-
-    /// <summary>The whole data set (for further subsets, e.g. the images a Hessian is measured on).</summary>
-    public ImageDataset All { get; }
-    public LabeledImages Train { get; }
-    public LabeledImages Test { get; }
-
-    public static DataSubset Of(ImageDataset data, int train, int test)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        return new DataSubset(data, data.Train.Take(train), data.Test.Take(test));
-    }
-
-    public void Dispose()
-    {
-        Train.Dispose();
-        Test.Dispose();
-        All.Dispose();
     }
 }

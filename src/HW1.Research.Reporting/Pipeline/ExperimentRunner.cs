@@ -133,10 +133,26 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return chosen;
     }
 
+    /// <summary>Plans the run (<see cref="Plan"/>), runs what is not reused (<see cref="Execute"/>), and summarizes it (<see cref="Summarize"/>); 0 when nothing failed.</summary>
     public int Run()
     {
         var clock = Stopwatch.StartNew();
         var started = options.PipelineStarted ?? DateTimeOffset.UtcNow;
+        var plan = Plan(started);
+        Execute(plan, clock, started);
+        return Summarize(plan, clock, started);
+    }
+
+    /// <summary>What a run does: every experiment of the catalog, those it selects, the outcomes known before it runs anything (kept and reused), and what it runs.</summary>
+    /// <param name="Previous">The log of the run before this one (read before this run's first save replaces it): the times it took.</param>
+    private sealed record RunPlan(IReadOnlyList<string> All, List<PipelineExperiment> Outcomes, List<(string Name, string Key, string Label)> ToRun, PipelineLog? Previous);
+
+    /// <summary>
+    /// Selects the experiments (and this shard's share), checks a completion against the merged run, records the run's identity,
+    /// keeps what --only leaves out, and decides for each selected experiment whether its stored result is reused or it runs.
+    /// </summary>
+    private RunPlan Plan(DateTimeOffset started)
+    {
         var catalog = Catalog();
         var all = catalog.Select(e => e.Name).ToList();
         _replicated = catalog.Where(e => e.ReplicatesSeeds).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
@@ -215,6 +231,13 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             }
         }
         Save(started, outcomes);
+        return new RunPlan(all, outcomes, toRun, previous);
+    }
+
+    /// <summary>Runs the planned experiments, one at a time or --parallel at once, recording each outcome as it finishes.</summary>
+    private void Execute(RunPlan plan, Stopwatch clock, DateTimeOffset started)
+    {
+        var (outcomes, toRun, previous) = (plan.Outcomes, plan.ToRun, plan.Previous);
         if (toRun.Count > 1 && options.Parallel > 1)
             log($"{toRun.Count} experiments to run, {Math.Min(options.Parallel, toRun.Count)} at a time (--parallel={options.Parallel}), each with its own {ExperimentThreads} threads and seeds");
 
@@ -249,6 +272,12 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             }
         }
+    }
+
+    /// <summary>Sorts the outcomes in catalog order, saves the log, prints the wall-time table and every failure; 0 when nothing failed.</summary>
+    private int Summarize(RunPlan plan, Stopwatch clock, DateTimeOffset started)
+    {
+        var (all, outcomes) = (plan.All, plan.Outcomes);
         var position = all.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
         outcomes.Sort((a, b) => position[a.Name].CompareTo(position[b.Name]));
         Save(started, outcomes);

@@ -19,6 +19,16 @@ public static class RunMerge
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(log);
         if (sources.Count == 0) throw new ArgumentException("Nothing to merge: name the artifacts folders of the runs.");
+        var runs = ReadRuns(profile, sources, log);
+        var (experiments, shares, sections) = CollectRuns(profile, runs);
+        var (partial, replicas) = CollectShares(profile, experiments, shares, log);
+        WarnOfMissingShards(runs, log);
+        return Write(profile, target, runs, experiments, partial, sections, replicas, log);
+    }
+
+    /// <summary>Every run's pipeline log, refused unless commit, code hash, seed offset, kernels and threads agree.</summary>
+    private static List<(string Folder, PipelineLog Log)> ReadRuns(string profile, IReadOnlyList<string> sources, Action<string> log)
+    {
         var runs = sources.Select(folder => (Folder: folder, Log: PipelineLog.Read(profile, folder)
             ?? throw new InvalidDataException($"{folder}: no {profile} pipeline log ({PipelineLog.PathOf(profile, folder)}); only runs of the pipeline can be merged."))).ToList();
 
@@ -41,6 +51,12 @@ public static class RunMerge
         foreach (var run in runs.Where(r => r.Log.Source?.Dirty == true))
             log($"merge: {run.Folder} was built from a working tree with uncommitted changes; the code hash still has to agree.");
 
+        return runs;
+    }
+
+    /// <summary>Whole experiments (each once, or under one key wherever it ran twice) with their intact sections, and the seed shares by experiment.</summary>
+    private static (Dictionary<string, (string Folder, PipelineExperiment Outcome)> Experiments, Dictionary<string, List<(string Folder, PipelineExperiment Outcome)>> Shares, List<(string Folder, ReportSection Section)> Sections) CollectRuns(string profile, List<(string Folder, PipelineLog Log)> runs)
+    {
         var experiments = new Dictionary<string, (string Folder, PipelineExperiment Outcome)>(StringComparer.Ordinal);
         var shares = new Dictionary<string, List<(string Folder, PipelineExperiment Outcome)>>(StringComparer.Ordinal);
         var sections = new List<(string Folder, ReportSection Section)>();
@@ -79,6 +95,13 @@ public static class RunMerge
         if (duplicate != null)
             throw new InvalidDataException($"Cannot merge: section {duplicate.Key} comes from two experiments ({string.Join(", ", duplicate.Select(d => d.Folder))}).");
 
+        return (experiments, shares, sections);
+    }
+
+    /// <summary>Each replicated experiment's seed replicas from all its shares, every one checked against its recorded digest and key.</summary>
+    private static (List<PipelineExperiment> Partial, List<(string Name, string File, string Source)> Replicas) CollectShares(string profile, Dictionary<string, (string Folder, PipelineExperiment Outcome)> experiments,
+        Dictionary<string, List<(string Folder, PipelineExperiment Outcome)>> shares, Action<string> log)
+    {
         // Seed shares: one key for all of them (and for a whole run of the same experiment, which then stands on its own); every replica
         // intact; a seed two shares both stored must be the same bytes.
         var replicas = new List<(string Name, string File, string Source)>();
@@ -128,6 +151,11 @@ public static class RunMerge
             log($"merge: {RunText.ShortName(name)}: {files.Count} seed replica(s) from {parts.Count} share(s); it is completed from them");
         }
 
+        return (partial, replicas);
+    }
+
+    private static void WarnOfMissingShards(List<(string Folder, PipelineLog Log)> runs, Action<string> log)
+    {
         // Every shard of each count should be there; a missing one leaves its whole experiments out and its seeds to the completion.
         foreach (var count in runs.Select(r => r.Log.Shard).OfType<string>().Select(s => Shard.Parse(s, "a shard's pipeline log")).GroupBy(s => s.Count))
         {
@@ -135,7 +163,13 @@ public static class RunMerge
             if (missing.Count > 0)
                 log($"merge: WARNING: shard(s) {string.Join(", ", missing.Select(i => $"{i}/{count.Key}"))} are not among the folders merged; their whole experiments will be missing from the report and their seeds are trained by the completion");
         }
+    }
 
+    /// <summary>Writes the merged log, sections and replicas into <paramref name="target"/>.</summary>
+    private static PipelineLog Write(string profile, string target, List<(string Folder, PipelineLog Log)> runs, Dictionary<string, (string Folder, PipelineExperiment Outcome)> experiments, List<PipelineExperiment> partial,
+        List<(string Folder, ReportSection Section)> sections, List<(string Name, string File, string Source)> replicas, Action<string> log)
+    {
+        var first = runs[0];
         var merged = first.Log with
         {
             StartedUtc = runs.Min(r => r.Log.StartedUtc),

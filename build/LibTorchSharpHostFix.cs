@@ -8,10 +8,10 @@
 // when the host's libstdc++ lacks the version. Before it patches, it proves from the file itself that
 // every symbol bound to the version is unreferenced by any relocation; otherwise it refuses.
 //
-// This one file serves twice: compiled into HW1.Research (HW1_LIBRARY defined) for tests and the
-// runtime check, and compiled by MSBuild's RoslynCodeTaskFactory as the build task (see
-// build/LibTorchSharpHostFix.targets), which is why it spells out its usings, has no dependencies
-// and keeps to the .NET Standard 2.0 API that the task factory compiles against.
+// This one file serves twice: compiled by MSBuild's RoslynCodeTaskFactory as the build task (see
+// build/LibTorchSharpHostFix.targets), and linked into the unit tests (HW1_HOST_FIX_TESTS defined,
+// which leaves the MSBuild task class out), which is why it spells out its usings, has no
+// dependencies and keeps to the .NET Standard 2.0 API that the task factory compiles against.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -364,7 +364,7 @@ namespace HW1.Research.Native
         }
     }
 
-#if !HW1_LIBRARY
+#if !HW1_HOST_FIX_TESTS
     /// <summary>MSBuild task: applies the fix to every libLibTorchSharp.so in a build's output.</summary>
     public class PatchLibTorchSharpForHost : Microsoft.Build.Utilities.Task
     {
