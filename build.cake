@@ -137,6 +137,11 @@ Task("Default")
     .IsDependentOn("Experiments")
     .IsDependentOn("Report");
 
+Task("Refresh")
+    .Description("Experiments and Report without the quick tests: after an edit of a sentence, a claim, a figure or the report, every experiment is decided and described again from its stored result (no training) and the report rendered; an experiment whose procedure or configuration changed trains.")
+    .IsDependentOn("Experiments")
+    .IsDependentOn("Report");
+
 Task("CI")
     .Description("What CI proves after `dotnet test`: formatting, the experiments and the report (built and checked), and determinism against --first (the tests' run) and the pipeline's own run, with one shifted-seed run.")
     .IsDependentOn("Format")

@@ -57,7 +57,7 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     [SkippableFact]
     public void Reproduces()
     {
-        _run = new ExperimentRun(output);
+        _run = new ExperimentRun(output, GetType().Name);
         var config = _run.Profile.Pick(Quick, Full);
         TResult result;
         using (TrainingProgress.Route(_run.Progress))

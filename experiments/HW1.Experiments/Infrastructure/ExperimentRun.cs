@@ -17,9 +17,15 @@ public sealed class ExperimentRun
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ITestOutputHelper _output;
 
-    public ExperimentRun(ITestOutputHelper output)
+    /// <param name="experiment">The experiment's class name: under the pipeline, its keys and progress file are looked up by it in the
+    /// runner's plan (<see cref="ExperimentPlan"/>) when the process runs several experiments, or read from the environment.</param>
+    public ExperimentRun(ITestOutputHelper output, string? experiment = null)
     {
         _output = output;
+        var planned = experiment != null && ExperimentPlan.Current is { } plan ? plan.GetValueOrDefault(experiment) : null;
+        Key = planned?.RunKey ?? (Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null);
+        ComputeKey = Key == null ? null : planned?.ComputeKey ?? (Environment.GetEnvironmentVariable(StoredResults.ComputeKeyVariable) is { Length: > 0 } compute ? compute : null);
+        _progressFile = planned?.ProgressFile ?? (Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null);
         SectionStore.EnsureFolder(Profile.Name);
         if (SeedShare != null && ReplicaFolder == null)
             throw new InvalidOperationException($"{SeedReplicas.ShareVariable}={SeedShare} needs the pipeline's run key and {SeedReplicas.FolderVariable}: a share's seeds are only kept as replicas. Run shards through the report tool's experiments --shard.");
@@ -44,17 +50,14 @@ public sealed class ExperimentRun
     /// <summary>The intra-op threads the seeds read from replicas were trained with (0 when none was read).</summary>
     public int ReplicaThreads { get; set; }
 
-    /// <summary>The pipeline's key for this run (it marks the stored section as this run's), or null outside the pipeline.</summary>
-    private static readonly string? RunKey = Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null;
-
-    /// <summary>The run key under the pipeline (everything the section depends on), or null outside it.</summary>
-    public string? Key => RunKey;
+    /// <summary>The run key under the pipeline (everything the section depends on; it marks the stored section as this run's), or null outside it.</summary>
+    public string? Key { get; }
 
     /// <summary>
     /// The compute key under the pipeline (<see cref="HW1.Research.Pipeline.RunKey.ComputeKey"/>: what can change a measured number), or null
     /// outside it: what a stored result or seed replica must carry to be used instead of training.
     /// </summary>
-    public string? ComputeKey { get; } = RunKey != null && Environment.GetEnvironmentVariable(StoredResults.ComputeKeyVariable) is { Length: > 0 } compute ? compute : null;
+    public string? ComputeKey { get; }
 
     /// <summary>
     /// Where seed replicas are stored and read (<see cref="SeedReplicas.FolderVariable"/>), only under the pipeline (a replica belongs to
@@ -77,7 +80,8 @@ public sealed class ExperimentRun
     public T Measure<T>(string experiment, Func<T> run) where T : notnull
     {
         ArgumentNullException.ThrowIfNull(run);
-        var path = ResultFolder == null ? null : StoredResults.PathOf(ResultFolder, experiment);
+        // A seed share trains and stores its seeds and stops; it never stands for the whole experiment, so it neither reads nor writes one.
+        var path = ResultFolder == null || SeedShare != null ? null : StoredResults.PathOf(ResultFolder, experiment);
         if (path != null && StoredResults.TryRead<T>(path, experiment, ComputeKey!, Log) is var (read, stored))
         {
             _secondsReadFromStore = stored.Seconds;
@@ -99,7 +103,7 @@ public sealed class ExperimentRun
     public Shard? SeedShare { get; } = SeedReplicas.Share;
 
     /// <summary>A file the pipeline reads to show how a long experiment is getting on, or null outside the pipeline.</summary>
-    private static readonly string? ProgressFile = Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null;
+    private readonly string? _progressFile;
 
     private readonly Lock _logGate = new();
 
@@ -118,7 +122,7 @@ public sealed class ExperimentRun
         {
             var stamped = $"[{_clock.Elapsed:mm\\:ss\\.f}] {line}";
             if (toOutput) _output.WriteLine(stamped);
-            if (ProgressFile != null) File.AppendAllText(ProgressFile, stamped + Environment.NewLine);
+            if (_progressFile != null) File.AppendAllText(_progressFile, stamped + Environment.NewLine);
         }
     }
 
@@ -135,7 +139,7 @@ public sealed class ExperimentRun
             Claims = claims,
             WallSeconds = Math.Round(_clock.Elapsed.TotalSeconds + SecondsReadFromReplicas + _secondsReadFromStore, 1),
             PeakMemoryMiB = Math.Round(self.PeakWorkingSet64 / (1024.0 * 1024)),
-            RunKey = RunKey,
+            RunKey = Key,
             SeedOffset = SeedOffset,
             Kernels = Kernels.Description,
             Cpu = Kernels.Cpu.ToString(),

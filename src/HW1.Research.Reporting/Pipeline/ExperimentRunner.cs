@@ -238,8 +238,12 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     private void Execute(RunPlan plan, Stopwatch clock, DateTimeOffset started)
     {
         var (outcomes, toRun, previous) = (plan.Outcomes, plan.ToRun, plan.Previous);
-        if (toRun.Count > 1 && options.Parallel > 1)
-            log($"{toRun.Count} experiments to run, {Math.Min(options.Parallel, toRun.Count)} at a time (--parallel={options.Parallel}), each with its own {ExperimentThreads} threads and seeds");
+        // Experiments whose measured result is stored under their compute key train nothing: they only decide, snapshot and describe,
+        // so they go first, all in one process (DecideTogether).
+        var deciding = toRun.Where(Decides).ToList();
+        var training = toRun.Except(deciding).ToList();
+        if (training.Count > 1 && options.Parallel > 1)
+            log($"{training.Count} experiments to run, {Math.Min(options.Parallel, training.Count)} at a time (--parallel={options.Parallel}), each with its own {ExperimentThreads} threads and seeds");
 
         // One at a time unless --parallel says otherwise; each experiment is its own process, so running several at once changes
         // no number. Outcomes are recorded as they finish; the summary lists them in the experiments' order.
@@ -256,15 +260,16 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 Save(started, outcomes);
             }
         }
-        if (options.Parallel == 1)
+        void RunAll(List<(string Name, string Key, string Label)> items, int atOnce)
         {
-            foreach (var item in toRun) RunItem(item);
-        }
-        else
-        {
+            if (atOnce == 1)
+            {
+                foreach (var item in items) RunItem(item);
+                return;
+            }
             try
             {
-                System.Threading.Tasks.Parallel.ForEach(toRun, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, RunItem);
+                System.Threading.Tasks.Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = atOnce }, RunItem);
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)
             {
@@ -272,7 +277,86 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             }
         }
+        if (deciding.Count > 0)
+        {
+            foreach (var outcome in DecideTogether(deciding))
+            {
+                outcomes.Add(outcome);
+                Save(started, outcomes);
+            }
+        }
+        RunAll(training, options.Parallel);
     }
+
+    /// <summary>
+    /// Runs the experiments whose measured results are stored under their compute keys in one <c>dotnet test</c> process (one start-up
+    /// for all; each finds its keys and progress file in the plan the runner writes, <see cref="ExperimentPlan"/>): each decides its
+    /// claims, checks its snapshot and stores its section from the stored result. One whose stored result turns out unusable trains
+    /// in that process, as it would in its own.
+    /// </summary>
+    private List<PipelineExperiment> DecideTogether(List<(string Name, string Key, string Label)> items)
+    {
+        var progressFolder = Path.Combine(options.ArtifactsRoot, options.Profile, "progress");
+        Directory.CreateDirectory(progressFolder);
+        var plan = new Dictionary<string, PlannedExperiment>(StringComparer.Ordinal);
+        foreach (var (name, key, _) in items)
+        {
+            var progress = Path.Combine(progressFolder, RunText.ShortName(name) + ".log");
+            File.Delete(progress);
+            plan[ClassName(name)] = new PlannedExperiment(key, ComputeKeyOf(name), progress);
+        }
+        var planPath = Path.Combine(progressFolder, "decide.plan.json");
+        ExperimentPlan.Write(planPath, plan);
+        var environment = new Dictionary<string, string>(options.Environment)
+        {
+            [ExperimentPlan.Variable] = planPath,
+            [RunKeyVariable] = "",
+            [StoredResults.ComputeKeyVariable] = "",
+            [ProgressFileVariable] = "",
+            [RepoPaths.ArtifactsDirVariable] = options.ArtifactsRoot,
+            [SeedReplicas.FolderVariable] = SeedReplicas.FolderOf(options.Profile, options.ArtifactsRoot),
+            [SeedReplicas.ShareVariable] = "",
+        };
+        var trx = Path.Combine(progressFolder, "decide.trx");
+        File.Delete(trx);
+        log($"{items.Count} experiment(s) have their measured results stored under their compute keys: deciding and describing them again in one process, without training " +
+            $"({string.Join(", ", items.Select(i => RunText.ShortName(i.Name)))})");
+        var clock = Stopwatch.StartNew();
+        var (code, output) = Dotnet(
+            ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter", string.Join('|', items.Select(i => $"FullyQualifiedName={i.Name}")),
+             "--logger", $"trx;LogFileName={trx}"],
+            environment, TimeSpan.FromHours(3),
+            heartbeat: () => log($"  … deciding {items.Count} experiment(s): {Format(clock.Elapsed)} elapsed"));
+        var results = File.Exists(trx) ? TrxResults.Read(trx) : [];
+        var outcomes = new List<PipelineExperiment>();
+        foreach (var (name, key, label) in items)
+        {
+            var own = results.Where(r => r.Name == name).ToList();
+            var stored = StoredByKey(new HashSet<string>(StringComparer.Ordinal) { key });
+            bool passed = own.Count == 1 && own[0].Passed;
+            // The process's time, shared among the experiments it decided (each section records its own).
+            var seconds = Math.Round(clock.Elapsed.TotalSeconds / items.Count, 1);
+            var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
+            {
+                ComputeKey = plan[ClassName(name)].ComputeKey,
+                Redecided = passed,
+                Sections = stored.Select(s => s.Id).ToList(),
+                Digests = stored.Where(s => s.Digest != null).ToDictionary(s => s.Id, s => s.Digest!, StringComparer.Ordinal),
+                Failure = passed ? null : FailureOf(own, output, code),
+            };
+            log(passed
+                ? $"{label}: decided and described again; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
+                : $"{label}: FAILED: {outcome.Failure}");
+            outcomes.Add(outcome);
+        }
+        log($"deciding {items.Count} experiment(s) took {RunText.Seconds(Math.Round(clock.Elapsed.TotalSeconds, 1))}");
+        return outcomes;
+    }
+
+    /// <summary>The stored result of <paramref name="item"/> carries its compute key, so its process will only decide and describe (never for a seed share or a forced run).</summary>
+    private bool Decides((string Name, string Key, string Label) item) =>
+        !options.Force && !(options.Shard != null && _replicated.Contains(item.Name))
+        && StoredResults.KeyOf(StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot), ClassName(item.Name))) == ComputeKeyOf(item.Name);
 
     /// <summary>Sorts the outcomes in catalog order, saves the log, prints the wall-time table and every failure; 0 when nothing failed.</summary>
     private int Summarize(RunPlan plan, Stopwatch clock, DateTimeOffset started)
@@ -337,8 +421,6 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var computeKey = ComputeKeyOf(name);
         var resultPath = StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot), ClassName(name));
         if (options.Force) File.Delete(resultPath);
-        var redecide = StoredResults.KeyOf(resultPath) == computeKey;
-        if (redecide) log($"{label}: its measured result is stored under this compute key ({computeKey}); deciding and describing again without training");
         var environment = new Dictionary<string, string>(options.Environment)
         {
             [RunKeyVariable] = key,
@@ -392,7 +474,6 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
         {
             ComputeKey = computeKey,
-            Redecided = redecide && passed,
             Sections = ids,
             Digests = stored.Where(s => s.Digest != null).ToDictionary(s => s.Id, s => s.Digest!, StringComparer.Ordinal),
             Failure = passed ? null : FailureOf(results, output, code),
@@ -489,14 +570,16 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     /// The compute key of one experiment (<see cref="RunKey.ComputeKey"/>): the compute code, the procedure as built (hashed once a run),
     /// the profile, seeds, kernels and threads; what its stored result and seed replicas must carry to be used instead of training.
     /// </summary>
-    public string ComputeKeyOf(string name)
+    public string ComputeKeyOf(string name) => _computeKeys.GetOrAdd(name, n =>
     {
         var bin = BinFolder();
-        _computeFiles ??= RunKey.ComputeFiles(bin);
+        var files = LazyInitializer.EnsureInitialized(ref _computeFiles, () => RunKey.ComputeFiles(bin));
         var assembly = Path.Combine(bin, Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll");
-        var procedure = ProcedureHash.Of(assembly, [Path.Combine(bin, RunKey.ReportingAssembly + ".dll")], name[..name.LastIndexOf('.')]);
-        return RunKey.ComputeKey(_computeFiles, procedure, options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText, ThreadOverride.KeyText);
-    }
+        var procedure = ProcedureHash.Of(assembly, [Path.Combine(bin, RunKey.ReportingAssembly + ".dll")], n[..n.LastIndexOf('.')]);
+        return RunKey.ComputeKey(files, procedure, options.Profile, options.SeedOffset, n, CpuKernels.State.KeyText, ThreadOverride.KeyText);
+    });
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _computeKeys = new(StringComparer.Ordinal);
 
     /// <summary>The run key of one experiment: what it depends on (the shared code, hashed once a run; its own source and snapshots), the profile, seeds and kernels.</summary>
     private string KeyOf(string name)

@@ -61,7 +61,7 @@ public static class Findings
         ArgumentNullException.ThrowIfNull(ratio);
         ArgumentNullException.ThrowIfNull(lossRatio);
         string R(Interval i) => $"{i.Estimate.ToString("0.##", C)}× [{i.Low.ToString("0.##", C)}, {i.High.ToString("0.##", C)}]";
-        var measured = $"from the first tenth of training to the last the loss changed {R(lossRatio)} and the gradient norm {R(ratio)}";
+        var measured = $"from the first tenth of training to the last the mini-batch loss changed {R(lossRatio)} and the gradient norm {R(ratio)}";
         if (ratio.Low > floor)
             return $"The gradient norm does not shrink toward zero as the loss falls ({measured}): each step sees the noisy gradient of one mini-batch, " +
                    "and training does not arrive at a critical point, as Goodfellow et al. 2016 (§8.2.1) show.";
