@@ -200,19 +200,16 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             "where Keskar et al. report several points on their networks");
         var batches = r.Models.Select(m => Math.Log(m.BatchSize)).ToArray();
         var sharp = r.Models.Select(m => m.Sharpness(c.Epsilons.Max())).ToArray();
-        var rho = Statistics.Spearman(batches, sharp);
-        var (low, high) = Statistics.SpearmanInterval(batches, sharp, seed: (int)c.FirstSeed);
-        yield return Claim.ByInterval(keskar, $"Across the sweep, sharpness (ε = {c.Epsilons.Max():0E0}) rises with batch size{quick}",
-            "Spearman's ρ(batch size, sharpness) over every model of every seed, its 95% bootstrap interval above 0",
-            "Keskar et al.'s sharpness rises from small to large batches; the bootstrap over models carries the seed-to-seed spread",
-            $"ρ = {rho:0.00} [{low:0.00}, {high:0.00}] over {r.Models.Count} models", low, high, 0, c.Seeds);
+        var seeds = r.Models.Select(m => m.Seed).ToArray();
+        yield return Claim.ByRankCorrelation(keskar, $"Across the sweep, sharpness (ε = {c.Epsilons.Max():0E0}) rises with batch size{quick}",
+            "Keskar et al.'s sharpness rises from small to large batches; the models of one seed share its initialization and batch order, so the correlation is taken within each seed and the seeds are the replicates",
+            "batch size", "sharpness", batches, sharp, seeds);
         var accuracy = r.Models.Select(m => m.TestAccuracy).ToArray();
-        var rhoTest = Statistics.Spearman(sharp, accuracy);
-        var (lowTest, highTest) = Statistics.SpearmanInterval(sharp, accuracy, seed: (int)c.FirstSeed);
-        yield return Claim.ByInterval(keskar, $"Across the sweep, sharper minima test worse{quick}",
-            "Spearman's ρ(sharpness, test accuracy) over every model of every seed, its 95% bootstrap interval below 0",
-            "the relation to generalization the assignment asks about, in Keskar et al.'s direction",
-            $"ρ = {rhoTest:0.00} [{lowTest:0.00}, {highTest:0.00}] over {r.Models.Count} models", lowTest, highTest, 0, c.Seeds, above: false);
+        yield return KnownFailureInFull(Claim.ByRankCorrelation(keskar, $"Across the sweep, sharper minima test worse{quick}",
+            "the relation to generalization the assignment asks about, in Keskar et al.'s direction; within each seed, since the models of one seed are not independent",
+            "sharpness", "test accuracy", sharp, accuracy, seeds, above: false),
+            "taken within each seed, the seeds do not agree closely enough for the interval of the mean correlation to exclude 0 (the pooled bootstrap that " +
+            "called it reproduced counted the models of one seed as independent); the measured mean and interval are in the table");
 
         yield return Claim.Finding(dinh, "Rescaling a ReLU network leaves its function unchanged",
             "relative change of the logits < 1e-4 at every factor, at the flattest point of every orbit, on every seed", "exact in real arithmetic; in float32 the logits agree to about 1e-6 of their scale",

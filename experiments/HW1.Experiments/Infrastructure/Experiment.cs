@@ -191,7 +191,7 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     {
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(profile);
-        return !profile.IsFull && claim.Inconclusive && claim.KnownFailure == null
+        return !profile.IsFull && claim.Inconclusive && claim.Undecided == null && claim.KnownFailure == null
             ? claim with { KnownFailure = $"quick profile: {claim.Seeds} seeds leave the interval too wide to decide; the full profile decides" }
             : claim;
     }

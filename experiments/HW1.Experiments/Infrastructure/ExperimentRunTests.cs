@@ -105,4 +105,13 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("inconclusive", Experiment<object, object>.QuickVerdict(undecided, Profile.Full).Verdict);
         Assert.Null(Experiment<object, object>.QuickVerdict(contradicted, Profile.Quick).KnownFailure);
     }
+
+    [Fact]
+    public void The_quick_profile_does_not_excuse_an_undecidable_claim_as_a_wide_interval()
+    {
+        // A variable without spread is undecidable in any profile: fewer seeds are not the reason, so the quick mark does not apply.
+        var undecidable = Claim.Undecidable("s", "x ranks y", "r", "why", "every x is the same");
+        Assert.Null(Experiment<object, object>.QuickVerdict(undecidable, Profile.Quick).KnownFailure);
+        Assert.Equal("undecidable", Experiment<object, object>.QuickVerdict(undecidable, Profile.Quick).Verdict);
+    }
 }

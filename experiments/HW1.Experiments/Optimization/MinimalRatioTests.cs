@@ -132,15 +132,30 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         };
         var sampled = t.Select(v => v.SampledRatio).ToArray();
         var hessian = t.Select(v => v.MinimalRatio).ToArray();
-        var agreement = Statistics.Spearman(sampled, hessian);
-        var (agreementLow, agreementHigh) = Statistics.SpearmanInterval(sampled, hessian, seed: (int)c.FirstSeed);
-        yield return KnownFailureInFull(Claim.ByInterval("the assignment (sampling alternative)", "The sampling estimate ranks the points as the Hessian ratio does",
-            $"Spearman's ρ(fraction of {c.Samples} samples at radius {c.SampleRadius:0E0}·‖θ‖ with higher loss, Hessian minimal ratio) over the points, its 95% bootstrap interval above 0",
-            "both measure how many directions curve upward; the sampled fraction weighs each eigenvalue by its size, so the two agree in rank, not in value",
-            $"ρ = {agreement:0.00} [{agreementLow:0.00}, {agreementHigh:0.00}] over {t.Count} points; mean sampled {sampled.Average():0.###} vs Hessian {hessian.Average():0.###}",
-            agreementLow, agreementHigh, 0, t.Count),
-            "the sampled fraction is near 1 at almost every point: the positive eigenvalues outweigh the negative ones, so nearly every random direction " +
-            "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points");
+        const string agreementSource = "the assignment (sampling alternative)", agreementStatement = "The sampling estimate ranks the points as the Hessian ratio does";
+        const string agreementReason = "both measure how many directions curve upward; the sampled fraction weighs each eigenvalue by its size, so the two agree in rank, not in value";
+        var agreementRule = $"Spearman's ρ(fraction of {c.Samples} samples at radius {c.SampleRadius:0E0}·‖θ‖ with higher loss, Hessian minimal ratio) over the points (one training each), its 95% bootstrap interval above 0";
+        if (!Statistics.HasSpread(sampled) || !Statistics.HasSpread(hessian))
+        {
+            // A constant variable has no ranks to compare: the claim cannot be decided, whatever the other variable does.
+            var constant = Statistics.HasSpread(sampled) ? ("Hessian ratio", hessian[0]) : ("sampled fraction", sampled[0]);
+            yield return Claim.Undecidable(agreementSource, agreementStatement, agreementRule, agreementReason,
+                $"the {constant.Item1} is {constant.Item2:0.###} at every one of the {t.Count} points, so ρ is undefined", t.Count) with
+            {
+                KnownFailure = "nearly every random direction curves upward at these points (the positive eigenvalues outweigh the negative ones), so the sampling " +
+                    "cannot see the saddle directions the eigenvalue count finds and gives every point the same fraction: it cannot rank them",
+            };
+        }
+        else
+        {
+            var agreement = Statistics.Spearman(sampled, hessian);
+            var (agreementLow, agreementHigh) = Statistics.SpearmanInterval(sampled, hessian, seed: (int)c.FirstSeed);
+            yield return KnownFailureInFull(Claim.ByInterval(agreementSource, agreementStatement, agreementRule, agreementReason,
+                $"ρ = {agreement:0.00} [{agreementLow:0.00}, {agreementHigh:0.00}] over {t.Count} points; mean sampled {sampled.Average():0.###} vs Hessian {hessian.Average():0.###}",
+                agreementLow, agreementHigh, 0, t.Count),
+                "the sampled fraction is near 1 at almost every point: the positive eigenvalues outweigh the negative ones, so nearly every random direction " +
+                "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points");
+        }
     }
 
     /// <summary>Each criterion for "the gradient is almost zero" with the points it keeps, their mean ratio and the trend over them.</summary>

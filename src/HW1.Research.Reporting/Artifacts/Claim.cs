@@ -68,6 +68,37 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         return ByInterval(source, statement, rule, reason, $"{log.Exp().Format(format)}×", log.Low, log.High, Math.Log(threshold), ratios.Count, above);
     }
 
+    /// <summary>
+    /// A finding the data cannot decide whatever the seeds say (a variable with no spread makes a rank correlation undefined): it does
+    /// not hold, is counted as inconclusive, reads "undecidable" with <paramref name="why"/>, and never prints a number for the statistic.
+    /// </summary>
+    public static Claim Undecidable(string source, string statement, string rule, string reason, string why, int? seeds = null) =>
+        new(ClaimKind.Finding, source, statement, rule, reason, $"undefined: {why}", false) { Inconclusive = true, Undecided = why, Seeds = seeds };
+
+    /// <summary>
+    /// A finding that <paramref name="xName"/> and <paramref name="yName"/> rise together (or, with <paramref name="above"/> false, that one
+    /// falls as the other rises), over models that share seeds: Spearman's ρ is taken within each seed (tied values at average ranks) and
+    /// the claim is decided by the 95% Student-t interval over seeds of their mean against 0 (<see cref="Statistics.SpearmanOverSeeds"/>), so
+    /// models trained from one seed are not counted as independent. A variable without spread, overall or within a seed, makes it
+    /// <see cref="Undecidable"/>. The rule's text is written from the statistic and the direction.
+    /// </summary>
+    public static Claim ByRankCorrelation(string source, string statement, string reason, string xName, string yName,
+        IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<long> seeds, bool above = true)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(seeds);
+        var seedCount = seeds.Distinct().Count();
+        var rule = $"Spearman's ρ({xName}, {yName}) within each seed; the 95% Student-t interval over the {seedCount} seeds of their mean lies {(above ? "above" : "below")} 0";
+        if (!Statistics.HasSpread(x) || !Statistics.HasSpread(y))
+            return Undecidable(source, statement, rule, reason, $"every one of the {x.Count} {(Statistics.HasSpread(x) ? yName : xName)} values is the same ({(Statistics.HasSpread(x) ? y : x)[0]:G4}), so ρ is undefined", seedCount);
+        var interval = Statistics.SpearmanOverSeeds(x, y, seeds);
+        if (interval == null)
+            return Undecidable(source, statement, rule, reason, seedCount < 2 ? "fewer than 2 seeds" : "within some seed one variable has no spread, so its ρ is undefined", seedCount);
+        return ByInterval(source, statement, rule, reason, $"mean within-seed ρ = {interval.Format("0.00")} over {seedCount} seeds ({x.Count} models)",
+            interval.Low, interval.High, 0, seedCount, above);
+    }
+
     /// <summary>A sanity check of the machinery (its source is the experiment itself).</summary>
     public static Claim Sanity(string statement, string rule, string reason, string measured, bool holds) =>
         new(ClaimKind.Sanity, "this suite", statement, rule, reason, measured, holds);
@@ -84,6 +115,9 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// </summary>
     public bool Inconclusive { get; init; }
 
+    /// <summary>Why the data cannot decide the claim at all (see <see cref="Undecidable"/>); null for a claim its rule decides.</summary>
+    public string? Undecided { get; init; }
+
     /// <summary>How many seeds (independent trainings per compared model) the rule's statistic rests on; null where not stated.</summary>
     public int? Seeds { get; init; }
 
@@ -93,7 +127,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// </summary>
     [JsonIgnore]
     public string Verdict =>
-        (Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Inconclusive ? "inconclusive" : "not reproduced") +
+        (Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Undecided != null ? "undecidable" : Inconclusive ? "inconclusive" : "not reproduced") +
         (!Holds && KnownFailure != null ? " (known failure)" : "");
 
     /// <summary>One line for a failing test's message: the statement, the rule, what was measured and why the rule is what it is.</summary>

@@ -29,21 +29,78 @@ public static class Statistics
     }
 
     /// <summary>
-    /// Spearman's rank correlation of two equally long samples: the Pearson correlation of their ranks (ties ranked by position,
-    /// which measured floats practically never need).
+    /// Spearman's rank correlation of two equally long samples: the Pearson correlation of their ranks, tied values sharing the
+    /// average of the ranks they span (the textbook definition). When either sample has no spread (every value the same) the
+    /// correlation is undefined and the result is NaN: a claim must then say it cannot be decided (<see cref="HasSpread"/>), never
+    /// print a number.
     /// </summary>
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Count != b.Count || a.Count < 2) throw new ArgumentException($"Spearman needs two samples of the same length, at least 2; found {a.Count} and {b.Count}.");
-        static double[] Ranks(IReadOnlyList<double> v) =>
-            v.Select((x, i) => (x, i)).OrderBy(t => t.x).Select((t, r) => (t.i, r)).OrderBy(t => t.i).Select(t => (double)t.r).ToArray();
         var ra = Ranks(a);
         var rb = Ranks(b);
         double ma = ra.Average(), mb = rb.Average();
-        double cov = ra.Zip(rb).Sum(p => (p.First - ma) * (p.Second - mb));
-        return cov / Math.Sqrt(ra.Sum(r => (r - ma) * (r - ma)) * rb.Sum(r => (r - mb) * (r - mb)));
+        double cov = 0, va = 0, vb = 0;
+        for (int i = 0; i < ra.Length; i++)
+        {
+            cov += (ra[i] - ma) * (rb[i] - mb);
+            va += (ra[i] - ma) * (ra[i] - ma);
+            vb += (rb[i] - mb) * (rb[i] - mb);
+        }
+        return va == 0 || vb == 0 ? double.NaN : cov / Math.Sqrt(va * vb);
+    }
+
+    /// <summary>The ranks of <paramref name="values"/> (1 for the smallest), ties given the average of the ranks they span.</summary>
+    public static double[] Ranks(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
+        var ranks = new double[values.Count];
+        for (int start = 0; start < order.Length;)
+        {
+            int end = start;
+            while (end + 1 < order.Length && values[order[end + 1]].Equals(values[order[start]])) end++;
+            double average = ((start + 1) + (end + 1)) / 2.0;
+            for (int k = start; k <= end; k++) ranks[order[k]] = average;
+            start = end + 1;
+        }
+        return ranks;
+    }
+
+    /// <summary>True when <paramref name="values"/> holds at least two different values: what a rank correlation needs to be defined.</summary>
+    public static bool HasSpread(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.Count > 1 && values.Any(v => !v.Equals(values[0]));
+    }
+
+    /// <summary>
+    /// Spearman's correlation within each seed, then the mean of the per-seed correlations with its 95% Student-t interval over
+    /// seeds: for models that share a seed (several batch sizes or widths trained from one seed's initialization and batch order),
+    /// which are not independent draws, so pooling them as if they were would narrow the interval falsely. <paramref name="seeds"/>
+    /// names each point's seed; the interval is clipped to [−1, 1]. Null when a seed's points have no spread in either variable (its correlation is undefined) or there
+    /// are fewer than 2 seeds: the claim cannot be decided.
+    /// </summary>
+    public static Interval? SpearmanOverSeeds(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<long> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (a.Count != b.Count || a.Count != seeds.Count) throw new ArgumentException($"Each point needs its seed; found {a.Count}, {b.Count} and {seeds.Count} values.");
+        var perSeed = new List<double>();
+        foreach (var group in Enumerable.Range(0, a.Count).GroupBy(i => seeds[i]).OrderBy(g => g.Key))
+        {
+            var x = group.Select(i => a[i]).ToArray();
+            var y = group.Select(i => b[i]).ToArray();
+            if (x.Length < 2 || !HasSpread(x) || !HasSpread(y)) return null;
+            perSeed.Add(Spearman(x, y));
+        }
+        if (perSeed.Count < 2) return null;
+        // A correlation lies in [−1, 1]; the t interval of a few seeds' mean can reach past it, which says nothing more, so it is clipped there.
+        var t = MeanInterval(perSeed);
+        return t with { Low = Math.Max(-1, t.Low), High = Math.Min(1, t.High) };
     }
 
     /// <summary>

@@ -225,15 +225,18 @@ public static class Findings
     }
 
     /// <summary>
-    /// Spearman's ρ between the Jacobian sensitivity and the generalization gap over the models, read by its 95% interval as the
-    /// claim is: more sensitive models generalize worse (Novak et al. 2018), better, or no relation the interval decides.
+    /// Spearman's ρ between the Jacobian sensitivity and the generalization gap, taken within each seed and averaged, read by its 95%
+    /// interval over seeds as the claim is: more sensitive models generalize worse (Novak et al. 2018), better, or no relation the interval decides.
     /// </summary>
-    public static string SensitivityAndGap(int models, double rho, double low, double high)
+    public static string SensitivityAndGap(int models, Interval? withinSeeds)
     {
-        var verdict = low > 0 ? "more sensitive models generalize worse, as Novak et al. found."
-            : high < 0 ? "here more sensitive models had the smaller gap, against Novak et al.'s finding."
+        if (withinSeeds == null)
+            return $"Across the {models.ToString(C)} models the rank correlation between the Jacobian sensitivity and the generalization gap (test minus training loss) cannot be taken within every seed (a variable without spread): the claims table says so.";
+        var verdict = withinSeeds.Low > 0 ? "more sensitive models generalize worse, as Novak et al. found."
+            : withinSeeds.High < 0 ? "here more sensitive models had the smaller gap, against Novak et al.'s finding."
             : "no clear relation at this scale; the claims table gives its interval.";
-        return $"Across the {models.ToString(C)} models the rank correlation between the Jacobian sensitivity and the generalization gap (test minus training loss) is {rho.ToString("0.##", C)}: {verdict}";
+        return $"Across the {models.ToString(C)} models the rank correlation between the Jacobian sensitivity and the generalization gap (test minus training loss), " +
+            $"taken within each of the {withinSeeds.Count.ToString(C)} seeds, averages {withinSeeds.Estimate.ToString("0.##", C)} [{withinSeeds.Low.ToString("0.##", C)}, {withinSeeds.High.ToString("0.##", C)}]: {verdict}";
     }
 
     /// <summary>The peak training loss between two minima over the worse endpoint's: a barrier when the interval lies above 1.5, none when below.</summary>

@@ -85,4 +85,55 @@ public sealed class StatisticsTests
         var ratio = new Interval(Math.Log(100), Math.Log(10), Math.Log(1000), 5).Exp();
         Assert.Equal("100 [10, 1000]", ratio.Format("0"));
     }
+
+    [Fact]
+    public void Tied_values_share_the_average_of_their_ranks()
+    {
+        Assert.Equal([1.0, 2.5, 2.5, 4.0], Statistics.Ranks([10, 20, 20, 30]));
+        Assert.Equal([2.0, 2.0, 2.0], Statistics.Ranks([7, 7, 7]));
+        Assert.Equal([3.0, 1.0, 2.0], Statistics.Ranks([0.3, -1, 0]));
+    }
+
+    [Fact]
+    public void Spearman_with_ties_matches_the_textbook_value()
+    {
+        // Ranks (1, 2.5, 2.5, 4) against (1, 3, 2, 4): Pearson of the ranks is 4.5 / √(4.5 · 5) = 3/√10 (scipy.stats.spearmanr gives 0.948683...).
+        Assert.Equal(3 / Math.Sqrt(10), Statistics.Spearman([1, 2, 2, 3], [1, 3, 2, 4]), 12);
+        // Ties on both sides: (1.5, 1.5, 3.5, 3.5) against (1, 2, 3, 4): 4 / √(4 · 5).
+        Assert.Equal(2 / Math.Sqrt(5), Statistics.Spearman([5, 5, 9, 9], [1, 2, 3, 4]), 12);
+    }
+
+    [Fact]
+    public void A_sample_without_spread_has_no_rank_correlation()
+    {
+        // Ranking identical values by their position would give a number (the old behaviour gave 1 here); it is undefined.
+        Assert.True(double.IsNaN(Statistics.Spearman([1, 1, 1, 1], [1, 2, 3, 4])));
+        Assert.False(Statistics.HasSpread([0.25, 0.25, 0.25]));
+        Assert.True(Statistics.HasSpread([0.25, 0.25, 0.5]));
+        Assert.False(Statistics.HasSpread([3.0]));
+    }
+
+    [Fact]
+    public void Within_seed_correlations_are_averaged_with_a_t_interval_over_seeds()
+    {
+        // Three seeds of four models: ρ = 1, 0.8 and −0.4 within them.
+        double[] x = [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4];
+        double[] y = [1, 2, 3, 4, 2, 1, 4, 3 + 2, 2, 1, 3, 0.5];
+        long[] seeds = [7, 7, 7, 7, 8, 8, 8, 8, 9, 9, 9, 9];
+        var perSeed = new[] { Statistics.Spearman([1, 2, 3, 4], [1, 2, 3, 4]), Statistics.Spearman([1, 2, 3, 4], [2, 1, 4, 5]), Statistics.Spearman([1, 2, 3, 4], [2, 1, 3, 0.5]) };
+        var interval = Statistics.SpearmanOverSeeds(x, y, seeds)!;
+        var t = Statistics.MeanInterval(perSeed);
+        // Three seeds this far apart reach past ±1 with 2 degrees of freedom; a correlation's interval stops there.
+        Assert.True(t.Low < -1 && t.High > 1, t.Format());
+        Assert.Equal(t with { Low = -1, High = 1 }, interval);
+        Assert.Equal(3, interval.Count);
+        Assert.Equal((1 + 0.8 - 0.4) / 3, interval.Estimate, 12);
+    }
+
+    [Fact]
+    public void Within_seed_correlation_is_undecidable_without_spread_in_a_seed_or_with_one_seed()
+    {
+        Assert.Null(Statistics.SpearmanOverSeeds([1, 2, 3, 1, 2, 3], [5, 5, 5, 1, 2, 3], [1, 1, 1, 2, 2, 2]));
+        Assert.Null(Statistics.SpearmanOverSeeds([1, 2, 3], [1, 2, 3], [1, 1, 1]));
+    }
 }

@@ -103,4 +103,31 @@ public sealed class ClaimsLedgerTests
         Assert.Equal(5, claim.Seeds);
         Assert.Throws<ArgumentException>(() => Claim.ByEquivalence("s", "x", "r", "why", "m", -1, 1, margin: 0, seeds: 5));
     }
+
+    [Fact]
+    public void A_rank_correlation_over_a_constant_variable_is_undecidable_and_prints_no_rho()
+    {
+        var claim = Claim.ByRankCorrelation("the assignment", "The sampling ranks the points as the Hessian does", "why",
+            "sampled fraction", "Hessian ratio", [1, 1, 1, 1], [0.2, 0.5, 0.3, 0.9], [1, 2, 3, 4]);
+        Assert.False(claim.Holds);
+        Assert.True(claim.Inconclusive);
+        Assert.Equal("undecidable", claim.Verdict);
+        Assert.Contains("every one of the 4 sampled fraction values is the same (1)", claim.Measured, StringComparison.Ordinal);
+        Assert.DoesNotContain("ρ =", claim.Measured, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rank_correlation_of_models_sharing_seeds_is_decided_over_seeds_with_its_rule_written_from_the_direction()
+    {
+        double[] batch = [16, 64, 256, 16, 64, 256, 16, 64, 256];
+        double[] sharpness = [1, 2, 3, 1.5, 2.5, 3.5, 0.5, 2, 4];
+        long[] seeds = [1, 1, 1, 2, 2, 2, 3, 3, 3];
+        var rises = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness rises with batch size", "why", "batch size", "sharpness", batch, sharpness, seeds);
+        Assert.True(rises.Holds, rises.ToString());
+        Assert.Equal(3, rises.Seeds);
+        Assert.Equal("Spearman's ρ(batch size, sharpness) within each seed; the 95% Student-t interval over the 3 seeds of their mean lies above 0", rises.Rule);
+        var falls = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness falls with batch size", "why", "batch size", "sharpness", batch, sharpness, seeds, above: false);
+        Assert.Equal("not reproduced", falls.Verdict);
+        Assert.EndsWith("lies below 0", falls.Rule, StringComparison.Ordinal);
+    }
 }

@@ -147,10 +147,18 @@ public sealed class FindingsTests
     [InlineData(0.33, -0.055, 0.66, "no clear relation at this scale; the claims table gives its interval.")]
     public void Sensitivity_and_gap_are_read_by_the_interval_not_the_estimate(double rho, double low, double high, string verdict)
     {
-        var text = Findings.SensitivityAndGap(40, rho, low, high);
+        var text = Findings.SensitivityAndGap(40, new Interval(rho, low, high, 5));
         Assert.StartsWith("Across the 40 models the rank correlation between the Jacobian sensitivity and the generalization gap", text, StringComparison.Ordinal);
-        Assert.Contains(FormattableString.Invariant($"is {rho:0.##}: "), text, StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"taken within each of the 5 seeds, averages {rho:0.##} [{low:0.##}, {high:0.##}]: "), text, StringComparison.Ordinal);
         Assert.EndsWith(verdict, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sensitivity_and_gap_without_a_within_seed_correlation_say_so_and_print_no_number()
+    {
+        var text = Findings.SensitivityAndGap(40, null);
+        Assert.Contains("cannot be taken within every seed", text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d\.\d", text);
     }
 
     [Theory]

@@ -61,7 +61,7 @@ public sealed class ReplicatedFindingsTests
     {
         var text = Findings.GradientNormTrend(new Interval(Math.Sqrt(low * high), low, high, 5), new Interval(0.15, 0.14, 0.16, 5), floor: 0.1);
         Assert.Contains(expected, text, Exact);
-        Assert.Contains("the loss changed 0.15× [0.14, 0.16]", text, Exact);
+        Assert.Contains("the mini-batch loss changed 0.15× [0.14, 0.16]", text, Exact);
     }
 
     [Theory]
