@@ -230,6 +230,32 @@ internal static class Commands
     }
 
     /// <summary>The kernel state and fingerprint of this process: what the pin tests compare across processes and machines.</summary>
+    /// <summary>What an experiment's compute key covers: the compute files' hash, its procedure hash and every method walked (or the whole hashed text).</summary>
+    public static int Procedure(string profile, Arguments arguments)
+    {
+        var project = arguments.Option("--project") ?? Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
+        var configuration = arguments.Option("--configuration") ?? "Release";
+        var name = arguments.Option("--experiment") ?? throw new UsageException("procedure needs --experiment NAME (a class name, e.g. GradientNormTests).");
+        var text = arguments.Flag("--text");
+        arguments.EnsureConsumed();
+        var runner = new HW1.Research.Pipeline.ExperimentRunner(new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration), Console.WriteLine);
+        var experiment = runner.ListExperiments().FirstOrDefault(n => n.Split('.')[^2] == name)
+            ?? throw new UsageException($"--experiment {name}: no such experiment; the built assembly declares {string.Join(", ", runner.ListExperiments().Select(n => n.Split('.')[^2]))}.");
+        var bin = runner.BinFolder();
+        var (hash, methods, hashed) = HW1.Research.Pipeline.ProcedureHash.Walk(Path.Combine(bin, Path.GetFileNameWithoutExtension(project) + ".dll"),
+            [Path.Combine(bin, HW1.Research.Pipeline.RunKey.ReportingAssembly + ".dll")], experiment[..experiment.LastIndexOf('.')]);
+        if (text)
+        {
+            Console.Write(hashed);
+            return 0;
+        }
+        Console.WriteLine($"compute key {runner.ComputeKeyOf(experiment)} ({profile} profile)");
+        Console.WriteLine($"compute files {HW1.Research.Pipeline.RunKey.ComputeFiles(bin)}");
+        Console.WriteLine($"procedure {hash}: {methods.Count} methods walked");
+        foreach (var m in methods) Console.WriteLine("  " + m);
+        return 0;
+    }
+
     public static int Kernels(Arguments arguments)
     {
         var json = arguments.Flag("--json");

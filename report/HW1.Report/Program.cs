@@ -47,6 +47,10 @@ const string Usage = """
                                 Say which CPU kernels LibTorch runs here (pinned or native, the levels in force,
                                 the CPU and its instruction sets) and print the fingerprint of four kernel-dependent
                                 computations; two machines that print the same fingerprint ran the same kernels.
+      procedure --experiment CLASS [--text] [--configuration C] [--project P]
+                                What the experiment's compute key covers: the compute files' hash, its procedure hash and
+                                every method of the experiments and reporting assemblies its Run and configuration reach
+                                (with --text, the whole text hashed, to compare two builds whose keys differ).
       tests [--force] [--results DIR] [--configuration C]
                                 Run every test in the quick profile (dotnet test, TRX results in DIR) unless the same
                                 built assemblies, snapshots and kernel mode passed before; print per-class times and totals.
@@ -92,6 +96,8 @@ try
             return Commands.Compare(profile, arguments);
         case "kernels":
             return Commands.Kernels(arguments);
+        case "procedure":
+            return Commands.Procedure(profile, arguments);
         case "diff":
             return Commands.Diff(profile, arguments);
         case "html-check":

@@ -178,14 +178,17 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         const string keskar = "Keskar et al. 2017";
         const string dinh = "Dinh et al. 2017";
         string quick = Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)";
+        // Judged against Keskar et al.'s own numbers (rule written before the run that decides it): his F1 ratio, with √ of it as the bar.
+        // The sweep's network and training are not his regime, which the known-failure reason states from the configuration.
+        var regime = $"this sweep's 784-{string.Join("-", c.Hidden)}-10 MLP on the first {c.TrainExamples:N0} MNIST images, each batch size stopped at " +
+            $"{c.TargetTrainAccuracy:P0} training accuracy, with a large batch of {c.LargeBatch} ({(double)c.LargeBatch / c.SmallBatch:0.#}× the small one), is not Keskar et al.'s F1 regime " +
+            "(a larger network on all 60,000 images, a large batch of 10% of the training set, trained to a small loss): the minima here differ by a small part of his effect";
         foreach (var (epsilon, small, _, large, _) in KeskarF1)
         {
-            var claim = Claim.ByRatio(keskar, $"At ε = {epsilon:0E0}, the large batch ({c.LargeBatch}, 10% of the training set) finds a sharper minimum than the small batch ({c.SmallBatch}){quick}",
-                "the 95% interval over seeds of the geometric-mean ratio of sharpness, large / small (paired by seed), lies above 1",
-                $"Keskar et al. report {large / small:0}× for their MNIST network F1 ({large} vs {small}); any ratio above 1 is the direction they claim, and the paired interval says whether the seeds agree",
-                Ratios(c, r, m => m.Sharpness(epsilon)), 1);
-            yield return epsilon != 5e-4 ? claim : KnownFailureInFull(claim, $"trained to the same training accuracy, the large batch's minimum is only slightly sharper (the measured ratio, against Keskar et al.'s {large / small:0}×), and at ε = {epsilon:0E0} " +
-                "the interval includes 1. Keskar et al.'s two orders of magnitude come from a far larger network on all 60,000 images, trained without a stopping criterion");
+            yield return Claim.ByRatioAgainstPaper(keskar, $"At ε = {epsilon:0E0}, the large batch ({c.LargeBatch}) finds a sharper minimum than the small batch ({c.SmallBatch}){quick}",
+                "Keskar et al.'s claim is the size of the effect as well as its direction: large-batch minima are sharper by about two orders of magnitude on F1",
+                "ε-sharpness, large / small (paired by seed)", $"Keskar et al. 2017, Table 3, F1: {large} vs {small} at ε = {epsilon:0E0}", large / small,
+                Ratios(c, r, m => m.Sharpness(epsilon))) with { KnownFailure = regime };
         }
         yield return Claim.ByRatio(keskar, $"The large batch's minimum has the larger top Hessian eigenvalue{quick}",
             "the 95% interval over seeds of the geometric-mean ratio of top eigenvalues, large / small, lies above 1",

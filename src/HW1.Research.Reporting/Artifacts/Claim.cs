@@ -99,6 +99,39 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
             interval.Low, interval.High, 0, seedCount, above);
     }
 
+    /// <summary>
+    /// A finding whose source reports the effect as a ratio (<paramref name="paperRatio"/>, described by <paramref name="paper"/>: where it
+    /// stands and how it was computed), judged against that number and not only its direction. The 95% interval of the geometric mean
+    /// of <paramref name="ratios"/> (paired by seed) decides: <b>reproduced</b> when its lower end clears √<paramref name="paperRatio"/> (half
+    /// the paper's effect on the log scale: an order of magnitude where the paper reports two); <b>weaker than reported</b> when the whole
+    /// interval lies above 1 but below √<paramref name="paperRatio"/> (the direction, at a small part of the effect); <b>not reproduced</b>
+    /// when it lies below 1; inconclusive otherwise. The rule's text is written from these numbers.
+    /// </summary>
+    public static Claim ByRatioAgainstPaper(string source, string statement, string reason, string statistic, string paper, double paperRatio,
+        IReadOnlyList<double> ratios, string format = "0.##")
+    {
+        ArgumentNullException.ThrowIfNull(ratios);
+        if (!(paperRatio > 1) || !double.IsFinite(paperRatio))
+            throw new ArgumentException($"The paper's ratio for \"{statement}\" must be a finite effect above 1; found {paperRatio}.");
+        if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
+            throw new ArgumentException($"The ratios of \"{statement}\" must be positive and finite; found {string.Join(", ", ratios)}.");
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var threshold = Math.Sqrt(paperRatio);
+        var log = Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
+        var rule = $"the 95% interval over seeds of the geometric mean of {statistic} lies above √{paperRatio.ToString("0.#", c)} = {threshold.ToString("0.#", c)} " +
+            $"(half the paper's {paperRatio.ToString("0.#", c)}× on the log scale); weaker than reported when it lies above 1 but below that, not reproduced when below 1";
+        bool holds = log.Low > Math.Log(threshold);
+        bool weaker = !holds && log.Low > 0 && log.High < Math.Log(threshold);
+        bool against = log.High < 0;
+        return new(ClaimKind.Finding, source, statement, rule, reason, $"{log.Exp().Format(format)}×", holds)
+        {
+            Inconclusive = !holds && !weaker && !against,
+            WeakerThanReported = weaker,
+            Seeds = ratios.Count,
+            Paper = $"{paperRatio.ToString("0.#", c)}× ({paper})",
+        };
+    }
+
     /// <summary>A sanity check of the machinery (its source is the experiment itself).</summary>
     public static Claim Sanity(string statement, string rule, string reason, string measured, bool holds) =>
         new(ClaimKind.Sanity, "this suite", statement, rule, reason, measured, holds);
@@ -115,6 +148,12 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// </summary>
     public bool Inconclusive { get; init; }
 
+    /// <summary>What the source reports for this effect, with where (null where it gives no number): shown beside the measurement.</summary>
+    public string? Paper { get; init; }
+
+    /// <summary>The measured effect has the paper's direction at a small part of its size (<see cref="ByRatioAgainstPaper"/>): not a reproduction.</summary>
+    public bool WeakerThanReported { get; init; }
+
     /// <summary>Why the data cannot decide the claim at all (see <see cref="Undecidable"/>); null for a claim its rule decides.</summary>
     public string? Undecided { get; init; }
 
@@ -127,7 +166,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// </summary>
     [JsonIgnore]
     public string Verdict =>
-        (Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Undecided != null ? "undecidable" : Inconclusive ? "inconclusive" : "not reproduced") +
+        (Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Undecided != null ? "undecidable" : WeakerThanReported ? "weaker than reported" : Inconclusive ? "inconclusive" : "not reproduced") +
         (!Holds && KnownFailure != null ? " (known failure)" : "");
 
     /// <summary>One line for a failing test's message: the statement, the rule, what was measured and why the rule is what it is.</summary>

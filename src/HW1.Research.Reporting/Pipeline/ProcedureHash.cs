@@ -70,8 +70,11 @@ public sealed class ProcedureHash
     public static string Of(string experimentsAssembly, IEnumerable<string> walkedAssemblies, string className) =>
         Walk(experimentsAssembly, walkedAssemblies, className).Hash;
 
-    /// <summary><see cref="Of"/>, with the methods walked (assembly and full name, in walk order) for a reader who wants to know what is covered.</summary>
-    public static (string Hash, IReadOnlyList<string> Methods) Walk(string experimentsAssembly, IEnumerable<string> walkedAssemblies, string className)
+    /// <summary>
+    /// <see cref="Of"/>, with the methods walked (assembly and full name, in walk order) for a reader who wants to know what is covered,
+    /// and the text hashed (what to compare between two builds whose hashes differ).
+    /// </summary>
+    public static (string Hash, IReadOnlyList<string> Methods, string Text) Walk(string experimentsAssembly, IEnumerable<string> walkedAssemblies, string className)
     {
         ArgumentNullException.ThrowIfNull(experimentsAssembly);
         ArgumentNullException.ThrowIfNull(walkedAssemblies);
@@ -89,7 +92,8 @@ public sealed class ProcedureHash
         {
             foreach (var m in walk._modules.Values) m.Dispose();
         }
-        return (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(walk._text.ToString()))), walk._walked);
+        var text = walk._text.ToString();
+        return (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), walk._walked, text);
     }
 
     private void Enqueue(Module module, MethodDefinitionHandle method)

@@ -8,16 +8,18 @@ namespace HW1.Research.Reporting;
 /// </summary>
 public static class ClaimsLedger
 {
-    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "rule", "measured", "seeds", "verdict", "compute"];
+    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "measured", "paper", "seeds", "verdict", "compute"];
 
     public static readonly IReadOnlyList<string> SectionColumns = ["checked", "rule, and why there", "measured", "verdict"];
 
     /// <summary>What the ledger is, in one paragraph.</summary>
     public const string Explanation =
-        "Every finding the experiments check, after the paper or the assignment that predicts it, decided by its stated rule on the " +
-        "numbers of this run. A claim with a seeds count is decided by a 95% interval over that many independent trainings of each " +
+        "Every finding the experiments check, after the paper or the assignment that predicts it, decided by its stated rule (in its " +
+        "section) on the numbers of this run; where the paper reports the effect as a number, that number stands beside ours and the rule " +
+        "judges the size, not only the direction: the right direction at a small part of the paper's effect is weaker than reported, " +
+        "never reproduced. A claim with a seeds count is decided by a 95% interval over that many independent trainings of each " +
         "compared model: reproduced when the interval clears the rule's threshold, not reproduced when it lies on the other side, " +
-        "inconclusive when it contains the threshold; a claim without one rests on a single training (its interval, where it has one, " +
+        "inconclusive when it contains the threshold, undecidable when a variable has no spread; a claim without one rests on a single training (its interval, where it has one, " +
         "is over test examples or bootstrap resamples) or on arithmetic. A failure marked as known states its reason. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
         "listed in their sections. The compute column is the wall time of the experiment that decides the claim (its claims share it).";
 
@@ -26,7 +28,7 @@ public static class ClaimsLedger
     {
         ArgumentNullException.ThrowIfNull(sections);
         return sections.SelectMany(s => s.Claims.Where(c => c.Kind == ClaimKind.Finding)
-            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Rule, c.Measured, c.Seeds is { } n ? $"{n}" : "—", c.Verdict, Compute(s)])).ToList();
+            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Measured, c.Paper ?? "—", c.Seeds is { } n ? $"{n}" : "—", c.Verdict, Compute(s)])).ToList();
     }
 
     /// <summary>What deciding a section's claims cost: its experiment's wall time on its threads (the claims of a section share it).</summary>
@@ -42,7 +44,8 @@ public static class ClaimsLedger
         ArgumentNullException.ThrowIfNull(section);
         return section.Claims.Select(c => (IReadOnlyList<string>)
             [c.Kind == ClaimKind.Finding ? $"{c.Statement} ({c.Source})" : $"{c.Statement} (sanity check)",
-             $"{c.Rule}. {Capitalized(c.Reason)}" + (c.KnownFailure != null ? $" Known failure: {c.KnownFailure}" : ""), c.Measured, c.Verdict]).ToList();
+             $"{c.Rule}. {Capitalized(c.Reason)}" + (c.KnownFailure != null ? $" Known failure: {c.KnownFailure}" : ""),
+             c.Paper == null ? c.Measured : $"{c.Measured}; the paper: {c.Paper}", c.Verdict]).ToList();
     }
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
@@ -57,7 +60,9 @@ public static class ClaimsLedger
             var all = claims.Where(c => c.Kind == kind).ToList();
             var known = all.Count(c => !c.Holds && c.KnownFailure != null);
             var inconclusive = all.Count(c => c.Inconclusive);
-            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (inconclusive > 0 ? $" ({inconclusive} inconclusive)" : "") +
+            var weaker = all.Count(c => c.WeakerThanReported);
+            var notes = new[] { inconclusive > 0 ? $"{inconclusive} inconclusive" : null, weaker > 0 ? $"{weaker} weaker than reported" : null }.OfType<string>().ToList();
+            return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (notes.Count > 0 ? $" ({string.Join(", ", notes)})" : "") +
                 (known > 0 ? $", {known} of the rest marked as known failures with their reasons" : "");
         }
         return $"{Of(ClaimKind.Finding, "findings")}; {Of(ClaimKind.Sanity, "sanity checks")}.";

@@ -42,4 +42,17 @@ public sealed class PortableBuildTests : IDisposable
         Assert.Equal(bytes, File.ReadAllBytes(second));
         Assert.DoesNotContain(_root, System.Text.Encoding.Latin1.GetString(bytes), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void No_assembly_carries_the_commit_so_a_commit_alone_changes_no_key()
+    {
+        // The SDK would write the git commit into the informational version: every commit would then change every assembly's bytes
+        // and every compute key, and a commit that only rewords a sentence would retrain everything.
+        foreach (var assembly in new[] { typeof(HW1.Research.Training.Reproducibility).Assembly, typeof(HW1.Research.Artifacts.Claim).Assembly })
+        {
+            var version = assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+            Assert.DoesNotContain("+", version, StringComparison.Ordinal);
+        }
+    }
 }

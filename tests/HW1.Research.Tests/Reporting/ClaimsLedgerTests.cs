@@ -17,11 +17,12 @@ public sealed class ClaimsLedgerTests
     ];
 
     [Fact]
-    public void The_ledger_lists_every_finding_with_its_section_rule_measurement_and_verdict_and_no_sanity_check()
+    public void The_ledger_lists_every_finding_with_its_section_measurement_paper_and_verdict_and_no_sanity_check()
     {
+        // The rule stands in the claim's section; the ledger keeps one line a claim: ours beside the paper's (a dash where it gives none).
         var rows = ClaimsLedger.Rows(Sections);
         Assert.Equal(2, rows.Count);
-        Assert.Equal(["1-2.1", "Large batches find sharper minima", "Keskar et al. 2017", "ratio > 1", "0.8", "—", "not reproduced", "2 min 05 s × 2 threads"], rows[0]);
+        Assert.Equal(["1-2.1", "Large batches find sharper minima", "Keskar et al. 2017", "0.8", "—", "—", "not reproduced", "2 min 05 s × 2 threads"], rows[0]);
         Assert.Equal("reproduced", rows[1][^2]);
         Assert.Equal(ClaimsLedger.Columns.Count, rows[0].Count);
     }
@@ -129,5 +130,37 @@ public sealed class ClaimsLedgerTests
         var falls = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness falls with batch size", "why", "batch size", "sharpness", batch, sharpness, seeds, above: false);
         Assert.Equal("not reproduced", falls.Verdict);
         Assert.EndsWith("lies below 0", falls.Rule, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { 20.0, 25, 30, 22, 28 }, "reproduced")]
+    [InlineData(new[] { 1.1, 1.15, 1.2, 1.05, 1.12 }, "weaker than reported")]
+    [InlineData(new[] { 0.8, 0.85, 0.9, 0.75, 0.82 }, "not reproduced")]
+    [InlineData(new[] { 0.9, 3, 40, 1.2, 200 }, "inconclusive")]
+    public void A_ratio_the_paper_reports_is_judged_against_the_paper_s_size_not_only_its_direction(double[] ratios, string verdict)
+    {
+        var claim = Claim.ByRatioAgainstPaper("Keskar et al. 2017", "Large batches find sharper minima", "why", "ε-sharpness, large / small",
+            "Table 3, F1: 205.14 vs 1.23", 205.14 / 1.23, ratios);
+        Assert.Equal(verdict, claim.Verdict);
+        Assert.Equal("166.8× (Table 3, F1: 205.14 vs 1.23)", claim.Paper);
+        Assert.Contains("lies above √166.8 = 12.9 (half the paper's 166.8× on the log scale)", claim.Rule, StringComparison.Ordinal);
+        Assert.Equal(verdict == "reproduced", claim.Holds);
+        // The right direction at a small part of the effect is its own verdict, counted apart from inconclusive ones.
+        Assert.Equal(verdict == "weaker than reported", claim.WeakerThanReported);
+        Assert.Equal(verdict == "inconclusive", claim.Inconclusive);
+    }
+
+    [Fact]
+    public void The_ledger_puts_the_paper_s_number_beside_ours_and_counts_weaker_effects()
+    {
+        var weaker = Claim.ByRatioAgainstPaper("Keskar et al. 2017", "Large batches find sharper minima", "why", "ε-sharpness, large / small",
+            "Table 3, F1", 167, [1.1, 1.15, 1.2, 1.05, 1.12]);
+        var plain = Claim.Finding("s", "Another", "r", "why", "m", true);
+        var section = new ReportSection { Id = "x", Part = "1-3", Order = 5, Title = "t", Question = "q", Profile = "quick", Claims = [weaker, plain] };
+        var rows = ClaimsLedger.Rows([section]);
+        var paper = ClaimsLedger.Columns.ToList().IndexOf("paper");
+        Assert.Equal("167× (Table 3, F1)", rows[0][paper]);
+        Assert.Equal("—", rows[1][paper]);
+        Assert.Contains("1 weaker than reported", ClaimsLedger.Tally([section]), StringComparison.Ordinal);
     }
 }
