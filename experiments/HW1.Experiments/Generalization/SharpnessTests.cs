@@ -188,7 +188,8 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             yield return Claim.ByRatioAgainstPaper(keskar, $"At ε = {epsilon:0E0}, the large batch ({c.LargeBatch}) finds a sharper minimum than the small batch ({c.SmallBatch}){quick}",
                 "Keskar et al.'s claim is the size of the effect as well as its direction: large-batch minima are sharper by about two orders of magnitude on F1",
                 "ε-sharpness, large / small (paired by seed)", $"Keskar et al. 2017, Table 3, F1: {large} vs {small} at ε = {epsilon:0E0}", large / small,
-                Ratios(c, r, m => m.Sharpness(epsilon))) with { KnownFailure = regime };
+                Ratios(c, r, m => m.Sharpness(epsilon))) with
+            { KnownFailure = regime };
         }
         yield return Claim.ByRatio(keskar, $"The large batch's minimum has the larger top Hessian eigenvalue{quick}",
             "the 95% interval over seeds of the geometric-mean ratio of top eigenvalues, large / small, lies above 1",
