@@ -126,6 +126,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         for (int k = 0; k < seeds; k++)
         {
             var seed = firstSeed + k;
+            // A share leaves the other shares' seeds alone: on a folder several shares write to, it neither reads nor sets aside theirs.
+            if (share != null && !SeedReplicas.Owns(share, k)) continue;
             var path = folder == null ? null : SeedReplicas.PathOf(folder, name, seed);
             if (path != null && SeedReplicas.TryRead<T>(path, name, seed, Session.ComputeKey!, Log) is var (read, stored))
             {
@@ -135,7 +137,6 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
                 Log($"seed {seed}: read from its replica {path} (trained in {RunText.Seconds(stored.Seconds)})");
                 continue;
             }
-            if (share != null && !SeedReplicas.Owns(share, k)) continue;
             var started = Session.Elapsed;
             var (value, json) = SeedReplicas.RoundTrip(train(seed));
             if (path != null)

@@ -31,6 +31,23 @@ public sealed class ExperimentShapeTests
     }
 
     [Fact]
+    public void Configurations_are_getters_so_the_compute_key_reads_them_without_the_question_text()
+    {
+        // A configuration stored by a constructor initializer ({ get; } = ...) would make the procedure hash take the constructor,
+        // where the question's text is set too: rewording the question would retrain the experiment.
+        var stored = Experiments().SelectMany(t => Enumerable.Repeat(t, 1).Concat(Bases(t)))
+            .SelectMany(t => t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .Where(f => f.Name is "<Quick>k__BackingField" or "<Full>k__BackingField").Select(f => $"{f.DeclaringType!.Name}.{f.Name}").ToList();
+        Assert.True(stored.Count == 0, "write Quick and Full as getters (Quick => new(...)): " + string.Join(", ", stored));
+    }
+
+    private static IEnumerable<Type> Bases(Type t)
+    {
+        for (var b = t.BaseType; b != null && b.Assembly == Base.Assembly && !(b.IsGenericType && b.GetGenericTypeDefinition() == Base); b = b.BaseType)
+            yield return b;
+    }
+
+    [Fact]
     public void The_catalog_read_from_metadata_lists_every_experiment_class()
     {
         var expected = Experiments().Select(t => $"{t.FullName}.{ExperimentCatalog.TestMethod}").ToList();

@@ -18,7 +18,7 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
         public int StepsPerEpoch => (int)Math.Ceiling(TrainExamples / (double)BatchSize);
     }
 
-    public override Config Quick { get; } = new(10_000, [64, 32], Epochs: 3, BatchSize: 64, LearningRate: 1e-3, FirstSeed: 41, Seeds: 3, Threads: 2);
+    public override Config Quick => new(10_000, [64, 32], Epochs: 3, BatchSize: 64, LearningRate: 1e-3, FirstSeed: 41, Seeds: 3, Threads: 2);
 
     public override Config Full => Quick with { TrainExamples = 60_000, Epochs = 5, Seeds = 5 };
 

@@ -90,6 +90,8 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         ArgumentNullException.ThrowIfNull(seeds);
         var seedCount = seeds.Distinct().Count();
         var rule = $"Spearman's ρ({xName}, {yName}) within each seed; the 95% Student-t interval over the {seedCount} seeds of their mean lies {(above ? "above" : "below")} 0";
+        if (!x.All(double.IsFinite) || !y.All(double.IsFinite))
+            return Undecidable(source, statement, rule, reason, $"some {(x.All(double.IsFinite) ? yName : xName)} values are not finite, so they have no rank", seedCount);
         if (!Statistics.HasSpread(x) || !Statistics.HasSpread(y))
             return Undecidable(source, statement, rule, reason, $"every one of the {x.Count} {(Statistics.HasSpread(x) ? yName : xName)} values is the same ({(Statistics.HasSpread(x) ? y : x)[0]:G4}), so ρ is undefined", seedCount);
         var interval = Statistics.SpearmanOverSeeds(x, y, seeds);

@@ -31,7 +31,7 @@ public static class Statistics
     /// <summary>
     /// Spearman's rank correlation of two equally long samples: the Pearson correlation of their ranks, tied values sharing the
     /// average of the ranks they span (the textbook definition). When either sample has no spread (every value the same) the
-    /// correlation is undefined and the result is NaN: a claim must then say it cannot be decided (<see cref="HasSpread"/>), never
+    /// correlation is undefined and the result is NaN (as it is when a value is not finite): a claim must then say it cannot be decided (<see cref="HasSpread"/>), never
     /// print a number.
     /// </summary>
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
@@ -39,6 +39,8 @@ public static class Statistics
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Count != b.Count || a.Count < 2) throw new ArgumentException($"Spearman needs two samples of the same length, at least 2; found {a.Count} and {b.Count}.");
+        // A NaN or an infinity (a diverged model) has no rank a correlation could use.
+        if (!a.All(double.IsFinite) || !b.All(double.IsFinite)) return double.NaN;
         var ra = Ranks(a);
         var rb = Ranks(b);
         double ma = ra.Average(), mb = rb.Average();
@@ -69,11 +71,11 @@ public static class Statistics
         return ranks;
     }
 
-    /// <summary>True when <paramref name="values"/> holds at least two different values: what a rank correlation needs to be defined.</summary>
+    /// <summary>True when <paramref name="values"/> holds at least two different values, all finite: what a rank correlation needs to be defined.</summary>
     public static bool HasSpread(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        return values.Count > 1 && values.Any(v => !v.Equals(values[0]));
+        return values.Count > 1 && values.All(double.IsFinite) && values.Any(v => !v.Equals(values[0]));
     }
 
     /// <summary>

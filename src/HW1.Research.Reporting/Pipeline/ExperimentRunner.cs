@@ -428,6 +428,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             [ProgressFileVariable] = progress,
             [RepoPaths.ArtifactsDirVariable] = options.ArtifactsRoot,
             [SeedReplicas.FolderVariable] = SeedReplicas.FolderOf(options.Profile, options.ArtifactsRoot),
+            // Set empty, so that a plan file named in the shell never overrides this process's keys.
+            [ExperimentPlan.Variable] = "",
         };
         var share = options.Shard != null && _replicated.Contains(name) ? options.Shard : null;
         // Set either way, so a value left in the shell never turns a whole run into a share.

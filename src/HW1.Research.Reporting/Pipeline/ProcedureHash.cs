@@ -35,6 +35,14 @@ public sealed class ProcedureHash
     /// <summary>The methods an experiment's procedure starts from.</summary>
     public static readonly IReadOnlyList<string> Roots = ["Run", "get_Quick", "get_Full"];
 
+    /// <summary>Methods of the infrastructure every procedure's result passes through (walked when the assemblies declare them).</summary>
+    public static readonly IReadOnlyList<(string Type, string Method)> Infrastructure =
+    [
+        ("HW1.Experiments.Infrastructure.ExperimentRun", "Measure"),
+        ("HW1.Research.Pipeline.SeedReplicas", "RoundTrip"),
+        ("HW1.Research.Artifacts.ArtifactJson", ".cctor"),
+    ];
+
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
         .GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
 
@@ -84,6 +92,9 @@ public sealed class ProcedureHash
         {
             // The roots wherever the class or its bases declare them (a task class may hold the procedure of several experiments).
             foreach (var root in Roots) walk.EnqueueNamed(root);
+            // What stands between Run and the stored result: the session's Measure (it stores and reads the result) and the round trip
+            // every result takes (the JSON form the claims compute from), wherever the walked assemblies declare them.
+            foreach (var (typeName, method) in Infrastructure) walk.EnqueueDeclared(typeName, method);
             if (!walk._queue.Any(q => q.Module.Reader.GetMethodDefinition(q.Method) is var d && q.Module.Reader.GetString(d.Name) == "Run" && d.RelativeVirtualAddress != 0))
                 throw new ArgumentException($"{className} in {experimentsAssembly} declares no Run method with a body, nor do its base classes: not an experiment.");
             while (walk._queue.TryDequeue(out var next)) walk.Hash(next.Module, next.Method);
@@ -109,6 +120,14 @@ public sealed class ProcedureHash
             foreach (var method in definition.GetMethods()) Enqueue(m, method);
             current = Resolve(m, definition.BaseType);
         }
+    }
+
+    private void EnqueueDeclared(string typeName, string method)
+    {
+        foreach (var module in _modules.Values)
+            if (module.FindType(typeName) is { } type)
+                foreach (var handle in module.Reader.GetTypeDefinition(type).GetMethods())
+                    if (module.Reader.GetString(module.Reader.GetMethodDefinition(handle).Name) == method) Enqueue(module, handle);
     }
 
     private void EnqueueNamed(string name)
@@ -202,7 +221,8 @@ public sealed class ProcedureHash
                 if (targets == null) return;
                 foreach (var (m, h) in targets) Enqueue(m, h);
                 if (targets.Any(t => (t.Item1.Reader.GetMethodDefinition(t.Item2).Attributes & MethodAttributes.Virtual) != 0)) EnqueueNamed(name);
-                if (op == OpCodes.Newobj && targets.Count > 0)
+                // A constructor, by newobj or (a struct's, or a base constructor) by call, makes an object compute code may call back.
+                if ((op == OpCodes.Newobj || name == ".ctor") && targets.Count > 0)
                 {
                     var (m, h) = targets[0];
                     var type = m.Reader.GetMethodDefinition(h).GetDeclaringType();
@@ -213,8 +233,15 @@ public sealed class ProcedureHash
             case HandleKind.FieldDefinition:
                 FollowField(module, token);
                 break;
+            case HandleKind.TypeDefinition or HandleKind.TypeReference or HandleKind.TypeSpecification:
+                // A walked type named by initobj, box, constrained., ldtoken or the like may have its members called without a newobj.
+                if (Resolve(module, token) is var (named, namedType) && named.Reader.GetString(named.Reader.GetTypeDefinition(namedType).Name) != "<>c" && !IsHierarchy(named, namedType))
+                    EnqueueAll(named, namedType);
+                break;
         }
     }
+
+    private bool IsHierarchy(Module module, TypeDefinitionHandle type) => _hierarchy.Any(h => h.Module == module && h.Type == type);
 
     private void FollowField(Module module, EntityHandle field)
     {
@@ -227,13 +254,17 @@ public sealed class ProcedureHash
             foreach (var cctor in methods) Enqueue(m, cctor);
             return;
         }
-        if (m == _experiments && type == _class)
+        var level = _hierarchy.FindIndex(h => h.Module == m && h.Type == type);
+        // The generic experiment base class (the last level) holds the session's state, set by the pipeline, not by the procedure.
+        if (level >= 0 && level < _hierarchy.Count - 1)
         {
             if (m.Reader.GetString(definition.Name) == QuestionField) return;
-            foreach (var ctor in methods) Enqueue(m, ctor);
+            // The field's value comes from the constructors of the experiment class and of every class down to the one declaring it.
+            foreach (var (hm, ht) in _hierarchy.Take(level + 1))
+                foreach (var ctor in hm.Reader.GetTypeDefinition(ht).GetMethods().Where(x => IsConstructor(hm.Reader, hm.Reader.GetMethodDefinition(x), false)))
+                    Enqueue(hm, ctor);
         }
-        // Another walked type's instance fields are written by its constructors (taken with newobj) or by walked code; the experiment
-        // base class's are the session's.
+        // Another walked type's instance fields are written by its constructors (taken with it) or by walked code.
     }
 
     private static bool IsConstructor(MetadataReader reader, MethodDefinition method, bool isStatic) =>
@@ -380,7 +411,7 @@ public sealed class ProcedureHash
 
         /// <summary>A compiler-generated name (it holds '&lt;') without the method and lambda ordinals the compiler numbers it by.</summary>
         public static string Stable(string name) =>
-            name.Contains('<', StringComparison.Ordinal) ? System.Text.RegularExpressions.Regex.Replace(name, @"(?<=(__|_|`)[A-Za-z]*)\d+", "#") : name;
+            name.Contains('<', StringComparison.Ordinal) ? System.Text.RegularExpressions.Regex.Replace(name, @"(?<=(__|_|`|\|)[A-Za-z]*)\d+", "#") : name;
 
         public string Describe(EntityHandle handle)
         {

@@ -108,6 +108,9 @@ public sealed class StatisticsTests
     {
         // Ranking identical values by their position would give a number (the old behaviour gave 1 here); it is undefined.
         Assert.True(double.IsNaN(Statistics.Spearman([1, 1, 1, 1], [1, 2, 3, 4])));
+        // A diverged model's NaN has no rank: it would otherwise sort first and give a number.
+        Assert.True(double.IsNaN(Statistics.Spearman([1, double.NaN, 3, 4], [1, 2, 3, 4])));
+        Assert.False(Statistics.HasSpread([1, double.NaN, 3]));
         Assert.False(Statistics.HasSpread([0.25, 0.25, 0.25]));
         Assert.True(Statistics.HasSpread([0.25, 0.25, 0.5]));
         Assert.False(Statistics.HasSpread([3.0]));

@@ -47,9 +47,14 @@ public sealed class ProcedureHashTests : IDisposable
             private static readonly double Scale = /*SCALE*/2.0;
             private sealed class Recorder : IObserver { public double Last; public void After(double x) => Last = x * /*OBSERVER*/1.0; }
             /*BEFORE*/
-            protected override Result Run(Config c) =>
-                new(Enumerable.Range(0, c.Seeds).Select(s => PerSeed(s, k => Helper(k) /*LAMBDA*/* c.Rate)).ToArray());
-            private static double Helper(int k) { var r = new Recorder(); return Trainer.Train(k, r) * Scale + r.Last /*HELPER*/; }
+            protected override Result Run(Config c)
+            {
+                static double Scaled(double v) => v /*LOCAL*/* 1.0;
+                return new(Enumerable.Range(0, c.Seeds).Select(s => Scaled(PerSeed(s, k => Helper(k) /*LAMBDA*/* c.Rate))).ToArray());
+            }
+            private static class Sink { public static double Last; }
+            private readonly struct Tally : IObserver { public void After(double x) => Sink.Last = x * /*STRUCT*/1.0; }
+            private static double Helper(int k) { var r = new Recorder(); Trainer.Train(k, new Tally()); return Trainer.Train(k, r) * Scale + r.Last /*HELPER*/; }
             protected override bool Claim(Config c, Result r) => r.Mean > /*THRESHOLD*/0.5;
             protected override string Describe(Config c, Result r) => $"/*SENTENCE*/The mean is {r.Mean:0.00}.";
             /*AFTER*/
@@ -97,6 +102,8 @@ public sealed class ProcedureHashTests : IDisposable
     [InlineData("/*SEEDS*/3", "4")]
     [InlineData("Seeds = 5", "Seeds = 6")]
     [InlineData("/*BASE*/", "+ 1")]
+    [InlineData("/*LOCAL*/* 1.0", "* 2.0")]
+    [InlineData("/*STRUCT*/1.0", "2.0")]
     public void An_edit_of_the_procedure_or_what_it_reaches_changes_the_procedure_hash(string marker, string replacement) =>
         Assert.NotEqual(HashOf(), HashOf(marker, replacement));
 
