@@ -420,7 +420,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         File.Delete(progress);
         var computeKey = ComputeKeyOf(name);
         var resultPath = StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot), ClassName(name));
-        if (options.Force) File.Delete(resultPath);
+        // A forced run measures again: the stored result of this key would otherwise be read (its folder may not exist yet).
+        if (options.Force && File.Exists(resultPath)) File.Delete(resultPath);
         var environment = new Dictionary<string, string>(options.Environment)
         {
             [RunKeyVariable] = key,
