@@ -134,6 +134,36 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         };
     }
 
+    /// <summary>
+    /// A finding whose source reports the effect as a difference (<paramref name="paperDifference"/> &gt; 0, described by <paramref name="paper"/>),
+    /// judged against that number: the 95% interval over seeds of the paired difference (<paramref name="difference"/>) decides, on the
+    /// linear scale as <see cref="ByRatioAgainstPaper"/> does on the log scale: <b>reproduced</b> when its lower end clears half the paper's
+    /// difference, <b>weaker than reported</b> when the whole interval lies above 0 but below that half, <b>not reproduced</b> when it lies
+    /// below 0, inconclusive otherwise. <paramref name="measured"/> is the interval as the report writes it, in the paper's unit.
+    /// </summary>
+    public static Claim ByDifferenceAgainstPaper(string source, string statement, string reason, string statistic, string paper, double paperDifference,
+        Interval difference, string measured, int seeds)
+    {
+        ArgumentNullException.ThrowIfNull(difference);
+        if (!(paperDifference > 0) || !double.IsFinite(paperDifference))
+            throw new ArgumentException($"The paper's difference for \"{statement}\" must be a finite effect above 0; found {paperDifference}.");
+        if (!(difference.Low <= difference.High))
+            throw new ArgumentException($"An interval needs low ≤ high; found [{difference.Low}, {difference.High}] for \"{statement}\".");
+        var half = paperDifference / 2;
+        var rule = $"the 95% interval over seeds of {statistic} lies above half the paper's difference; weaker than reported when it lies above 0 but below that half, " +
+            "not reproduced when below 0";
+        bool holds = difference.Low > half;
+        bool weaker = !holds && difference.Low > 0 && difference.High < half;
+        bool against = difference.High < 0;
+        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds)
+        {
+            Inconclusive = !holds && !weaker && !against,
+            WeakerThanReported = weaker,
+            Seeds = seeds,
+            Paper = paper,
+        };
+    }
+
     /// <summary>A sanity check of the machinery (its source is the experiment itself).</summary>
     public static Claim Sanity(string statement, string rule, string reason, string measured, bool holds) =>
         new(ClaimKind.Sanity, "this suite", statement, rule, reason, measured, holds);

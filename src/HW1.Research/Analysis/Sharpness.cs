@@ -1,3 +1,4 @@
+using HW1.Research.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +12,16 @@ public sealed record TopEigenvalue(double Value, int Iterations, bool Converged)
 /// maximizer ended: the iterations (loss evaluations) it used, whether it converged, and the relative gain of its last accepted step.
 /// </summary>
 public sealed record BoxSharpness(double Epsilon, double Percent, int Iterations, bool Converged, double LastGain);
+
+/// <summary>The direction of each ascent step of <see cref="Sharpness.Box"/>, in the box's own coordinates.</summary>
+public enum BoxAscent
+{
+    /// <summary>The scaled gradient normalized to a largest component of 1: the Euclidean steepest ascent, slow to reach the box's corners.</summary>
+    ScaledGradient,
+
+    /// <summary>The sign of the gradient: the steepest ascent in the box's own (L∞) geometry, which reaches a corner in one step.</summary>
+    Sign,
+}
 
 /// <summary>Sharpness of a loss at given weights: the top Hessian eigenvalue and Keskar et al.'s ε-sharpness.</summary>
 public static class Sharpness
@@ -48,6 +59,7 @@ public static class Sharpness
             using var scope = NewDisposeScope();
             var hv = cat(autograd.grad([gradient.dot(v)], parameters, retain_graph: true).Select(g => g.reshape(-1)).ToArray());
             double next = hv.dot(v).to_type(ScalarType.Float64).item<double>(); // Rayleigh quotient vᵀHv
+            TrainingProgress.Report(() => $"power iteration: {i} of at most {maxIterations}, estimate {next:G6}");
             var norm = hv.norm();
             if (norm.to_type(ScalarType.Float64).item<double>() == 0) return (new TopEigenvalue(0, i, true), zeros_like(v).detach().MoveToOuterDisposeScope().MoveToOuterDisposeScope());
             v.Dispose();
@@ -66,9 +78,11 @@ public static class Sharpness
     /// converged when an accepted step raises the loss by less than <paramref name="tolerance"/> · (1 + L(θ)), or when no step down
     /// to a length of 1e-6 of the box raises it (a stationary point of the box problem); otherwise it stops after
     /// <paramref name="maxIterations"/> loss evaluations and says so. The weights are restored afterwards.
+    /// With <see cref="BoxAscent.Sign"/> each step moves every coordinate by the step length in the direction of its gradient's sign instead.
     /// Keskar et al. ran 10 iterations of L-BFGS-B, bounded by the cost of their loss; this maximizer runs until it converges.
     /// </summary>
-    public static BoxSharpness Box(IList<Tensor> parameters, Func<Tensor> loss, double epsilon, int maxIterations = 500, double tolerance = 1e-5)
+    public static BoxSharpness Box(IList<Tensor> parameters, Func<Tensor> loss, double epsilon, int maxIterations = 500, double tolerance = 1e-5,
+        BoxAscent ascent = BoxAscent.ScaledGradient)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(loss);
@@ -94,6 +108,7 @@ public static class Sharpness
                 using var scope = NewDisposeScope();
                 var l = loss();
                 var grads = autograd.grad([l], parameters);
+                if (ascent == BoxAscent.Sign) return grads.Select(g => g.sign().detach().MoveToOuterDisposeScope()).ToArray();
                 var scaled = grads.Select((g, i) => (g * bounds[i]).detach()).ToArray();
                 var largest = scaled.Select(g => g.abs().max().to_type(ScalarType.Float64).item<double>()).Max();
                 return scaled.Select(g => (largest > 0 ? g / largest : g).MoveToOuterDisposeScope()).ToArray();
@@ -109,6 +124,8 @@ public static class Sharpness
                 MoveTo(candidate);
                 double value = Evaluate();
                 iterations++;
+                TrainingProgress.Report(() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"box sharpness at ε = {epsilon:0E0}: {iterations} of at most {maxIterations} loss evaluations, sharpness so far {100 * (current - baseLoss) / (1 + baseLoss):0.####}%"));
                 if (value > current)
                 {
                     lastGain = (value - current) / (1 + baseLoss);

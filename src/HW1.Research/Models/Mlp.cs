@@ -37,6 +37,35 @@ public static class Mlp
         return Sequential(layers);
     }
 
+    /// <summary>
+    /// A multilayer perceptron with batch normalization after every hidden Linear layer (Linear → BatchNorm1d → ReLU), the layout of
+    /// Keskar et al. 2017's network F1 (784-512-512-512-512-512-10 on MNIST). In eval mode the normalization uses its running statistics.
+    /// </summary>
+    public static Sequential CreateBatchNormalized(int inputs, IReadOnlyList<int> hidden, int outputs)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        if (inputs < 1 || outputs < 1 || hidden.Any(h => h < 1))
+            throw new ArgumentException($"Layer widths must be positive: inputs {inputs}, hidden [{string.Join(", ", hidden)}], outputs {outputs}.");
+        var layers = new List<(string, Module<Tensor, Tensor>)> { ("flatten", Flatten()) };
+        var width = inputs;
+        for (int i = 0; i < hidden.Count; i++)
+        {
+            layers.Add(($"fc{i + 1}", Linear(width, hidden[i])));
+            layers.Add(($"bn{i + 1}", BatchNorm1d(hidden[i])));
+            layers.Add(($"relu{i + 1}", ReLU()));
+            width = hidden[i];
+        }
+        layers.Add(("out", Linear(width, outputs)));
+        return Sequential(layers);
+    }
+
+    /// <summary>Trainable parameters of <see cref="CreateBatchNormalized"/>: the Linear layers' plus a scale and a shift per hidden unit.</summary>
+    public static long CountBatchNormalizedParameters(int inputs, IReadOnlyList<int> hidden, int outputs)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        return CountParameters(inputs, hidden, outputs) + (2L * hidden.Sum());
+    }
+
     /// <summary>How a report names an MLP, e.g. "MLP 784-64-32-10, ReLU; 52,650 parameters".</summary>
     public static string Describe(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.ReLU)
     {

@@ -27,6 +27,22 @@ public class ParameterBudgetTests
     }
 
     [Fact]
+    public void Keskar_F1_has_a_scale_and_shift_per_hidden_unit_and_normalizes_in_train_mode_only()
+    {
+        using var f1 = Mlp.CreateBatchNormalized(784, [512, 512, 512, 512, 512], 10);
+        // 785·512 + 4·513·512 + 513·10 weights and biases, and 2·512 per batch-normalized layer
+        Assert.Equal((785L * 512) + (4L * 513 * 512) + (513L * 10) + (5L * 2 * 512), ModuleFacts.ParameterCount(f1));
+        Assert.Equal(Mlp.CountBatchNormalizedParameters(784, [512, 512, 512, 512, 512], 10), ModuleFacts.ParameterCount(f1));
+        using var x = TorchSharp.torch.rand(8, 784);
+        f1.train();
+        using var first = f1.call(x);
+        f1.eval();
+        using var second = f1.call(x);
+        // train mode normalizes by the batch's statistics, eval mode by the running ones after one update: the outputs must differ
+        Assert.False(first.allclose(second));
+    }
+
+    [Fact]
     public void Cnn_hidden_width_for_a_budget_is_the_closest()
     {
         var hidden = Cnn.HiddenForBudget(16, 32, 100_000);
