@@ -273,7 +273,7 @@ public static class Findings
         var verdict = high < 0 ? "points of lower loss are nearer to minima, as the course figure shows."
             : low > 0 ? "here it rises with loss, against the course figure."
             : "no trend is decided at this number of points.";
-        return $"Against loss the minimal ratio has Spearman's ρ = {rho.ToString("0.00", C)} (95% interval [{low.ToString("0.00", C)}, {high.ToString("0.00", C)}]): {verdict}";
+        return $"Against loss, at the critical points, the share of upward curvature (positive / (positive + negative) eigenvalues) has Spearman's ρ = {rho.ToString("0.00", C)} (95% interval [{low.ToString("0.00", C)}, {high.ToString("0.00", C)}]): {verdict}";
     }
 
     /// <summary>The mean sampled fraction of nearby points with higher loss against the mean Hessian minimal ratio: which finds upward directions more often.</summary>

@@ -3,8 +3,14 @@ using static TorchSharp.torch;
 
 namespace HW1.Research.Analysis;
 
-/// <summary>How a critical-point search ended.</summary>
-public sealed record CriticalPointSearch(int Iterations, double InitialGradientNorm, double GradientNorm, bool Reached, double Loss);
+/// <summary>
+/// How a critical-point search ended: its iterations, the gradient norm before and after, whether it met its criterion, the loss, and
+/// the gradient relative to the loss and the weights' scale, ‖∇L‖·‖θ‖ / L, where it stopped.
+/// </summary>
+public sealed record CriticalPointSearch(int Iterations, double InitialGradientNorm, double GradientNorm, bool Reached, double Loss)
+{
+    public double RelativeGradient { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// Finds weights where the gradient vanishes by minimizing the squared gradient norm ‖∇L(θ)‖² with
@@ -15,7 +21,13 @@ public sealed record CriticalPointSearch(int Iterations, double InitialGradientN
 /// </summary>
 public static class CriticalPoint
 {
-    public static CriticalPointSearch Find(IList<Tensor> parameters, Func<Tensor> loss, double tolerance, int maxIterations)
+    /// <summary>
+    /// Searches until ‖∇L‖ ≤ <paramref name="tolerance"/>, or, when <paramref name="relativeTolerance"/> is positive, until
+    /// ‖∇L‖·‖θ‖ / L ≤ <paramref name="relativeTolerance"/> (a criterion that means the same at every loss: to first order, moving every
+    /// weight by a fraction f of ‖θ‖ changes the loss by at most f · <paramref name="relativeTolerance"/> of itself); at most
+    /// <paramref name="maxIterations"/> Levenberg–Marquardt steps, fewer when no step lowers the gradient norm (a numerical floor).
+    /// </summary>
+    public static CriticalPointSearch Find(IList<Tensor> parameters, Func<Tensor> loss, double tolerance, int maxIterations, double relativeTolerance = 0)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(loss);
@@ -24,9 +36,11 @@ public static class CriticalPoint
         double norm = gradient.norm().item<double>();
         double initial = norm;
         int iteration = 0;
+        double Relative() => norm * Norm(parameters) / value;
+        bool Done() => relativeTolerance > 0 ? norm == 0 || Relative() <= relativeTolerance : norm <= tolerance;
         try
         {
-            while (norm > tolerance && iteration < maxIterations)
+            while (!Done() && iteration < maxIterations)
             {
                 iteration++;
                 var origin = ParameterVector.Snapshot(parameters);
@@ -62,7 +76,7 @@ public static class CriticalPoint
                 }
                 foreach (var t in origin) t.Dispose();
             }
-            return new CriticalPointSearch(iteration, initial, norm, norm <= tolerance, value);
+            return new CriticalPointSearch(iteration, initial, norm, Done(), value) { RelativeGradient = Relative() };
         }
         finally
         {
@@ -78,6 +92,12 @@ public static class CriticalPoint
         var hessian = Curvature.HessianOfGradient(withGraph, parameters);
         var gradient = withGraph.detach().to_type(ScalarType.Float64);
         return (gradient.MoveToOuterDisposeScope(), hessian.MoveToOuterDisposeScope(), l.to_type(ScalarType.Float64).item<double>());
+    }
+
+    private static double Norm(IList<Tensor> parameters)
+    {
+        using var noGrad = no_grad();
+        return Math.Sqrt(parameters.Sum(p => p.pow(2).sum().to_type(ScalarType.Float64).item<double>()));
     }
 
     private static void Dispose(Tensor a, Tensor b)

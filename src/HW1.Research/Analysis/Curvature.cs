@@ -73,6 +73,12 @@ public static class Curvature
 public sealed record MinimalRatio(double Ratio, int Positive, int Negative, int Zero, double Tolerance)
 {
     /// <summary>
+    /// Positive / (positive + negative): the share of upward directions among those that curve at all, so that near-zero eigenvalues
+    /// (flat directions, which a band counts as zero) do not pull it down; NaN when every eigenvalue is within the band.
+    /// </summary>
+    public double SignedRatio => Positive + Negative == 0 ? double.NaN : (double)Positive / (Positive + Negative);
+
+    /// <summary>
     /// The tolerance below which |λ| counts as zero: this fraction of the largest |λ|. The minimal-ratio experiment works in
     /// float64 and checks that every Hessian is symmetric to 1e-10 of its norm; by Weyl's inequality an error of that size moves
     /// each eigenvalue by at most about 1e-10 × max|λ|, so 1e-9 (ten times that) is the smallest band arithmetic can vouch for.

@@ -27,6 +27,23 @@ public class CriticalPointTests
     }
 
     [Fact]
+    public void A_relative_criterion_runs_the_search_even_where_the_absolute_one_is_already_met()
+    {
+        // F + 1 (minimum loss 1, as a regression's loss stays above 0): near the minimum (1, 0) ‖∇L‖ ≈ 8e-3 ≤ 1e-2 holds at the start,
+        // so the absolute criterion does nothing, while ‖∇L‖·‖θ‖ / L ≤ 1e-10 asks the search to go on to the critical point itself.
+        using var scope = NewDisposeScope();
+        var p = tensor(new[] { 1.001, 0.001 }, dtype: ScalarType.Float64).requires_grad_();
+        var absolute = CriticalPoint.Find([p], () => F(p) + 1, tolerance: 1e-2, maxIterations: 100);
+        Assert.Equal(0, absolute.Iterations);
+        var relative = CriticalPoint.Find([p], () => F(p) + 1, tolerance: 1e-2, maxIterations: 100, relativeTolerance: 1e-10);
+        Assert.True(relative.Reached, $"relative gradient {relative.RelativeGradient} after {relative.Iterations} iterations");
+        Assert.True(relative.Iterations > 0);
+        Assert.True(relative.RelativeGradient <= 1e-10);
+        var norm = Math.Sqrt(Math.Pow(p[0].item<double>(), 2) + Math.Pow(p[1].item<double>(), 2));
+        Assert.Equal(relative.GradientNorm * norm / relative.Loss, relative.RelativeGradient, 12);
+    }
+
+    [Fact]
     public void Stops_at_the_iteration_budget_without_claiming_success()
     {
         using var scope = NewDisposeScope();

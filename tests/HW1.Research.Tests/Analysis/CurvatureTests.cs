@@ -46,6 +46,17 @@ public class CurvatureTests
     }
 
     [Fact]
+    public void The_signed_ratio_leaves_flat_directions_out_of_both_counts()
+    {
+        // Three positive, one negative, two within the band of zero: positive / all is 3/6, positive / (positive + negative) 3/4.
+        var result = MinimalRatio.Of([5.0, 2.0, 1e-12, -1e-13, 0.5, -1.0], 1e-9);
+        Assert.Equal(0.5, result.Ratio);
+        Assert.Equal(0.75, result.SignedRatio);
+        // a zero Hessian has no curved direction (the band is relative to max|λ| = 0), so the signed ratio is undefined rather than 0 or 1
+        Assert.True(double.IsNaN(MinimalRatio.Of([0.0, 0.0, 0.0], 1e-3).SignedRatio));
+    }
+
+    [Fact]
     public void Eigenvalues_of_a_known_symmetric_matrix()
     {
         using var m = tensor(new[,] { { 2.0, 1.0 }, { 1.0, 2.0 } }, dtype: ScalarType.Float64);

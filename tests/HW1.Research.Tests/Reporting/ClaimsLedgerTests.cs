@@ -150,6 +150,22 @@ public sealed class ClaimsLedgerTests
         Assert.Equal(verdict == "inconclusive", claim.Inconclusive);
     }
 
+    [Theory]
+    [InlineData(0.15, 0.12, 0.18, "reproduced")] // the whole interval above half the paper's 0.22 points
+    [InlineData(0.05, 0.02, 0.08, "weaker than reported")] // above 0, below 0.11
+    [InlineData(-0.2, -0.3, -0.1, "not reproduced")] // the other way round
+    [InlineData(0.1, -0.1, 0.3, "inconclusive")] // reaches both sides
+    public void A_difference_the_paper_reports_is_judged_against_half_of_it(double estimate, double low, double high, string verdict)
+    {
+        var claim = Claim.ByDifferenceAgainstPaper("Keskar et al. 2017", "The large batch tests worse", "why", "test accuracy in points, small − large",
+            "0.22 points (Table 2, F1)", 0.22, new Interval(estimate, low, high, 5), "measured", 5);
+        Assert.Equal(verdict, claim.Verdict);
+        Assert.Equal("0.22 points (Table 2, F1)", claim.Paper);
+        Assert.Equal(verdict == "weaker than reported", claim.WeakerThanReported);
+        Assert.Equal(verdict == "inconclusive", claim.Inconclusive);
+        Assert.Equal(5, claim.Seeds);
+    }
+
     [Fact]
     public void The_ledger_puts_the_paper_s_number_beside_ours_and_counts_weaker_effects()
     {
