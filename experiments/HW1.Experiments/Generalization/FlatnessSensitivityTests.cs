@@ -40,7 +40,9 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
     protected override IReadOnlyList<Model> Run(Config c)
     {
         using var data = Mnist(c.TrainExamples, c.TestExamples);
-        using var probe = data.All.Test.Take(c.SensitivityExamples);
+        // Held out from both sets the gap is measured on: training images after the ones trained on, so the sensitivity that is
+        // correlated with the gap shares no image (and no label) with the test or training loss.
+        using var probe = data.All.Train.Slice(c.TrainExamples, c.SensitivityExamples);
         return TrainToCriterion(data, c.Hidden, c.BatchSizes, c.FirstSeed, c.Seeds, c.Threads, c.TargetTrainAccuracy, c.MaxEpochs, c.LearningRate, (seed, batch, model, last, _) =>
         {
             var sensitivity = Sensitivity.Measure(model, probe);
@@ -98,7 +100,7 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
                 new("seeds", $"{c.Seeds} ({c.FirstSeed} to {c.FirstSeed + c.Seeds - 1}), each shared by every batch size; intervals are 95% Student-t intervals over seeds"),
                 new("sensitivity (assignment)", "mean over examples of the Frobenius norm of ∂ℓ/∂x, the cross-entropy's gradient with respect to the input image"),
                 new("sensitivity (Novak et al. 2018)", "mean over examples of the Frobenius norm of ∂softmax(f(x))/∂x, the Jacobian of the class probabilities with respect to the input"),
-                new("sensitivity examples", $"the first {c.SensitivityExamples:N0} test images"),
+                new("sensitivity examples", $"{c.SensitivityExamples:N0} MNIST training images held out from training (images {c.TrainExamples:N0} to {c.TrainExamples + c.SensitivityExamples - 1:N0}): neither the training nor the test images the gap is measured on"),
             ],
             Tables =
             [

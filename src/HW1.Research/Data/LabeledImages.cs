@@ -46,6 +46,17 @@ public sealed class LabeledImages : IDisposable
         return new LabeledImages(Images.narrow(0, 0, n), Labels.narrow(0, 0, n), Classes);
     }
 
+    /// <summary>
+    /// The <paramref name="count"/> examples from index <paramref name="start"/> on (a view that shares storage): e.g. images held out from
+    /// the first ones an experiment trains on. It is an error for the range to run past the end, so a held-out set is never silently short.
+    /// </summary>
+    public LabeledImages Slice(long start, long count)
+    {
+        if (start < 0 || count < 1 || start + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), $"Examples {start} to {start + count - 1} do not lie within the {Count} examples of this set.");
+        return new LabeledImages(Images.narrow(0, start, count), Labels.narrow(0, start, count), Classes);
+    }
+
     public void Dispose()
     {
         Images.Dispose();
