@@ -156,14 +156,26 @@ public sealed class ExperimentRun
         {
             // The snapshot first: a missing one is recorded (outside CI) even when a claim fails, since it holds what the code computes,
             // not whether the claims hold; a mismatch is reported together with any failed claims.
+            // The claims have their own snapshot beside the results' (a verdict that flips shows in the diff), with the numbers that decide them.
             Exception? snapshotFailure = null;
-            try
+            foreach (var (metrics, name, digits) in new[]
+                     {
+                         (snapshot, snapshotName, SignificantDigits.Snapshot),
+                         (ResultSnapshot.ClaimsOf(claims), ResultSnapshot.ClaimsName(snapshotName), ResultSnapshot.ClaimDigits),
+                     })
             {
-                ResultSnapshot.Match(snapshot, Profile, seedOffset: SeedOffset, log: Log, kernels: Kernels, name: snapshotName);
-            }
-            catch (Exception e) when (e is SnapshotMismatchException or SnapshotMissingException)
-            {
-                snapshotFailure = e;
+                try
+                {
+                    ResultSnapshot.Match(metrics, Profile, digits, seedOffset: SeedOffset, log: Log, kernels: Kernels, name: name);
+                }
+                catch (SnapshotMismatchException e)
+                {
+                    snapshotFailure = snapshotFailure == null ? e : new SnapshotMismatchException(snapshotFailure.Message + Environment.NewLine + e.Message);
+                }
+                catch (SnapshotMissingException e)
+                {
+                    snapshotFailure = snapshotFailure == null ? e : new SnapshotMissingException(snapshotFailure.Message + Environment.NewLine + e.Message);
+                }
             }
             foreach (var known in claims.Where(c => !c.Holds && c.KnownFailure != null))
                 Log($"KNOWN FAILURE (reported as {known.Verdict}, the test passes): {known}");

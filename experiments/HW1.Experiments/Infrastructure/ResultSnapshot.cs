@@ -82,7 +82,7 @@ public static class ResultSnapshot
         if (SnapshotFiles.Differences(committed, actual).Count > 0)
         {
             SnapshotFiles.Write(mismatch, actual);
-            throw new SnapshotMismatchException(MismatchMessage(path, committed, rounded, state));
+            throw new SnapshotMismatchException(MismatchMessage(path, committed, rounded, state, digits));
         }
         if (File.Exists(mismatch)) File.Delete(mismatch);
     }
@@ -101,7 +101,7 @@ public static class ResultSnapshot
     }
 
     /// <summary>What a mismatch says: the file, every value that moved, why bits could differ on this machine, and what to do.</summary>
-    public static string MismatchMessage(string path, JsonNode? committed, JToken actual, KernelState kernels)
+    public static string MismatchMessage(string path, JsonNode? committed, JToken actual, KernelState kernels, int digits = SignificantDigits.Snapshot)
     {
         ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(kernels);
@@ -115,12 +115,36 @@ public static class ResultSnapshot
               "means this CPU still runs other kernels (the residual risks are in docs/reliability.md, e.g. oneDNN blocking that follows " +
               "cache sizes), and is worth reporting with this message."
             : kernels.Warning;
-        return $"The results differ from the committed snapshot {path}: {changes.Count} value(s) changed at {SignificantDigits.Snapshot} significant digits." +
+        return $"The results differ from the committed snapshot {path}: {changes.Count} value(s) changed at {digits} significant digits." +
                Environment.NewLine + string.Join(Environment.NewLine, changes.Take(25).Select(c => "  " + c)) +
                (changes.Count > 25 ? $"{Environment.NewLine}  ... and {changes.Count - 25} more" : "") + Environment.NewLine +
                why + Environment.NewLine +
                $"The new values are in {mismatch}. If the change is intended, review it and accept it (dotnet cake --target=AcceptSnapshots " +
                "moves every mismatch over its snapshot and prints what moved), then commit it with the reason the numbers moved.";
+    }
+
+    /// <summary>
+    /// Digits kept for the numbers that decide a claim (its interval's ends, threshold and per-seed values): enough to recompute a verdict
+    /// and see how near its edge it is, while the last digits, where another CPU's math library may differ by an ulp, are left out.
+    /// </summary>
+    public const int ClaimDigits = 12;
+
+    /// <summary>
+    /// The claims of a run as their snapshot holds them: each statement with its verdict, measurement, the paper's number, the seeds and
+    /// the decisive numbers (<see cref="Claim.Low"/>, <see cref="Claim.High"/>, <see cref="Claim.Threshold"/>, <see cref="Claim.Values"/>),
+    /// so that a pull request that flips a verdict shows it in the diff.
+    /// </summary>
+    public static object ClaimsOf(IReadOnlyList<Claim> claims)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        return claims.Select(c => new { c.Statement, c.Verdict, c.Measured, c.Paper, c.Seeds, c.Low, c.High, c.Threshold, c.Values }).ToList();
+    }
+
+    /// <summary>Where the claims of <paramref name="results"/>' experiment are kept: <c>Class_profile.claims.snap</c> beside it.</summary>
+    public static SnapshotName ClaimsName(SnapshotName results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        return results with { Filename = Path.GetFileNameWithoutExtension(results.Filename) + ".claims.snap" };
     }
 
     /// <summary>The snapshot name of the calling test for a profile: Class.Method_profile.snap, next to the test's source.</summary>
@@ -146,6 +170,7 @@ public static class ResultSnapshot
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var token = JToken.FromObject(metrics);
+        if (digits >= 17) return token; // 17 significant digits hold every double exactly
         var all = token is JContainer container ? container.DescendantsAndSelf() : [token];
         foreach (var value in all.OfType<JValue>().Where(v => v.Type == JTokenType.Float).ToList())
         {

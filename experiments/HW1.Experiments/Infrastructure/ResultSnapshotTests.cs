@@ -36,6 +36,30 @@ public class ResultSnapshotTests
     }
 
     [Fact]
+    public void Claims_are_kept_beside_the_results_with_their_verdicts_and_the_numbers_that_decide_them()
+    {
+        var name = new SnapshotName("ATests_quick.snap", "/repo/experiments/HW1.Experiments/Optimization");
+        Assert.Equal(name with { Filename = "ATests_quick.claims.snap" }, ResultSnapshot.ClaimsName(name));
+
+        var knifeEdge = Claim.ByRatio("s", "Large is sharper", "rule", "why", [1.0000004, 1.3, 0.9], 1);
+        var json = ResultSnapshot.Rounded(ResultSnapshot.ClaimsOf([knifeEdge]), ResultSnapshot.ClaimDigits);
+        var claim = json[0]!;
+        Assert.Equal("Large is sharper", claim["Statement"]!.Value<string>());
+        Assert.Equal(knifeEdge.Verdict, claim["Verdict"]!.Value<string>());
+        Assert.Equal(3, claim["Seeds"]!.Value<int>());
+        // the per-seed ratio that three digits would round to 1 keeps the digits that tell it from 1
+        Assert.Equal(1.0000004, claim["Values"]![0]!.Value<double>());
+        Assert.Equal(SignificantDigits.Round(knifeEdge.Low!.Value, ResultSnapshot.ClaimDigits), claim["Low"]!.Value<double>());
+        Assert.Equal(1.0, claim["Threshold"]!.Value<double>());
+
+        // A flipped verdict is a difference the snapshot check reports.
+        var flipped = knifeEdge with { Holds = !knifeEdge.Holds, Inconclusive = false };
+        var before = JsonNode.Parse(json.ToString(Newtonsoft.Json.Formatting.None));
+        var after = JsonNode.Parse(ResultSnapshot.Rounded(ResultSnapshot.ClaimsOf([flipped]), ResultSnapshot.ClaimDigits).ToString(Newtonsoft.Json.Formatting.None));
+        Assert.Contains(SnapshotFiles.Differences(before, after), d => d.ToString().Contains("Verdict", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_snapshot_fails_in_ci_and_writes_nothing()
     {
         var path = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Quick));

@@ -35,7 +35,14 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         if (!(low <= high)) throw new ArgumentException($"An interval needs low ≤ high; found [{low}, {high}] for \"{statement}\".");
         bool holds = above ? low > threshold : high < threshold;
         bool against = above ? high <= threshold : low >= threshold;
-        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds) { Inconclusive = !holds && !against, Seeds = seeds };
+        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds)
+        {
+            Inconclusive = !holds && !against,
+            Seeds = seeds,
+            Low = low,
+            High = high,
+            Threshold = threshold,
+        };
     }
 
     /// <summary>
@@ -51,7 +58,14 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         if (!(margin > 0)) throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{statement}\".");
         bool holds = low > -margin && high < margin;
         bool against = low >= margin || high <= -margin;
-        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds) { Inconclusive = !holds && !against, Seeds = seeds };
+        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds)
+        {
+            Inconclusive = !holds && !against,
+            Seeds = seeds,
+            Low = low,
+            High = high,
+            Threshold = margin,
+        };
     }
 
     /// <summary>
@@ -65,7 +79,13 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
             throw new ArgumentException($"The ratios of \"{statement}\" must be positive and finite; found {string.Join(", ", ratios)}.");
         var log = Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
-        return ByInterval(source, statement, rule, reason, $"{log.Exp().Format(format)}×", log.Low, log.High, Math.Log(threshold), ratios.Count, above);
+        return ByInterval(source, statement, rule, reason, $"{log.Exp().Format(format)}×", log.Low, log.High, Math.Log(threshold), ratios.Count, above) with
+        {
+            Low = Math.Exp(log.Low),
+            High = Math.Exp(log.High),
+            Threshold = threshold,
+            Values = [.. ratios],
+        };
     }
 
     /// <summary>
@@ -131,6 +151,10 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
             WeakerThanReported = weaker,
             Seeds = ratios.Count,
             Paper = $"{paperRatio.ToString("0.#", c)}× ({paper})",
+            Low = Math.Exp(log.Low),
+            High = Math.Exp(log.High),
+            Threshold = threshold,
+            Values = [.. ratios],
         };
     }
 
@@ -161,6 +185,9 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
             WeakerThanReported = weaker,
             Seeds = seeds,
             Paper = paper,
+            Low = difference.Low,
+            High = difference.High,
+            Threshold = half,
         };
     }
 
@@ -191,6 +218,22 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
 
     /// <summary>How many seeds (independent trainings per compared model) the rule's statistic rests on; null where not stated.</summary>
     public int? Seeds { get; init; }
+
+    /// <summary>
+    /// The decisive numbers unrounded, so that a reviewer can see how near the edge a verdict is and recompute it: the 95% interval's
+    /// ends and the threshold the rule compared them with, on the scale the measurement is written in (a ratio's, not its logarithm's;
+    /// for an equivalence the margin). Null for a claim decided without an interval.
+    /// </summary>
+    public double? Low { get; init; }
+
+    /// <inheritdoc cref="Low"/>
+    public double? High { get; init; }
+
+    /// <inheritdoc cref="Low"/>
+    public double? Threshold { get; init; }
+
+    /// <summary>The per-seed values the interval was computed from (a ratio per seed), where the claim was given them; null otherwise.</summary>
+    public IReadOnlyList<double>? Values { get; init; }
 
     /// <summary>
     /// The verdict as the report writes it: a finding is reproduced, not reproduced or inconclusive; a sanity check holds or fails.
