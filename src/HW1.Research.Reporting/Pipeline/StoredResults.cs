@@ -74,12 +74,17 @@ public static class StoredResults
         }
     }
 
-    /// <summary>The compute key a stored result file carries, or null when there is none or it cannot be read (the runner's look before it runs).</summary>
+    /// <summary>
+    /// The compute key a stored result file carries, or null when there is none or it cannot be read (the runner's look before it runs).
+    /// The key is written before the result, so it is read from the file's start without parsing the rest (a full profile's result can
+    /// be hundreds of megabytes); the whole file is checked when the result is read (<see cref="TryRead{T}"/>).
+    /// </summary>
     public static string? KeyOf(string path)
     {
         try
         {
             if (!File.Exists(path)) return null;
+            if (KeyFromStart(path) is { } early) return early;
             using var stream = File.OpenRead(path);
             using var document = JsonDocument.Parse(stream);
             return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String
@@ -89,6 +94,35 @@ public static class StoredResults
         {
             return null;
         }
+    }
+
+    /// <summary>The top-level "key" string among the first 64 KiB of <paramref name="path"/>; null when it is not there (then the whole file is parsed).</summary>
+    private static string? KeyFromStart(string path)
+    {
+        var buffer = new byte[64 * 1024];
+        int length;
+        using (var stream = File.OpenRead(path))
+        {
+            length = 0;
+            int read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0) length += read;
+        }
+        var reader = new Utf8JsonReader(buffer.AsSpan(0, length), isFinalBlock: false, state: default);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("key"))
+                    return reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                // Skip a top-level property's value whole: a "key" inside the result is not the file's key.
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 1 && !reader.TrySkip()) return null;
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        return null;
     }
 
     private static string Short(string? key) => key == null ? "none" : key[..Math.Min(12, key.Length)];

@@ -35,6 +35,23 @@ public sealed class StoredResultsTests : IDisposable
     }
 
     [Fact]
+    public void The_key_of_a_large_result_is_read_from_the_file_s_start()
+    {
+        // A result of 200,000 numbers (several megabytes) after the key: the key is found without parsing them, and a "key" inside the
+        // result is not taken for the file's.
+        var (_, json) = SeedReplicas.RoundTrip(new { key = "inner", Values = Enumerable.Range(0, 200_000).Select(i => i * 0.1).ToArray() });
+        var path = StoredResults.PathOf(_root, "DemoTests");
+        StoredResults.Write(path, new StoredResult("DemoTests", "outer", "quick", 0, json, 1, 2));
+        Assert.True(new FileInfo(path).Length > 1_000_000);
+        Assert.Equal("outer", StoredResults.KeyOf(path));
+        // Cut after the key: the look before a run still sees the key; reading the result (TryRead) is what finds the file broken.
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..100_000]);
+        Assert.Equal("outer", StoredResults.KeyOf(path));
+        Assert.Null(StoredResults.TryRead<Measured>(path, "DemoTests", "outer", _warnings.Add));
+        Assert.Single(_warnings);
+    }
+
+    [Fact]
     public void No_file_is_a_plain_miss()
     {
         Assert.Null(StoredResults.TryRead<Measured>(StoredResults.PathOf(_root, "DemoTests"), "DemoTests", "k1", _warnings.Add));
