@@ -98,9 +98,9 @@ Task("Determinism")
         "the determinism check failed"));
 
 Task("AcceptSnapshots")
-    .Description("Moves every snapshot mismatch that failing tests left in __snapshots__/__mismatch__/ over its committed snapshot, printing each changed value (old -> new, relative change). Review the diff and commit it with the reason.")
+    .Description("Moves every snapshot mismatch that failing tests left in __snapshots__/__mismatch__/ over its committed snapshot (only those whose file name contains a --only text; --dry-run lists them and moves nothing), printing each changed value (old -> new, relative change), and names committed snapshots nothing uses any more. Review the diff and commit it with the reason.")
     .IsDependentOn("Build")
-    .Does(() => Tool("accept-snapshots"));
+    .Does(() => Tool("accept-snapshots" + Only() + (HasArgument("dry-run") ? " --dry-run" : "")));
 
 Task("Diff")
     .Description("Compares this checkout's stored sections with a base run's (--base=<artifacts folder> or --base=<git ref>, run beside this clone first): every moved metric, table cell and figure, drawn base under head, and diff.md for a pull-request comment, in artifacts/<profile>/diff.")

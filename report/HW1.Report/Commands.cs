@@ -218,13 +218,21 @@ internal static class Commands
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
     }
 
-    /// <summary>Moves every snapshot mismatch under --root (default: experiments/) over its committed snapshot, printing what moved.</summary>
+    /// <summary>
+    /// Moves every snapshot mismatch under --root (default: experiments/) over its committed snapshot, printing what moved; --only takes
+    /// the mismatches whose file name contains one of its comma-separated texts, --dry-run lists what would change and moves nothing.
+    /// Then names every committed snapshot that nothing uses any more.
+    /// </summary>
     public static int AcceptSnapshots(Arguments arguments)
     {
         var root = arguments.Option("--root") ?? Path.Combine(RepoPaths.Root, "experiments");
         var normalize = arguments.Flag("--normalize");
+        var only = arguments.Option("--only");
+        var dryRun = arguments.Flag("--dry-run");
         arguments.EnsureConsumed();
-        SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine);
+        SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine, only, dryRun);
+        foreach (var orphan in SnapshotFiles.Orphans(Path.GetFullPath(root)))
+            Console.WriteLine($"warning: {Path.GetRelativePath(Path.GetFullPath(root), orphan)} is committed but no experiment or test uses it any more; delete it with git rm.");
         if (normalize) Console.WriteLine($"{SnapshotFiles.Normalize(Path.GetFullPath(root), Console.WriteLine)} snapshot(s) rewritten in the one snapshot form.");
         return 0;
     }

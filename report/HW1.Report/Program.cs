@@ -39,10 +39,12 @@ const string Usage = """
                                 Open the rendered HTML report (index.html) in headless Chromium and check that every
                                 section and figure renders with its caption and the console stays silent; with
                                 --if-available a machine without Chromium only says so.
-      accept-snapshots [--root DIR] [--normalize]
+      accept-snapshots [--root DIR] [--only TEXT[,TEXT...]] [--dry-run] [--normalize]
                                 Move every snapshot mismatch (__snapshots__/__mismatch__/*.snap under DIR, default
-                                experiments/) over its committed snapshot, printing each changed value old -> new; with
-                                --normalize also rewrite committed snapshots in the one form (no BOM, plain decimals).
+                                experiments/) over its committed snapshot, printing each changed value old -> new; --only
+                                takes those whose file name contains a TEXT (e.g. MinimalRatio, _full, .claims), --dry-run
+                                lists what would change and moves nothing; with --normalize also rewrite committed
+                                snapshots in the one form (no BOM, plain decimals). Names committed snapshots nothing uses.
       kernels [--json] [--threads N]
                                 Say which CPU kernels LibTorch runs here (pinned or native, the levels in force,
                                 the CPU and its instruction sets) and print the fingerprint of four kernel-dependent

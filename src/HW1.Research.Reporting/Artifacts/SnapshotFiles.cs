@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace HW1.Research.Artifacts;
 
@@ -163,23 +164,61 @@ public static class SnapshotFiles
     /// reports each changed value through <paramref name="log"/>, removes emptied mismatch folders, and returns how many were accepted.
     /// A mismatch file that is not valid JSON is an error naming it, and nothing is moved.
     /// </summary>
-    public static int Accept(string root, Action<string> log)
+    /// <param name="only">Comma-separated texts: only mismatches whose file name contains one of them (ignoring case) are taken, e.g.
+    /// <c>MinimalRatio</c>, <c>_full</c> or <c>.claims</c>; null or empty takes every one.</param>
+    /// <param name="dryRun">List what would change and move nothing.</param>
+    public static int Accept(string root, Action<string> log, string? only = null, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var mismatches = Mismatches(root);
+        var texts = (only ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var all = Mismatches(root);
+        var mismatches = all.Where(m => texts.Length == 0 || texts.Any(t => Path.GetFileName(m.Mismatch).Contains(t, StringComparison.OrdinalIgnoreCase))).ToList();
         var changes = mismatches.Select(m => (m, Changes: Differences(File.Exists(m.Committed) ? Read(m.Committed) : null, Read(m.Mismatch)))).ToList();
         foreach (var (m, list) in changes)
         {
-            log($"{Path.GetRelativePath(root, m.Committed)}: {(File.Exists(m.Committed) ? $"{list.Count} value(s) changed" : "new snapshot")}");
+            log($"{Path.GetRelativePath(root, m.Committed)}: {(File.Exists(m.Committed) ? $"{list.Count} value(s) changed" : "new snapshot")}{(dryRun ? " (not accepted: dry run)" : "")}");
             foreach (var change in list) log($"  {change}");
+            if (dryRun) continue;
             File.Move(m.Mismatch, m.Committed, overwrite: true);
             var folder = Path.GetDirectoryName(m.Mismatch)!;
             if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
         }
+        if (all.Count > mismatches.Count)
+            log($"{all.Count - mismatches.Count} other mismatch(es) left for review (not matched by --only {only}).");
         log(mismatches.Count == 0
-            ? $"No snapshot mismatches under {root}: nothing to accept."
+            ? $"No snapshot mismatches{(texts.Length > 0 ? $" matching {only}" : "")} under {root}: nothing to accept."
+            : dryRun ? $"{mismatches.Count} snapshot(s) would change; run again without --dry-run to accept them."
             : $"Accepted {mismatches.Count} snapshot(s). Review the diff (git diff -- '*.snap') and say in the commit why the numbers moved.");
-        return mismatches.Count;
+        return dryRun ? 0 : mismatches.Count;
+    }
+
+    /// <summary>
+    /// Committed snapshots under <paramref name="root"/> that nothing uses any more: an experiment's <c>Class_profile.snap</c> (or its
+    /// <c>.claims.snap</c>) whose class no source file beside its <c>__snapshots__</c> folder declares, or with a profile other than quick
+    /// and full, and a test's <c>Class.Method_profile.snap</c> whose class's file no longer names the method.
+    /// </summary>
+    public static IReadOnlyList<string> Orphans(string root)
+    {
+        if (!Directory.Exists(root)) return [];
+        var orphans = new List<string>();
+        foreach (var path in Directory.GetFiles(root, "*.snap", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var folder = Path.GetDirectoryName(path)!;
+            if (Path.GetFileName(folder) != "__snapshots__") continue;
+            var name = Path.GetFileName(path);
+            name = name.EndsWith(".claims.snap", StringComparison.Ordinal) ? name[..^".claims.snap".Length] : name[..^".snap".Length];
+            var underscore = name.LastIndexOf('_');
+            var profile = underscore < 0 ? "" : name[(underscore + 1)..];
+            var owner = underscore < 0 ? name : name[..underscore];
+            var dot = owner.IndexOf('.');
+            var (type, method) = dot < 0 ? (owner, null) : (owner[..dot], owner[(dot + 1)..]);
+            // The class is declared in a source file beside the __snapshots__ folder (its own, or a file that holds several experiments).
+            var declares = Directory.GetFiles(Path.GetDirectoryName(folder)!, "*.cs").Select(File.ReadAllText)
+                .Where(text => Regex.IsMatch(text, $@"\bclass\s+{Regex.Escape(type)}\b")).ToList();
+            if (profile is not ("quick" or "full") || declares.Count == 0 || (method != null && !declares.Any(text => text.Contains($" {method}(", StringComparison.Ordinal))))
+                orphans.Add(path);
+        }
+        return orphans;
     }
 
     private static void Compare(JsonNode? old, JsonNode? now, string path, List<SnapshotChange> result)

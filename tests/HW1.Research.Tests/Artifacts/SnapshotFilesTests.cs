@@ -53,6 +53,49 @@ public sealed class SnapshotFilesTests : IDisposable
     }
 
     [Fact]
+    public void Only_the_mismatches_a_text_names_are_accepted_and_a_dry_run_moves_nothing()
+    {
+        var a = Write("X/__snapshots__/A_quick.snap", """{ "A": 1 }""");
+        var aNew = Write("X/__snapshots__/__mismatch__/A_quick.snap", """{ "A": 2 }""");
+        var b = Write("X/__snapshots__/B_full.snap", """{ "B": 1 }""");
+        var bNew = Write("X/__snapshots__/__mismatch__/B_full.snap", """{ "B": 3 }""");
+
+        var lines = new List<string>();
+        Assert.Equal(0, SnapshotFiles.Accept(_root, lines.Add, only: "a_QUICK", dryRun: true));
+        Assert.Contains(lines, l => l.Contains("A_quick.snap: 1 value(s) changed (not accepted: dry run)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("A: 1 → 2", StringComparison.Ordinal));
+        Assert.True(File.Exists(aNew));
+
+        lines.Clear();
+        Assert.Equal(1, SnapshotFiles.Accept(_root, lines.Add, only: "_quick"));
+        Assert.Equal("""{ "A": 2 }""", File.ReadAllText(a));
+        Assert.Equal("""{ "B": 1 }""", File.ReadAllText(b));
+        Assert.True(File.Exists(bNew));
+        Assert.Contains("1 other mismatch(es) left for review (not matched by --only _quick).", lines);
+    }
+
+    [Fact]
+    public void Committed_snapshots_that_nothing_uses_are_named()
+    {
+        Write("Opt/ATests.cs", "class ATests { public void Reproduces() { } }");
+        Write("Opt/MTests.cs", "class MTests { public void Kept_per_profile() { } }");
+        var used = new[]
+        {
+            Write("Opt/__snapshots__/ATests_quick.snap", "{}"), Write("Opt/__snapshots__/ATests_full.claims.snap", "[]"),
+            Write("Opt/__snapshots__/MTests.Kept_per_profile_quick.snap", "{}"),
+        };
+        var removedExperiment = Write("Opt/__snapshots__/GoneTests_quick.snap", "{}");
+        var removedMethod = Write("Opt/__snapshots__/MTests.Renamed_quick.snap", "{}");
+        var unknownProfile = Write("Opt/__snapshots__/ATests_medium.snap", "{}");
+        Write("Opt/__snapshots__/__mismatch__/GoneTests_quick.snap", "{}"); // a mismatch is not a committed snapshot
+
+        var orphans = SnapshotFiles.Orphans(_root);
+
+        Assert.Equal(new[] { removedExperiment, removedMethod, unknownProfile }.Order(StringComparer.Ordinal), orphans);
+        Assert.DoesNotContain(orphans, used.Contains);
+    }
+
+    [Fact]
     public void A_mismatch_that_is_not_json_is_an_error_naming_it_and_nothing_moves()
     {
         var committed = Write("X/__snapshots__/A_quick.snap", """{ "A": 1 }""");
