@@ -20,28 +20,18 @@ public static class Mlp
     /// width, then a Linear output layer. Takes inputs of any shape [N, ...] whose trailing dimensions multiply
     /// to <paramref name="inputs"/>.
     /// </summary>
-    public static Sequential Create(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.ReLU)
-    {
-        ArgumentNullException.ThrowIfNull(hidden);
-        if (inputs < 1 || outputs < 1 || hidden.Any(h => h < 1))
-            throw new ArgumentException($"Layer widths must be positive: inputs {inputs}, hidden [{string.Join(", ", hidden)}], outputs {outputs}.");
-        var layers = new List<(string, Module<Tensor, Tensor>)> { ("flatten", Flatten()) };
-        var width = inputs;
-        for (int i = 0; i < hidden.Count; i++)
-        {
-            layers.Add(($"fc{i + 1}", Linear(width, hidden[i])));
-            layers.Add(activation == Activation.Tanh ? ($"tanh{i + 1}", Tanh()) : ($"relu{i + 1}", ReLU()));
-            width = hidden[i];
-        }
-        layers.Add(("out", Linear(width, outputs)));
-        return Sequential(layers);
-    }
+    public static Sequential Create(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.ReLU) =>
+        Build(inputs, hidden, outputs, activation, batchNormalized: false);
 
     /// <summary>
     /// A multilayer perceptron with batch normalization after every hidden Linear layer (Linear → BatchNorm1d → ReLU), the layout of
     /// Keskar et al. 2017's network F1 (784-512-512-512-512-512-10 on MNIST). In eval mode the normalization uses its running statistics.
     /// </summary>
-    public static Sequential CreateBatchNormalized(int inputs, IReadOnlyList<int> hidden, int outputs)
+    public static Sequential CreateBatchNormalized(int inputs, IReadOnlyList<int> hidden, int outputs) =>
+        Build(inputs, hidden, outputs, Activation.ReLU, batchNormalized: true);
+
+    /// <summary>Flatten, then per hidden width Linear (+ BatchNorm1d) + activation, then the Linear output layer; modules built in that order.</summary>
+    private static Sequential Build(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation, bool batchNormalized)
     {
         ArgumentNullException.ThrowIfNull(hidden);
         if (inputs < 1 || outputs < 1 || hidden.Any(h => h < 1))
@@ -51,8 +41,8 @@ public static class Mlp
         for (int i = 0; i < hidden.Count; i++)
         {
             layers.Add(($"fc{i + 1}", Linear(width, hidden[i])));
-            layers.Add(($"bn{i + 1}", BatchNorm1d(hidden[i])));
-            layers.Add(($"relu{i + 1}", ReLU()));
+            if (batchNormalized) layers.Add(($"bn{i + 1}", BatchNorm1d(hidden[i])));
+            layers.Add(activation == Activation.Tanh ? ($"tanh{i + 1}", Tanh()) : ($"relu{i + 1}", ReLU()));
             width = hidden[i];
         }
         layers.Add(("out", Linear(width, outputs)));
