@@ -236,6 +236,7 @@ public static class SnapshotFiles
             for (int i = 0; i < Math.Min(x.Count, y.Count); i++) Compare(x[i], y[i], $"{path}[{i}]", result);
             return;
         }
+        if (old == null && now == null) return; // absent on both sides, or null on both (JSON null reads as no node)
         if (NumberOf(old) is { } p && NumberOf(now) is { } q && p.Equals(q)) return;
         if (old != null && now != null && JsonNode.DeepEquals(old, now)) return;
         double? relative = NumberOf(old) is { } o && NumberOf(now) is { } n && o != 0 ? (n - o) / Math.Abs(o) : null;

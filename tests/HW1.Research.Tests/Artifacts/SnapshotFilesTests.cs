@@ -75,6 +75,15 @@ public sealed class SnapshotFilesTests : IDisposable
     }
 
     [Fact]
+    public void A_null_on_both_sides_is_no_change_and_a_null_that_gets_a_value_is_one()
+    {
+        // A claim without a paper number writes "Paper": null; read back, the same null must compare equal.
+        var before = System.Text.Json.Nodes.JsonNode.Parse("""[{ "Paper": null, "Low": 1.5 }]""");
+        Assert.Empty(SnapshotFiles.Differences(before, System.Text.Json.Nodes.JsonNode.Parse("""[{ "Paper": null, "Low": 1.5 }]""")));
+        Assert.Single(SnapshotFiles.Differences(before, System.Text.Json.Nodes.JsonNode.Parse("""[{ "Paper": "167×", "Low": 1.5 }]""")));
+    }
+
+    [Fact]
     public void Committed_snapshots_that_nothing_uses_are_named()
     {
         Write("Opt/ATests.cs", "class ATests { public void Reproduces() { } }");
