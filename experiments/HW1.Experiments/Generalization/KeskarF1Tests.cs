@@ -140,6 +140,7 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
     protected override IEnumerable<Claim> Claims(Config c, Result r)
     {
         const string keskar = "Keskar et al. 2017";
+        static string F(Interval i, string format = "0.00") => i.Format(format);
         foreach (var (epsilon, small, _, large, _) in PaperSharpness)
         {
             yield return JudgedInFull(Claim.ByRatioAgainstPaper(keskar,
@@ -154,10 +155,14 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             Ratios(c, r, m => m.TopEigenvalue), 1);
         var gap = AccuracyGap(c, r);
         var paperGap = PaperAccuracy.SmallTest - PaperAccuracy.LargeTest;
-        yield return JudgedInFull(Claim.ByDifferenceAgainstPaper(keskar, "On F1, the large batch tests worse than the small batch by about the paper's gap",
+        // The rule was written before the full run; that run found no gap (the known-failure reason quotes what it measured).
+        yield return KnownFailureInFull(JudgedInFull(Claim.ByDifferenceAgainstPaper(keskar, "On F1, the large batch tests worse than the small batch by about the paper's gap",
             "the generalization gap is the paper's headline; on F1 it is small (a fifth of a point), so half of it is the least that reproduces it",
             "test accuracy in points, small − large (paired by seed)", $"{paperGap:0.##} points (Keskar et al. 2017, Table 2, F1: {PaperAccuracy.SmallTest}% vs {PaperAccuracy.LargeTest}%)",
-            paperGap, gap, $"{gap.Format("0.##")} points", c.Seeds), c);
+            paperGap, gap, $"{gap.Format("0.##")} points", c.Seeds), c),
+            $"trained to the same small loss, F1's large-batch minima are much sharper here but test as well as the small batch's " +
+            $"({F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy))}% against {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy))}%): with batch normalization and Adam the large batch " +
+            $"reached the target in {F(Over(r, c.LargeBatch, m => m.Steps), "0")} steps, and the sharper minimum did not cost test accuracy on these seeds");
 
         yield return Claim.Sanity("Every model reaches the training-loss target", $"training loss ≤ {c.TargetTrainLoss:0.###} within {c.MaxEpochs} epochs",
             "the comparison is between minima, at the same small training loss", $"{r.Models.Count(m => m.TrainLoss <= c.TargetTrainLoss)} of {r.Models.Count}; most epochs {r.Models.Max(m => m.Epochs)}",
@@ -230,6 +235,9 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             ],
             Comments =
             [
+                $"In absolute terms the sharpness here is far above Keskar et al.'s for both batches (at ε = {c.Epsilons.Max():0E0}: {F(Over(r, c.SmallBatch, m => m.Sharpness(c.Epsilons.Max())), "0.#")}% and " +
+                $"{F(Over(r, c.LargeBatch, m => m.Sharpness(c.Epsilons.Max())), "0.#")}% against {paper.Small}% and {paper.Large}%): the maximization here runs until it converges, " +
+                "theirs stopped after 10 iterations of L-BFGS-B, so the absolute values are not comparable; the ratio of the two batches is the number the two measurements share.",
                 Findings.KeskarRatio(c.Epsilons.Max(), c.LargeBatch, c.SmallBatch, c.Seeds, ratio, paper.Large / paper.Small, inKeskarsRegime: Profile.IsFull),
                 $"At the training-loss target the small batch tested {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy), "0.00")}% and the large batch {F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy), "0.00")}%: " +
                 $"a gap of {gap.Format("0.##")} points, paired by seed, where Keskar et al. report {PaperAccuracy.SmallTest - PaperAccuracy.LargeTest:0.##}.",
