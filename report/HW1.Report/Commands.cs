@@ -99,7 +99,7 @@ internal static class Commands
         var result = ReportWriter.Write(sections, manifest, ReportWriter.FolderOf(profile), Console.WriteLine,
             pagePng == null ? null : (page, pagePng[1]));
         Console.WriteLine($"Rendered in {clock.Elapsed.TotalSeconds:0.0} s: {result.Pages} pages, {result.Figures} figures, " +
-            $"{sections.Count - result.NotReproduced} of {sections.Count} sections reproduced.");
+            $"{SectionWords.Run(sections, missing.Count)}; {sections.Count - result.NotReproduced} of {sections.Count} sections' tests passed.");
 
         var peak = sections.MaxBy(s => s.PeakMemoryMiB)!;
         Console.WriteLine((peak.PeakMemoryMiB > 0 ? $"Resources: peak memory of one experiment process {peak.PeakMemoryMiB:0} MiB ({peak.Id}); " : "Resources: these sections recorded no peak memory; ") +

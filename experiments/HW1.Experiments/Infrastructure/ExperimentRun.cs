@@ -158,6 +158,7 @@ public sealed class ExperimentRun
             // not whether the claims hold; a mismatch is reported together with any failed claims.
             // The claims have their own snapshot beside the results' (a verdict that flips shows in the diff), with the numbers that decide them.
             Exception? snapshotFailure = null;
+            var checks = new List<SnapshotCheck>();
             foreach (var (metrics, name, digits) in new[]
                      {
                          (snapshot, snapshotName, SignificantDigits.Snapshot),
@@ -166,17 +167,21 @@ public sealed class ExperimentRun
             {
                 try
                 {
-                    ResultSnapshot.Match(metrics, Profile, digits, seedOffset: SeedOffset, log: Log, kernels: Kernels, name: name);
+                    checks.Add(ResultSnapshot.Match(metrics, Profile, digits, seedOffset: SeedOffset, log: Log, kernels: Kernels, name: name));
                 }
                 catch (SnapshotMismatchException e)
                 {
+                    checks.Add(SnapshotCheck.Differs);
                     snapshotFailure = snapshotFailure == null ? e : new SnapshotMismatchException(snapshotFailure.Message + Environment.NewLine + e.Message);
                 }
                 catch (SnapshotMissingException e)
                 {
+                    checks.Add(SnapshotCheck.Missing);
                     snapshotFailure = snapshotFailure == null ? e : new SnapshotMissingException(snapshotFailure.Message + Environment.NewLine + e.Message);
                 }
             }
+            // The worst of the two: a difference outweighs a missing file, which outweighs a recorded one, which outweighs a match.
+            timed = timed with { Snapshot = checks.Max() };
             foreach (var known in claims.Where(c => !c.Holds && c.KnownFailure != null))
                 Log($"KNOWN FAILURE (reported as {known.Verdict}, the test passes): {known}");
             var failed = claims.Where(c => !c.Holds && c.KnownFailure == null).ToList();

@@ -37,7 +37,7 @@ public static class ResultSnapshot
     /// <paramref name="seedOffset"/> (by default the one <see cref="Reproducibility.SeedOffsetVariable"/> sets) it
     /// compares nothing, writes nothing, and says so through <paramref name="log"/>.
     /// </summary>
-    public static void Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null,
+    public static SnapshotCheck Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null,
         long? seedOffset = null, Action<string>? log = null, KernelState? kernels = null, SnapshotName? name = null,
         [CallerMemberName] string member = "", [CallerFilePath] string file = "")
     {
@@ -46,20 +46,20 @@ public static class ResultSnapshot
         {
             (log ?? Console.WriteLine)(
                 $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={offset}, and the committed snapshots hold the canonical seeds' results.");
-            return;
+            return SnapshotCheck.NotCompared;
         }
         if (ThreadOverride.Value is { } threads)
         {
             (log ?? Console.WriteLine)(
                 $"Snapshot not compared: {ThreadOverride.Variable}={threads} overrides every configuration's thread count; the committed snapshots hold each configuration's own.");
-            return;
+            return SnapshotCheck.NotCompared;
         }
         var state = kernels ?? CpuKernels.State;
         if (state.Mode == KernelMode.Native)
         {
             (log ?? Console.WriteLine)(
                 $"Snapshot not compared: CPU kernels are {state.Description}; the committed snapshots hold the pinned kernels' results.");
-            return;
+            return SnapshotCheck.NotCompared;
         }
         var fullName = name ?? SnapshotName.OfCaller(profile ?? Profile.Current, member, file);
         var rounded = Rounded(metrics, digits);
@@ -76,7 +76,7 @@ public static class ResultSnapshot
             }
             SnapshotFiles.Write(path, actual);
             (log ?? Console.WriteLine)($"Snapshot {path} written: review it and commit it.");
-            return;
+            return SnapshotCheck.Recorded;
         }
         var committed = ReadCommitted(path);
         if (SnapshotFiles.Differences(committed, actual).Count > 0)
@@ -85,6 +85,7 @@ public static class ResultSnapshot
             throw new SnapshotMismatchException(MismatchMessage(path, committed, rounded, state, digits));
         }
         if (File.Exists(mismatch)) File.Delete(mismatch);
+        return SnapshotCheck.Matched;
     }
 
     /// <summary>The committed snapshot as JSON; a file that is not valid JSON is an error naming it and saying how to mend it.</summary>

@@ -11,6 +11,28 @@ public enum SectionStatus
     NotReproduced,
 }
 
+/// <summary>How a section's numbers compared with its committed snapshots: its bits, as distinct from whether its claims hold.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SnapshotCheck>))]
+public enum SnapshotCheck
+{
+    // In rising order of what a reader must know: the worst of a section's two snapshots is the one it reports.
+
+    /// <summary>The results and the claims match their committed snapshots.</summary>
+    Matched,
+
+    /// <summary>Not compared: shifted seeds, overridden threads or native kernels (the section's settings say which).</summary>
+    NotCompared,
+
+    /// <summary>No snapshot was committed; this run recorded one (outside CI).</summary>
+    Recorded,
+
+    /// <summary>No snapshot was committed, and CI forbids recording one.</summary>
+    Missing,
+
+    /// <summary>Some value differs from the committed snapshot.</summary>
+    Differs,
+}
+
 /// <summary>
 /// What one experiment contributes to the report: the question, the settings actually used, tables,
 /// figure data, comments built from measured numbers, headline metrics, and whether it reproduced.
@@ -46,6 +68,9 @@ public sealed record ReportSection
     public SectionStatus Status { get; init; } = SectionStatus.Reproduced;
     /// <summary>The failing assertion's message when <see cref="Status"/> is NotReproduced.</summary>
     public string? Failure { get; init; }
+
+    /// <summary>How the numbers compared with the committed snapshots (null in sections stored before this was recorded).</summary>
+    public SnapshotCheck? Snapshot { get; init; }
     /// <summary>
     /// The experiment's wall time: its process's, plus the training time of every seed it read from a stored replica (trained by a
     /// shard or by an earlier, interrupted run), so that it is what the experiment cost however its seeds were spread.

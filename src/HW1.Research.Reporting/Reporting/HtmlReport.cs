@@ -54,14 +54,13 @@ public static class HtmlReport
             html.Append("<div class=\"part\">").Append(E(ReportBuilder.PartHeading(part.Key, part))).Append("</div>\n");
             foreach (var s in part)
                 html.Append("<a href=\"#").Append(E(s.Id)).Append('"').Append(s.Status == SectionStatus.Reproduced ? "" : " class=\"bad\"").Append('>')
-                    .Append(E(ReportBuilder.HeadingOf(s))).Append(s.Status == SectionStatus.Reproduced ? "" : " (NOT reproduced)").Append("</a>\n");
+                    .Append(E(ReportBuilder.HeadingOf(s))).Append(s.Status == SectionStatus.Reproduced ? "" : $" ({E(SectionWords.Status(s))})").Append("</a>\n");
         }
         html.Append("</nav>\n<main>\n");
 
         html.Append("<h1>").Append(E(ReportBuilder.Title)).Append("</h1>\n<p class=\"muted\">")
             .Append(E($"{manifest.Profile} profile · {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC · the same content as HW1-Report.pdf"))
             .Append("</p>\n<section id=\"run\">\n<h2>Run</h2>\n");
-        int reproduced = sections.Count(s => s.Status == SectionStatus.Reproduced);
         Table(html, null, ["item", "value"],
         [
             ["profile", manifest.Profile],
@@ -71,11 +70,11 @@ public static class HtmlReport
             ["CPU kernels", ReportBuilder.KernelsOf(sections, manifest)],
             ["intra-op threads", ReportBuilder.ThreadsOf(sections)],
             ["content digest", manifest.RunDigest ?? SectionDigest.OfRun(sections)],
-            ["sections", $"{reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $"; {manifest.Missing.Count} missing" : "")],
+            ["sections", SectionWords.Run(sections, manifest.Missing.Count)],
         ]);
         Table(html, null, ["section", "status", "wall time", "peak memory"], sections.Select(s => (IReadOnlyList<string>)
         [
-            ReportBuilder.HeadingOf(s), s.Status == SectionStatus.Reproduced ? "reproduced" : "NOT reproduced",
+            ReportBuilder.HeadingOf(s), SectionWords.Status(s),
             RunText.Seconds(s.WallSeconds), s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–",
         ]).ToList());
         foreach (var missing in manifest.Missing) html.Append("<p class=\"banner\">Missing: ").Append(E(missing)).Append("</p>\n");
@@ -92,7 +91,7 @@ public static class HtmlReport
             {
                 html.Append("<section id=\"").Append(E(s.Id)).Append("\">\n<h3>").Append(E(ReportBuilder.HeadingOf(s))).Append("</h3>\n");
                 if (s.Status == SectionStatus.NotReproduced)
-                    html.Append("<p class=\"banner\">NOT REPRODUCED: ").Append(E(s.Failure ?? "the experiment's assertions failed")).Append("</p>\n");
+                    html.Append("<p class=\"banner\">TEST FAILED (").Append(E(SectionWords.Status(s))).Append("): ").Append(E(s.Failure ?? "the experiment's assertions failed")).Append("</p>\n");
                 html.Append("<p class=\"question\">").Append(E(s.Question)).Append("</p>\n");
                 if (s.Settings.Count > 0)
                     Table(html, "Settings used", ["setting", "value"], s.Settings.Select(x => (IReadOnlyList<string>)[x.Name, x.Value]).ToList());

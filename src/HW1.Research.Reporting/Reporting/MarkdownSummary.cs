@@ -18,13 +18,12 @@ public static class MarkdownSummary
         ArgumentNullException.ThrowIfNull(sections);
         ArgumentNullException.ThrowIfNull(manifest);
         var md = new StringBuilder();
-        int reproduced = sections.Count(s => s.Status == SectionStatus.Reproduced);
         md.AppendLine($"# {ReportBuilder.Title}: summary ({manifest.Profile} profile)").AppendLine();
         md.AppendLine($"- Commit: {Escape(manifest.Source.ToString())}");
         md.AppendLine($"- Date: {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC; machine: {Escape(manifest.Machine.Cpu)}, {manifest.Machine.Cores} cores; {Escape(manifest.Torch)}");
         md.AppendLine($"- CPU kernels: {Escape(ReportBuilder.KernelsOf(sections, manifest))}; intra-op threads: {Escape(ReportBuilder.ThreadsOf(sections))}");
         md.AppendLine($"- Content digest of the run: `{manifest.RunDigest ?? SectionDigest.OfRun(sections)}`");
-        md.AppendLine($"- Sections: {reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $", {manifest.Missing.Count} missing" : ""));
+        md.AppendLine($"- Sections: {SectionWords.Run(sections, manifest.Missing.Count)}");
         if (manifest.Pipeline != null) md.AppendLine($"- Pipeline wall time up to the report: {RunText.Seconds(manifest.Pipeline.Seconds)}");
         md.AppendLine($"- Full report: [{pdfName}]({pdfName})").AppendLine();
         foreach (var missing in manifest.Missing) md.AppendLine($"- **Missing:** {Escape(missing)}");
@@ -66,7 +65,7 @@ public static class MarkdownSummary
         md.AppendLine();
     }
 
-    private static string Status(ReportSection s) => s.Status == SectionStatus.Reproduced ? "reproduced" : "**NOT reproduced**";
+    private static string Status(ReportSection s) => s.Status == SectionStatus.Reproduced ? SectionWords.Status(s) : $"**{SectionWords.Status(s)}: the test failed**";
 
     /// <summary>A metric with 4 significant digits (one more than the snapshots keep).</summary>
     public static string Number(double value) =>

@@ -95,7 +95,6 @@ public static class ReportBuilder
         document.Centered($"{manifest.Profile} profile · {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC", 12);
         document.Space(30);
 
-        int reproduced = sections.Count(s => s.Status == SectionStatus.Reproduced);
         document.Subheading("Run");
         var run = new List<IReadOnlyList<string>>
         {
@@ -107,7 +106,7 @@ public static class ReportBuilder
             Row("CPU kernels", KernelsOf(sections, manifest)),
             Row("intra-op threads", ThreadsOf(sections)),
             Row("content digest", $"{manifest.RunDigest ?? SectionDigest.OfRun(sections)} (SHA-256 over every section's digest, written by the process that measured it; an edited section is refused)"),
-            Row("sections", $"{reproduced} of {sections.Count} reproduced" + (manifest.Missing.Count > 0 ? $"; {manifest.Missing.Count} missing" : "")),
+            Row("sections", SectionWords.Run(sections, manifest.Missing.Count)),
         };
         if (manifest.Pipeline != null)
             run.Add(Row("pipeline wall time", $"{RunText.Seconds(manifest.Pipeline.Seconds)} up to the report (started {manifest.Pipeline.StartedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"));
@@ -118,7 +117,7 @@ public static class ReportBuilder
         {
             var outcome = manifest.Pipeline?.Experiments.FirstOrDefault(e => e.Key == s.RunKey);
             var how = outcome == null ? "" : outcome.Outcome == PipelineExperiment.Reused ? " (reused)" : "";
-            return Row($"{s.Part}.{s.Order} {s.Title}", s.Status == SectionStatus.Reproduced ? "reproduced" : "NOT reproduced",
+            return Row($"{s.Part}.{s.Order} {s.Title}", SectionWords.Status(s),
                 RunText.Seconds(s.WallSeconds) + how, s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–");
         }).ToList();
         document.Table(["section", "status", "wall time", "peak memory"], experiments);
@@ -156,7 +155,7 @@ public static class ReportBuilder
     {
         document.Heading(2, HeadingOf(section));
         if (section.Status == SectionStatus.NotReproduced)
-            document.Banner($"NOT REPRODUCED: {section.Failure ?? "the experiment's assertions failed"}",
+            document.Banner($"TEST FAILED ({SectionWords.Status(section)}): {section.Failure ?? "the experiment's assertions failed"}",
                 new SKColor(0xFD, 0xE2, 0xE1), new SKColor(0x9B, 0x1C, 0x1C));
         document.Paragraph(section.Question, italic: true);
         if (section.Settings.Count > 0)

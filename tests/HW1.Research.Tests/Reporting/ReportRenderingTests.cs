@@ -100,7 +100,7 @@ public sealed class ReportRenderingTests : IDisposable
         var result = ReportWriter.Write(sections, Manifest(), _folder);
 
         var expected = sections.Select(ReportBuilder.HeadingOf).Concat(["Contents", "Figure 1. Loss per epoch", "Figure 2. Two axes", "Table 1. Every run",
-            "NOT REPRODUCED: Assert.True() Failure", "found 0.31", "0123abc (working tree had uncommitted changes)"]);
+            "TEST FAILED", "Assert.True() Failure", "found 0.31", "0123abc (working tree had uncommitted changes)"]);
         Assert.Empty(PdfCheck.Problems(result.Pdf, expected));
         Assert.Equal(result.Pages, Pages(result.Pdf).Count);
         // Title page, contents, one page per part at least, and the 700-word paragraph and the 120-row table flow onward.
@@ -181,7 +181,8 @@ public sealed class ReportRenderingTests : IDisposable
         var result = ReportWriter.Write(Sections(), Manifest(), _folder);
         var summary = File.ReadAllText(result.Summary);
         Assert.Contains("| final loss | 0.007447 |", summary, StringComparison.Ordinal);
-        Assert.Contains("**NOT reproduced**", summary, StringComparison.Ordinal);
+        Assert.Contains(": the test failed**", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("reproduced**", summary, StringComparison.Ordinal); // sections speak of bits and claims, not of reproduction
         var links = System.Text.RegularExpressions.Regex.Matches(summary, @"\]\((figures/[^)]+\.png)\)").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(2, links.Count);
         foreach (var link in links)
