@@ -143,11 +143,16 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
         static string F(Interval i, string format = "0.00") => i.Format(format);
         foreach (var (epsilon, small, _, large, _) in PaperSharpness)
         {
-            yield return JudgedInFull(Claim.ByRatioAgainstPaper(keskar,
+            var claim = JudgedInFull(Claim.ByRatioAgainstPaper(keskar,
                 $"On F1, at ε = {epsilon:0E0}, the large batch ({c.LargeBatch}) finds a minimum sharper than the small batch ({c.SmallBatch}) by the paper's order of magnitude",
                 "Keskar et al.'s claim is the size of the effect as well as its direction; in their own regime it should come back at least at half its size on the log scale",
                 "ε-sharpness, large / small (paired by seed)", $"Keskar et al. 2017, Table 3, F1: {large} vs {small}", large / small,
                 Ratios(c, r, m => m.Sharpness(epsilon))), c);
+            // The rule was written before the full run; at ε = 1e-3 that run's interval straddles the bar (the reason quotes it).
+            yield return epsilon != 1e-3 ? claim : KnownFailureInFull(claim,
+                $"the interval, {RatioInterval(c, r, m => m.Sharpness(epsilon)).Format("0.#")}×, straddles the bar √{large / small:0} = {Math.Sqrt(large / small):0.#}: " +
+                $"over {c.Seeds} seeds the ratio at ε = 1e-3 is far above 1 but not decided against half Keskar et al.'s effect (one seed's ratio, " +
+                $"{Ratios(c, r, m => m.Sharpness(epsilon)).Min():0.#}×, sits below the bar)");
         }
         yield return Claim.ByRatio(keskar, "On F1, the large batch's minimum has the larger top Hessian eigenvalue",
             "the 95% interval over seeds of the geometric-mean ratio of top eigenvalues, large / small (paired by seed), lies above 1",
