@@ -124,9 +124,12 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
     private static Interval RatioInterval(Config c, Result r, Func<Model, double> value) =>
         Statistics.MeanInterval(Ratios(c, r, value).Select(x => Math.Log(x)).ToArray()).Exp();
 
-    /// <summary>Test accuracy in points, small − large, paired by seed.</summary>
-    private static Interval AccuracyGap(Config c, Result r) => Statistics.PairedDifference(
-        r.At(c.SmallBatch).Select(m => 100 * m.TestAccuracy).ToArray(), r.At(c.LargeBatch).Select(m => 100 * m.TestAccuracy).ToArray());
+    /// <summary>Per seed, test accuracy in points, small − large.</summary>
+    private static double[] AccuracyGaps(Config c, Result r) =>
+        r.At(c.SmallBatch).Zip(r.At(c.LargeBatch), (small, large) => 100 * small.TestAccuracy - 100 * large.TestAccuracy).ToArray();
+
+    /// <summary>Test accuracy in points, small − large, paired by seed: the mean with its interval over seeds.</summary>
+    private static Interval AccuracyGap(Config c, Result r) => Statistics.MeanInterval(AccuracyGaps(c, r));
 
     /// <summary>
     /// The quick profile (a tenth of MNIST, 2 seeds) is a run of the machinery, not Keskar's regime: a comparison with his numbers that
@@ -158,13 +161,12 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             "the 95% interval over seeds of the geometric-mean ratio of top eigenvalues, large / small (paired by seed), lies above 1",
             "a measure that does not depend on the box maximizer should agree in direction; the paper gives no number for it",
             Ratios(c, r, m => m.TopEigenvalue), 1);
-        var gap = AccuracyGap(c, r);
         var paperGap = PaperAccuracy.SmallTest - PaperAccuracy.LargeTest;
         // The rule was written before the full run; that run found no gap (the known-failure reason quotes what it measured).
         yield return KnownFailureInFull(JudgedInFull(Claim.ByDifferenceAgainstPaper(keskar, "On F1, the large batch tests worse than the small batch by about the paper's gap",
             "the generalization gap is the paper's headline; on F1 it is small (a fifth of a point), so half of it is the least that reproduces it",
             "test accuracy in points, small − large (paired by seed)", $"{paperGap:0.##} points (Keskar et al. 2017, Table 2, F1: {PaperAccuracy.SmallTest}% vs {PaperAccuracy.LargeTest}%)",
-            paperGap, gap, $"{gap.Format("0.##")} points", c.Seeds), c),
+            paperGap, AccuracyGaps(c, r), "points"), c),
             $"trained to the same small loss, F1's large-batch minima are much sharper here but test as well as the small batch's " +
             $"({F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy))}% against {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy))}%): with batch normalization and Adam the large batch " +
             $"reached the target in {F(Over(r, c.LargeBatch, m => m.Steps), "0")} steps, and the sharper minimum did not cost test accuracy on these seeds");

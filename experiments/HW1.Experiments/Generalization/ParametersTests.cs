@@ -56,12 +56,12 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
     /// The non-inferiority comparison: the widest model's test accuracy minus the best smaller width's, paired by seed, and the margin
     /// it must stay above: three binomial standard errors of the best smaller width's mean accuracy on the test images.
     /// </summary>
-    private static (Interval Cost, double Margin) Cost(Config c, IReadOnlyList<Model> models)
+    private static (double[] PerSeed, Interval Cost, double Margin) Cost(Config c, IReadOnlyList<Model> models)
     {
         var (_, _, largest, bestSmaller) = Widths(c, models);
         var best = OfWidth(models, bestSmaller).Select(m => m.TestAccuracy).ToArray();
-        var cost = Statistics.PairedDifference(OfWidth(models, largest).Select(m => m.TestAccuracy).ToArray(), best);
-        return (cost, 3 * Statistics.AccuracyStandardError(best.Average(), c.TestExamples));
+        var perSeed = OfWidth(models, largest).Zip(best, (wide, other) => wide.TestAccuracy - other).ToArray();
+        return (perSeed, Statistics.MeanInterval(perSeed), 3 * Statistics.AccuracyStandardError(best.Average(), c.TestExamples));
     }
 
     protected override IEnumerable<Claim> Claims(Config c, IReadOnlyList<Model> models)
@@ -77,17 +77,18 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             "a two-unit bottleneck cannot separate ten classes while a wide layer can nearly fit the training set; an order of magnitude is the least that says width decides the fit, and no effect means something broke",
             fit, 10, "0.#");
 
-        var gap = Statistics.PairedDifference(OfWidth(models, largest).Select(m => m.Gap).ToArray(), OfWidth(models, median).Select(m => m.Gap).ToArray());
+        var gaps = OfWidth(models, largest).Zip(OfWidth(models, median), (wide, narrow) => wide.Gap - narrow.Gap).ToArray();
+        var gap = Statistics.MeanInterval(gaps);
         yield return Claim.ByInterval("the assignment", "Past the fitting point, more parameters widen the gap between test and training loss" + quick,
             $"the 95% interval over seeds of (test − training loss) of width {largest} minus that of width {median}, paired by seed, lies above 0",
             "over the upper half of the sizes the larger model fits its training data relatively better than its test data; the paired interval carries the seed-to-seed spread",
-            $"{gap.Format("0.####")}", gap.Low, gap.High, 0, seeds);
+            $"{gap.Format("0.####")}", gap.Low, gap.High, 0, seeds, values: gaps);
 
-        var (cost, margin) = Cost(c, models);
+        var (costs, cost, margin) = Cost(c, models);
         yield return KnownFailureInFull(Claim.ByInterval("Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy" + quick,
             $"the 95% interval over seeds of test accuracy, width {largest} − width {bestSmaller} (the best smaller width by mean), paired by seed, lies above −{margin * 100:0.##} points",
             $"the margin is three binomial standard errors of one accuracy on the {c.TestExamples:N0} test images: a smaller loss is within what one test set resolves; picking the best smaller width by its mean favours it, so the rule errs against the claim",
-            $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds),
+            $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds, values: costs),
             cost.High < -margin
                 ? $"over {seeds} seeds the widest model loses {-cost.Estimate * 100:0.##} points [{-cost.High * 100:0.##}, {-cost.Low * 100:0.##}] of test accuracy to width {bestSmaller}, more than the margin of {margin * 100:0.##} points"
                 : $"the widest model's mean test accuracy is {Math.Abs(cost.Estimate) * 100:0.##} points {(cost.Estimate < 0 ? "below" : "above")} width {bestSmaller}'s, but over {seeds} seeds the interval's lower end, {cost.Low * 100:0.##} points, lies past the margin of −{margin * 100:0.##}, so the seeds leave undecided whether it loses that much");
@@ -104,7 +105,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         var (smallestWidth, medianWidth, largestWidth, bestSmaller) = Widths(c, models);
         var (smallest, median, largest) = (OfWidth(models, smallestWidth), OfWidth(models, medianWidth), OfWidth(models, largestWidth));
         var lowestTestLoss = byWidth.MinBy(ms => ms.Average(m => m.TestLoss))!;
-        var (cost, margin) = Cost(c, models);
+        var (_, cost, margin) = Cost(c, models);
         return new SectionContent
         {
             Settings =

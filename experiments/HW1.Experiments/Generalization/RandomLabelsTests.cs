@@ -90,12 +90,13 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
             $"{memorized} of {seeds} seeds, after {Statistics.MeanInterval(r.Of(x => x.History.Count)).Format("0")} epochs", memorized == seeds) with
         { Seeds = seeds, Paper = "100% training accuracy on random labels (Zhang et al. 2017, Table 1)" };
 
-        var excess = Statistics.MeanInterval(r.Of(x => x.ExcessOverChance));
+        var excesses = r.Of(x => x.ExcessOverChance);
+        var excess = Statistics.MeanInterval(excesses);
         var margin = Margin(r);
         yield return Claim.ByEquivalence(zhang, "Nothing transfers to the true test labels" + quick,
             $"the 95% interval over seeds of test accuracy − chance lies within ±{margin * 100:0.##} points, chance being Σ q_c p_c for each net's predicted class frequencies q and the test labels' p",
             $"a classifier that knows nothing of the true labels is right by chance with that probability (10% only if it predicts every class equally often); the margin is five binomial standard errors of one accuracy on the {r.TestCount:N0} test images, the tolerance of a single run, while anything learned from true labels lies tens of points above chance",
-            $"{excess.Estimate * 100:0.##} points [{excess.Low * 100:0.##}, {excess.High * 100:0.##}]", excess.Low, excess.High, margin, seeds);
+            $"{excess.Estimate * 100:0.##} points [{excess.Low * 100:0.##}, {excess.High * 100:0.##}]", excess.Low, excess.High, margin, seeds, excesses);
 
         yield return Claim.ByRatio(zhang, "Test loss rises as the memorized answers grow confident" + quick,
             "the 95% interval over seeds of the geometric mean of final / first epoch's test loss lies above 1",

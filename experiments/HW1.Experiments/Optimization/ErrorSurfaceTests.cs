@@ -62,10 +62,11 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
         yield return Claim.Sanity("The plane passes through the trained weights", "grid centre's loss equal to the trained weights' to 6 decimals, every seed", "the same weights on the same data",
             string.Join("; ", results.Select(r => $"{r.Centre:0.######} vs {r.TrainedLoss:0.######}")), through == results.Count);
         string quick = Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)";
-        var bottom = Statistics.MeanInterval(results.Select(r => r.Minimum / r.Centre).ToArray());
+        var bottoms = results.Select(r => r.Minimum / r.Centre).ToArray();
+        var bottom = Statistics.MeanInterval(bottoms);
         yield return Claim.ByInterval("Li et al. 2018", $"Trained weights lie at the bottom of a basin{quick}", "the 95% interval over seeds of (grid minimum / centre) lies above 0.95",
             "along random filter-normalized directions a trained network's loss rises on every side; 5% leaves room for a bottom slightly off the trained point",
-            bottom.Format("0.####"), bottom.Low, bottom.High, 0.95, c.Seeds);
+            bottom.Format("0.####"), bottom.Low, bottom.High, 0.95, c.Seeds, values: bottoms);
         yield return Claim.ByRatio("Li et al. 2018", $"The basin's walls rise once the weights move by their own scale{quick}",
             $"the 95% interval over seeds of the geometric-mean ratio (lowest corner's loss, one filter-norm in both directions) / centre's lies above {WallRatio}",
             "Li et al.'s MLP surfaces rise several-fold within one filter-norm; twice is the least that shows a wall",

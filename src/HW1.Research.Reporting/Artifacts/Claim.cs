@@ -28,9 +28,10 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// A finding decided by an interval over replicated seeds: it holds when the whole 95% interval [<paramref name="low"/>,
     /// <paramref name="high"/>] lies above <paramref name="threshold"/> (below it when <paramref name="above"/> is false), does not hold
     /// when the whole interval lies on the other side, and is inconclusive when the interval contains the threshold.
+    /// <paramref name="values"/> are the per-seed values the interval was computed from, kept so a reviewer can recompute it.
     /// </summary>
     public static Claim ByInterval(string source, string statement, string rule, string reason, string measured,
-        double low, double high, double threshold, int seeds, bool above = true)
+        double low, double high, double threshold, int seeds, bool above = true, IReadOnlyList<double>? values = null)
     {
         if (!(low <= high)) throw new ArgumentException($"An interval needs low ≤ high; found [{low}, {high}] for \"{statement}\".");
         bool holds = above ? low > threshold : high < threshold;
@@ -42,6 +43,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
             Low = low,
             High = high,
             Threshold = threshold,
+            Values = values == null ? null : [.. values],
         };
     }
 
@@ -49,10 +51,10 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// A finding that an effect is absent: decided by the 95% interval [<paramref name="low"/>, <paramref name="high"/>] of the effect
     /// against the margin ±<paramref name="margin"/> that the rule calls no effect. It holds when the whole interval lies within the
     /// margin, does not hold when the whole interval lies outside it (on either side), and is inconclusive when the interval crosses
-    /// an end of the margin.
+    /// an end of the margin. <paramref name="values"/> are the per-seed values the interval was computed from.
     /// </summary>
     public static Claim ByEquivalence(string source, string statement, string rule, string reason, string measured,
-        double low, double high, double margin, int seeds)
+        double low, double high, double margin, int seeds, IReadOnlyList<double>? values = null)
     {
         if (!(low <= high)) throw new ArgumentException($"An interval needs low ≤ high; found [{low}, {high}] for \"{statement}\".");
         if (!(margin > 0)) throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{statement}\".");
@@ -65,6 +67,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
             Low = low,
             High = high,
             Threshold = margin,
+            Values = values == null ? null : [.. values],
         };
     }
 
@@ -118,7 +121,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         if (interval == null)
             return Undecidable(source, statement, rule, reason, seedCount < 2 ? "fewer than 2 seeds" : "within some seed one variable has no spread, so its ρ is undefined", seedCount);
         return ByInterval(source, statement, rule, reason, $"mean within-seed ρ = {interval.Format("0.00")} over {seedCount} seeds ({x.Count} models)",
-            interval.Low, interval.High, 0, seedCount, above);
+            interval.Low, interval.High, 0, seedCount, above, Statistics.SpearmanPerSeed(x, y, seeds));
     }
 
     /// <summary>
@@ -142,12 +145,10 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         var log = Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
         var rule = $"the 95% interval over seeds of the geometric mean of {statistic} lies above √{paperRatio.ToString("0.#", c)} = {threshold.ToString("0.#", c)} " +
             $"(half the paper's {paperRatio.ToString("0.#", c)}× on the log scale); weaker than reported when it lies above 1 but below that, not reproduced when below 1";
-        bool holds = log.Low > Math.Log(threshold);
-        bool weaker = !holds && log.Low > 0 && log.High < Math.Log(threshold);
-        bool against = log.High < 0;
+        var (holds, weaker, inconclusive) = AgainstPaper(log.Low, log.High, none: 0, bar: Math.Log(threshold));
         return new(ClaimKind.Finding, source, statement, rule, reason, $"{log.Exp().Format(format)}×", holds)
         {
-            Inconclusive = !holds && !weaker && !against,
+            Inconclusive = inconclusive,
             WeakerThanReported = weaker,
             Seeds = ratios.Count,
             Paper = $"{paperRatio.ToString("0.#", c)}× ({paper})",
@@ -160,35 +161,48 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
 
     /// <summary>
     /// A finding whose source reports the effect as a difference (<paramref name="paperDifference"/> &gt; 0, described by <paramref name="paper"/>),
-    /// judged against that number: the 95% interval over seeds of the paired difference (<paramref name="difference"/>) decides, on the
-    /// linear scale as <see cref="ByRatioAgainstPaper"/> does on the log scale: <b>reproduced</b> when its lower end clears half the paper's
-    /// difference, <b>weaker than reported</b> when the whole interval lies above 0 but below that half, <b>not reproduced</b> when it lies
-    /// below 0, inconclusive otherwise. <paramref name="measured"/> is the interval as the report writes it, in the paper's unit.
+    /// judged against that number: the 95% Student-t interval of the mean of the per-seed paired <paramref name="differences"/> decides, on
+    /// the linear scale as <see cref="ByRatioAgainstPaper"/> does on the log scale: <b>reproduced</b> when its lower end clears half the
+    /// paper's difference, <b>weaker than reported</b> when the whole interval lies above 0 but below that half, <b>not reproduced</b> when
+    /// it lies below 0, inconclusive otherwise. The differences are in the paper's unit, <paramref name="unit"/>.
     /// </summary>
     public static Claim ByDifferenceAgainstPaper(string source, string statement, string reason, string statistic, string paper, double paperDifference,
-        Interval difference, string measured, int seeds)
+        IReadOnlyList<double> differences, string unit, string format = "0.##")
     {
-        ArgumentNullException.ThrowIfNull(difference);
+        ArgumentNullException.ThrowIfNull(differences);
         if (!(paperDifference > 0) || !double.IsFinite(paperDifference))
             throw new ArgumentException($"The paper's difference for \"{statement}\" must be a finite effect above 0; found {paperDifference}.");
-        if (!(difference.Low <= difference.High))
-            throw new ArgumentException($"An interval needs low ≤ high; found [{difference.Low}, {difference.High}] for \"{statement}\".");
+        if (!differences.All(double.IsFinite))
+            throw new ArgumentException($"The differences of \"{statement}\" must be finite; found {string.Join(", ", differences)}.");
         var half = paperDifference / 2;
+        var interval = Statistics.MeanInterval(differences);
         var rule = $"the 95% interval over seeds of {statistic} lies above half the paper's difference; weaker than reported when it lies above 0 but below that half, " +
             "not reproduced when below 0";
-        bool holds = difference.Low > half;
-        bool weaker = !holds && difference.Low > 0 && difference.High < half;
-        bool against = difference.High < 0;
-        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds)
+        var (holds, weaker, inconclusive) = AgainstPaper(interval.Low, interval.High, none: 0, bar: half);
+        return new(ClaimKind.Finding, source, statement, rule, reason, $"{interval.Format(format)} {unit}", holds)
         {
-            Inconclusive = !holds && !weaker && !against,
+            Inconclusive = inconclusive,
             WeakerThanReported = weaker,
-            Seeds = seeds,
+            Seeds = differences.Count,
             Paper = paper,
-            Low = difference.Low,
-            High = difference.High,
+            Low = interval.Low,
+            High = interval.High,
             Threshold = half,
+            Values = [.. differences],
         };
+    }
+
+    /// <summary>
+    /// The verdict of an effect judged against a paper's number, on one scale (a log-ratio's or a difference's): reproduced when the
+    /// interval [<paramref name="low"/>, <paramref name="high"/>] lies above <paramref name="bar"/>; weaker than reported when it lies
+    /// between <paramref name="none"/> (no effect) and the bar; not reproduced when it lies below no effect; inconclusive otherwise.
+    /// </summary>
+    private static (bool Holds, bool Weaker, bool Inconclusive) AgainstPaper(double low, double high, double none, double bar)
+    {
+        bool holds = low > bar;
+        bool weaker = !holds && low > none && high < bar;
+        bool against = high < none;
+        return (holds, weaker, !holds && !weaker && !against);
     }
 
     /// <summary>A sanity check of the machinery (its source is the experiment itself).</summary>

@@ -79,13 +79,11 @@ public static class Statistics
     }
 
     /// <summary>
-    /// Spearman's correlation within each seed, then the mean of the per-seed correlations with its 95% Student-t interval over
-    /// seeds: for models that share a seed (several batch sizes or widths trained from one seed's initialization and batch order),
-    /// which are not independent draws, so pooling them as if they were would narrow the interval falsely. <paramref name="seeds"/>
-    /// names each point's seed; the interval is clipped to [−1, 1]. Null when a seed's points have no spread in either variable (its correlation is undefined) or there
-    /// are fewer than 2 seeds: the claim cannot be decided.
+    /// Spearman's correlation within each seed (tied values at average ranks), in the order of the seeds' values: the per-seed
+    /// statistics that <see cref="SpearmanOverSeeds"/> averages. <paramref name="seeds"/> names each point's seed. Null when a seed has
+    /// fewer than 2 points or no spread in either variable: its correlation is undefined.
     /// </summary>
-    public static Interval? SpearmanOverSeeds(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<long> seeds)
+    public static IReadOnlyList<double>? SpearmanPerSeed(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<long> seeds)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -99,7 +97,20 @@ public static class Statistics
             if (x.Length < 2 || !HasSpread(x) || !HasSpread(y)) return null;
             perSeed.Add(Spearman(x, y));
         }
-        if (perSeed.Count < 2) return null;
+        return perSeed;
+    }
+
+    /// <summary>
+    /// Spearman's correlation within each seed (<see cref="SpearmanPerSeed"/>), then the mean of the per-seed correlations with its
+    /// 95% Student-t interval over seeds: for models that share a seed (several batch sizes or widths trained from one seed's
+    /// initialization and batch order), which are not independent draws, so pooling them as if they were would narrow the interval
+    /// falsely. The interval is clipped to [−1, 1]. Null when a seed's correlation is undefined or there are fewer than 2 seeds: the
+    /// claim cannot be decided.
+    /// </summary>
+    public static Interval? SpearmanOverSeeds(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<long> seeds)
+    {
+        var perSeed = SpearmanPerSeed(a, b, seeds);
+        if (perSeed == null || perSeed.Count < 2) return null;
         // A correlation lies in [−1, 1]; the t interval of a few seeds' mean can reach past it, which says nothing more, so it is clipped there.
         var t = MeanInterval(perSeed);
         return t with { Low = Math.Max(-1, t.Low), High = Math.Min(1, t.High) };

@@ -131,6 +131,7 @@ public sealed class StatisticsTests
         Assert.Equal(t with { Low = -1, High = 1 }, interval);
         Assert.Equal(3, interval.Count);
         Assert.Equal((1 + 0.8 - 0.4) / 3, interval.Estimate, 12);
+        Assert.Equal(perSeed, Statistics.SpearmanPerSeed(x, y, seeds));
     }
 
     [Fact]
@@ -138,5 +139,7 @@ public sealed class StatisticsTests
     {
         Assert.Null(Statistics.SpearmanOverSeeds([1, 2, 3, 1, 2, 3], [5, 5, 5, 1, 2, 3], [1, 1, 1, 2, 2, 2]));
         Assert.Null(Statistics.SpearmanOverSeeds([1, 2, 3], [1, 2, 3], [1, 1, 1]));
+        Assert.Null(Statistics.SpearmanPerSeed([1, 2, 3, 1, 2, 3], [5, 5, 5, 1, 2, 3], [1, 1, 1, 2, 2, 2]));
+        Assert.Equal([1.0], Statistics.SpearmanPerSeed([1, 2, 3], [1, 2, 3], [1, 1, 1]));
     }
 }

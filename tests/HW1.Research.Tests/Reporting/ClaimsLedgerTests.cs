@@ -151,19 +151,36 @@ public sealed class ClaimsLedgerTests
     }
 
     [Theory]
-    [InlineData(0.15, 0.12, 0.18, "reproduced")] // the whole interval above half the paper's 0.22 points
-    [InlineData(0.05, 0.02, 0.08, "weaker than reported")] // above 0, below 0.11
-    [InlineData(-0.2, -0.3, -0.1, "not reproduced")] // the other way round
-    [InlineData(0.1, -0.1, 0.3, "inconclusive")] // reaches both sides
-    public void A_difference_the_paper_reports_is_judged_against_half_of_it(double estimate, double low, double high, string verdict)
+    [InlineData(new[] { 0.14, 0.15, 0.16, 0.15, 0.15 }, "reproduced")] // [0.141, 0.159]: the whole interval above half the paper's 0.22 points
+    [InlineData(new[] { 0.04, 0.05, 0.06, 0.05, 0.05 }, "weaker than reported")] // [0.041, 0.059]: above 0, below 0.11
+    [InlineData(new[] { -0.21, -0.2, -0.19, -0.2, -0.2 }, "not reproduced")] // the other way round
+    [InlineData(new[] { -0.1, 0.3, 0.1, 0.0, 0.2 }, "inconclusive")] // reaches both sides
+    public void A_difference_the_paper_reports_is_judged_against_half_of_it(double[] differences, string verdict)
     {
         var claim = Claim.ByDifferenceAgainstPaper("Keskar et al. 2017", "The large batch tests worse", "why", "test accuracy in points, small − large",
-            "0.22 points (Table 2, F1)", 0.22, new Interval(estimate, low, high, 5), "measured", 5);
+            "0.22 points (Table 2, F1)", 0.22, differences, "points");
+        var interval = Statistics.MeanInterval(differences);
         Assert.Equal(verdict, claim.Verdict);
         Assert.Equal("0.22 points (Table 2, F1)", claim.Paper);
         Assert.Equal(verdict == "weaker than reported", claim.WeakerThanReported);
         Assert.Equal(verdict == "inconclusive", claim.Inconclusive);
         Assert.Equal(5, claim.Seeds);
+        Assert.Equal((interval.Low, interval.High, 0.11), (claim.Low!.Value, claim.High!.Value, claim.Threshold!.Value));
+        Assert.Equal(differences, claim.Values);
+        Assert.Equal($"{interval.Format("0.##")} points", claim.Measured);
+    }
+
+    [Fact]
+    public void A_rank_correlation_keeps_each_seed_s_rho_so_its_interval_can_be_recomputed()
+    {
+        double[] x = [1, 2, 3, 1, 2, 3, 1, 2, 3];
+        double[] y = [1, 2, 3, 2, 1, 3, 3, 2, 1];
+        long[] seeds = [5, 5, 5, 6, 6, 6, 7, 7, 7];
+        var claim = Claim.ByRankCorrelation("s", "x and y rise together", "why", "x", "y", x, y, seeds);
+        Assert.Equal([1, 0.5, -1], claim.Values!);
+        var recomputed = Statistics.MeanInterval(claim.Values!);
+        Assert.Equal(Math.Max(-1, recomputed.Low), claim.Low!.Value, 12);
+        Assert.Equal(Math.Min(1, recomputed.High), claim.High!.Value, 12);
     }
 
     [Fact]
