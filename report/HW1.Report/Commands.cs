@@ -306,10 +306,13 @@ internal static class Commands
         int figures = sections.Sum(s => s.Figures.Count);
         expected.AddRange(Enumerable.Range(1, figures).Select(n => $"Figure {n}."));
         var pdf = Path.Combine(folder, ReportWriter.PdfName);
-        var problems = PdfCheck.Problems(pdf, expected);
+        PdfCheck.Span[] ledger = sections.Count == 0 ? [] : [new PdfCheck.Span("the claims ledger", ClaimsLedger.Explanation[..60], ReportBuilder.PartHeading(sections[0].Part, sections.Where(s => s.Part == sections[0].Part)),
+            ReportBuilder.LedgerPages)];
+        var problems = PdfCheck.Problems(pdf, expected, ledger);
         foreach (var p in problems) Console.Error.WriteLine($"check: {p}");
         if (problems.Count > 0) return 1;
-        Console.WriteLine($"check: {pdf} has all {sections.Count} section headings and {figures} figure captions, a footer on every page, and no text off the page.");
+        Console.WriteLine($"check: {pdf} has all {sections.Count} section headings and {figures} figure captions, a footer on every page, no text off the page, " +
+            $"and the claims ledger within {ReportBuilder.LedgerPages} pages.");
         return 0;
     }
 

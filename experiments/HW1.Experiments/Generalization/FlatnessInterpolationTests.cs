@@ -99,11 +99,12 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
         {
             KnownFailure = "at the same training accuracy the loss rises more beyond the small-batch model on every seed, so the interval lies below 1; one line through two " +
             $"minima, one of them reached at {c.Approaches[1].Rate / c.Approaches[0].Rate:0.#} times the learning rate, is a single direction, not Keskar et al.'s box around each minimum (the sharpness section measures that)",
+            Label = "Loss rises faster past the large-batch minimum",
         };
         yield return Claim.ByRatio("the assignment's figure", $"A full step past either minimum leaves its basin{quick}",
             "the 95% interval over seeds of (the lower of the losses at α = −1 and α = 2) / (the worse endpoint's loss), geometric mean, lies above 2",
             "the assignment's figure shows a rise of orders of magnitude there; twice is the least that still means leaving the basin",
-            lines.Select(l => Math.Min(l.Points[0].TrainLoss, l.Points[^1].TrainLoss) / l.WorseEndpointLoss).ToArray(), 2, "0.#");
+            lines.Select(l => Math.Min(l.Points[0].TrainLoss, l.Points[^1].TrainLoss) / l.WorseEndpointLoss).ToArray(), 2, "0.#") with { Label = "A full step leaves the basin" };
     }
 
     protected override object Snapshot(IReadOnlyList<Line> lines) => lines.Select(l => new

@@ -148,12 +148,13 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         const string reason = "the course figure shows the ratio falling as loss rises; counting flat directions as non-positive would let the number of near-zero eigenvalues, " +
             "not the curvature, decide the ratio, so they are left out of both counts";
         if (Trend(c, critical, v => v.At(MinimalRatio.RelativeTolerance).SignedRatio) is var (rho, low, high))
-            yield return Claim.ByInterval(source, statement, rule, reason, $"ρ = {rho:0.00} [{low:0.00}, {high:0.00}] over {critical.Count} critical points", low, high, 0, critical.Count, above: false);
+            yield return Claim.ByInterval(source, statement, rule, reason, $"ρ = {rho:0.00} [{low:0.00}, {high:0.00}] over {critical.Count} critical points", low, high, 0, critical.Count, above: false) with { Label = "Lower loss, more upward curvature" };
         else
             yield return Claim.Undecidable(source, statement, rule, reason,
                 critical.Count < 3 ? $"only {critical.Count} points reach the criterion" : "the ratio or the loss is the same at every critical point", critical.Count) with
             {
                 KnownFailure = NotCritical(c, t),
+                Label = "Lower loss, more upward curvature",
             };
 
         var sampled = critical.Select(v => v.SampledRatio).ToArray();
@@ -172,6 +173,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 KnownFailure = critical.Count < 3 ? NotCritical(c, t) :
                     "nearly every random direction curves upward at these points (the positive eigenvalues outweigh the negative ones), so the sampling " +
                     "cannot see the saddle directions the eigenvalue count finds and gives every point the same fraction: it cannot rank them",
+                Label = "Sampling ranks points as the Hessian does",
             };
         }
         else
@@ -182,7 +184,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 $"ρ = {agreement:0.00} [{agreementLow:0.00}, {agreementHigh:0.00}] over {critical.Count} points; mean sampled {sampled.Average():0.###} vs Hessian {hessian.Average():0.###}",
                 agreementLow, agreementHigh, 0, critical.Count),
                 "the sampled fraction is near 1 at almost every point: the positive eigenvalues outweigh the negative ones, so nearly every random direction " +
-                "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points");
+                "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points") with { Label = "Sampling ranks points as the Hessian does" };
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
         yield return Claim.Finding("the assignment's figure", "Optimization moves steadily away from the initialisation",
             $"at least {c.Events - 1} of {c.Events} events' distance from their start (whole-model plane) grows at every collected point",
             "a path that wanders back would fail it; one event may bend back within the projection's error", $"{r.EventsMovingOutward} of {c.Events}", r.EventsMovingOutward >= c.Events - 1) with
-        { Seeds = c.Events };
+        { Seeds = c.Events, Label = "Optimization moves away from the start" };
     }
 
     protected override object Snapshot(Result r) => new

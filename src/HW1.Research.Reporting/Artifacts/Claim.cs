@@ -120,7 +120,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         var interval = Statistics.SpearmanOverSeeds(x, y, seeds);
         if (interval == null)
             return Undecidable(source, statement, rule, reason, seedCount < 2 ? "fewer than 2 seeds" : "within some seed one variable has no spread, so its ρ is undefined", seedCount);
-        return ByInterval(source, statement, rule, reason, $"mean within-seed ρ = {interval.Format("0.00")} over {seedCount} seeds ({x.Count} models)",
+        return ByInterval(source, statement, rule, reason, $"ρ = {interval.Format("0.00")} within seeds, {x.Count} models",
             interval.Low, interval.High, 0, seedCount, above, Statistics.SpearmanPerSeed(x, y, seeds));
     }
 
@@ -221,8 +221,18 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// </summary>
     public bool Inconclusive { get; init; }
 
-    /// <summary>What the source reports for this effect, with where (null where it gives no number): shown beside the measurement.</summary>
+    /// <summary>
+    /// What the source reports for this effect, written "number (where)" (null where it gives no number): shown beside the measurement;
+    /// the ledger shows the number (<see cref="PaperNumber"/>), the claim's section both.
+    /// </summary>
     public string? Paper { get; init; }
+
+    /// <summary>The paper's number without where it stands: <see cref="Paper"/> up to its " (".</summary>
+    [JsonIgnore]
+    public string? PaperNumber => Paper is { } p && p.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? p[..i] : Paper;
+
+    /// <summary>The claim in a few words, for the one-line ledger; the <see cref="Statement"/> stands in where there is none.</summary>
+    public string? Label { get; init; }
 
     /// <summary>The measured effect has the paper's direction at a small part of its size (<see cref="ByRatioAgainstPaper"/>): not a reproduction.</summary>
     public bool WeakerThanReported { get; init; }

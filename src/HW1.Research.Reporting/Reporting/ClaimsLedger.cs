@@ -8,7 +8,7 @@ namespace HW1.Research.Reporting;
 /// </summary>
 public static class ClaimsLedger
 {
-    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "source", "measured", "paper", "seeds", "verdict", "compute"];
+    public static readonly IReadOnlyList<string> Columns = ["section", "claim", "ours", "paper", "seeds", "verdict"];
 
     public static readonly IReadOnlyList<string> SectionColumns = ["checked", "rule, and why there", "measured", "verdict"];
 
@@ -21,21 +21,18 @@ public static class ClaimsLedger
         "compared model: reproduced when the interval clears the rule's threshold, not reproduced when it lies on the other side, " +
         "inconclusive when it contains the threshold, undecidable when a variable has no spread; a claim without one rests on a single training (its interval, where it has one, " +
         "is over test examples or bootstrap resamples) or on arithmetic. A failure marked as known states its reason. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
-        "listed in their sections. The compute column is the wall time of the experiment that decides the claim (its claims share it).";
+        "listed in their sections. Each claim is one line here, in a few words; its source, rule, reason and the paper's reference are in its section.";
 
-    /// <summary>One row per finding of every section, in report order.</summary>
+    /// <summary>
+    /// One row per finding of every section, in report order: the claim in a few words, what we measured, the paper's number, the seeds
+    /// and the verdict. A claim the data cannot decide shows "undefined" (why is in its section).
+    /// </summary>
     public static IReadOnlyList<IReadOnlyList<string>> Rows(IEnumerable<ReportSection> sections)
     {
         ArgumentNullException.ThrowIfNull(sections);
         return sections.SelectMany(s => s.Claims.Where(c => c.Kind == ClaimKind.Finding)
-            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Statement, c.Source, c.Measured, c.Paper ?? "—", c.Seeds is { } n ? $"{n}" : "—", c.Verdict, Compute(s)])).ToList();
-    }
-
-    /// <summary>What deciding a section's claims cost: its experiment's wall time on its threads (the claims of a section share it).</summary>
-    public static string Compute(ReportSection section)
-    {
-        ArgumentNullException.ThrowIfNull(section);
-        return RunText.Seconds(section.WallSeconds) + (section.Threads is { } t ? $" × {t} thread{(t == 1 ? "" : "s")}" : "");
+            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Label ?? c.Statement, c.Undecided != null ? "undefined" : c.Measured, c.PaperNumber ?? "—",
+                c.Seeds is { } n ? $"{n}" : "—", c.Verdict])).ToList();
     }
 
     /// <summary>One row per claim of a section, findings first: what was checked, the rule with its reason, the measurement, the verdict.</summary>

@@ -5,11 +5,18 @@ namespace HW1.Research.Reporting;
 /// <summary>
 /// Reads a rendered PDF back (PdfPig) and checks what a reader needs: each expected text (headings, captions) is on
 /// some page, every page has its "page N of M" footer, and no character lies outside the page's side margins or off
-/// the page. Returns the problems found; none means the check passed.
+/// the page, and each <see cref="Span"/> (a stretch of the report such as the claims ledger) fits its page budget. Returns the
+/// problems found; none means the check passed.
 /// </summary>
 public static class PdfCheck
 {
-    public static IReadOnlyList<string> Problems(string pdfPath, IEnumerable<string> expectedTexts)
+    /// <summary>
+    /// A stretch of the report that must fit in <paramref name="MaxPages"/> pages: from the first page with <paramref name="From"/> to the
+    /// page before the next one with <paramref name="To"/> (white space ignored).
+    /// </summary>
+    public sealed record Span(string Name, string From, string To, int MaxPages);
+
+    public static IReadOnlyList<string> Problems(string pdfPath, IEnumerable<string> expectedTexts, IEnumerable<Span>? spans = null)
     {
         ArgumentNullException.ThrowIfNull(expectedTexts);
         if (!File.Exists(pdfPath)) return [$"{pdfPath}: no such file; render the report first."];
@@ -42,6 +49,15 @@ public static class PdfCheck
             var needle = Normalize(expected);
             if (!pageTexts.Any(t => t.Contains(needle, StringComparison.Ordinal)))
                 problems.Add($"'{expected}' is not in the PDF.");
+        }
+        foreach (var span in spans ?? [])
+        {
+            int from = pageTexts.FindIndex(t => t.Contains(Normalize(span.From), StringComparison.Ordinal));
+            int to = from < 0 ? -1 : pageTexts.FindIndex(from + 1, t => t.Contains(Normalize(span.To), StringComparison.Ordinal));
+            if (from < 0 || to < 0)
+                problems.Add($"{span.Name}: cannot find where it {(from < 0 ? $"starts ('{span.From}')" : $"ends ('{span.To}' after page {from + 1})")}.");
+            else if (to - from > span.MaxPages)
+                problems.Add($"{span.Name}: {to - from} pages (pages {from + 1} to {to}), more than its {span.MaxPages}.");
         }
         return problems;
     }

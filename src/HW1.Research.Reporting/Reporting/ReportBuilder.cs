@@ -47,6 +47,9 @@ public static class ReportBuilder
         return $"{section.Part}.{section.Order} {section.Title}{bonus}";
     }
 
+    /// <summary>The claims ledger's page budget: one line a claim, read in one pass (the PDF check enforces it).</summary>
+    public const int LedgerPages = 2;
+
     /// <summary>A part's heading: "HW1-1" and the topic its sections declare.</summary>
     public static string PartHeading(string part, IEnumerable<ReportSection> sections)
     {
@@ -68,7 +71,7 @@ public static class ReportBuilder
         document.Heading(1, "Claims");
         document.Paragraph(ClaimsLedger.Explanation);
         document.Paragraph(ClaimsLedger.Tally(sections), italic: true);
-        document.Table(ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
+        document.Table(ClaimsLedger.Columns, ClaimsLedger.Rows(sections), wholeWords: true);
         int figureNumber = 0, tableNumber = 0;
         foreach (var part in sections.GroupBy(s => s.Part))
         {

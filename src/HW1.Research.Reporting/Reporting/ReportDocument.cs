@@ -110,8 +110,12 @@ public sealed class ReportDocument : IDisposable
         _tocAt = _blocks.Count;
     }
 
-    /// <summary>A table: header row, then rows; columns sized to their content and wrapped to fit the page.</summary>
-    public void Table(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows, string? caption = null)
+    /// <summary>
+    /// A table: header row, then rows; columns sized to their content and wrapped to fit the page, at spaces wherever the page holds
+    /// every column's longest word. With <paramref name="wholeWords"/> a table that would have to break a word inside is an error
+    /// that names the words, never a table printed with "measu/red" in it.
+    /// </summary>
+    public void Table(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows, string? caption = null, bool wholeWords = false)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(rows);
@@ -121,62 +125,47 @@ public sealed class ReportDocument : IDisposable
         if (caption != null)
             foreach (var line in Typesetting.Wrap(caption, _caption, A4.ContentWidth))
                 Add(new TextLineBlock(line, _caption, new SKColor(0x30, 0x30, 0x30)) { KeepWithNext = true });
-        var widths = ColumnWidths(columns, rows);
+        var (widths, words) = ColumnWidths(columns, rows);
+        if (wholeWords && words.Sum() > A4.ContentWidth)
+            throw new InvalidOperationException($"Table '{caption ?? columns[0]}': its longest words ({string.Join(", ", Enumerable.Range(0, columns.Count).Select(c => $"{columns[c]}: {words[c]:0} pt"))}) " +
+                $"need {words.Sum():0} pt, the page holds {A4.ContentWidth:0}: shorten the longest cells, or a word would be broken inside.");
         var header = new TableRowBlock(columns, widths, _smallBold, header: true);
         Add(new TableRowBlock(columns, widths, _smallBold, header: true) { KeepWithNext = rows.Count > 0 });
         foreach (var row in rows) Add(new TableRowBlock(row, widths, _small, header: false) { RepeatOnNewPage = header });
         Space(8);
     }
 
-    private float[] ColumnWidths(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)
+    /// <summary>
+    /// Column widths as a browser's automatic table layout sets them: each column's natural width is its longest cell on one line, its
+    /// least its longest word. A table that fits keeps the natural widths (the spare width goes to the last column); one that does not
+    /// gives every column its least width and shares what is left in proportion to how much more each would take, so text wraps at
+    /// spaces; only where even the longest words do not fit side by side are the columns scaled down from them, breaking words.
+    /// </summary>
+    private (float[] Widths, float[] Words) ColumnWidths(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)
     {
         const float padding = 8;
         int n = columns.Count;
         var natural = new float[n];
+        var word = new float[n];
+        float Measure(string t) => Math.Max(_small.MeasureText(t), _smallBold.MeasureText(t));
         for (int c = 0; c < n; c++)
         {
             var cells = rows.Select(r => r[c]).Append(columns[c]).ToList();
-            natural[c] = cells.Max(t => Math.Max(_small.MeasureText(t), _smallBold.MeasureText(t))) + padding;
+            natural[c] = cells.Max(Measure) + padding;
+            // Typesetting.Wrap keeps WrapSafety free on every line, so a word fits a column that wide plus the safety.
+            word[c] = Math.Min(natural[c], cells.SelectMany(t => t.Split(' ')).Max(Measure) + padding + Typesetting.WrapSafety);
         }
-        float total = natural.Sum();
-        if (total <= A4.ContentWidth)
+        float width = A4.ContentWidth;
+        if (natural.Sum() <= width)
         {
-            // Fits: give the spare width to the last column so tables line up with the text.
-            natural[^1] += A4.ContentWidth - total;
-            return natural;
+            var fit = (float[])natural.Clone();
+            fit[^1] += width - natural.Sum();
+            return (fit, word);
         }
-        // Too wide: columns narrower than an equal share of what is left keep their natural width (narrowest first);
-        // the others share the rest in proportion to their natural width, wrapping their text.
-        var widths = new float[n];
-        var open = Enumerable.Range(0, n).OrderBy(c => natural[c]).ToList();
-        float left = A4.ContentWidth;
-        while (open.Count > 0 && natural[open[0]] <= left / open.Count)
-        {
-            widths[open[0]] = natural[open[0]];
-            left -= natural[open[0]];
-            open.RemoveAt(0);
-        }
-        // A column whose share would split its longest word keeps that word's width, if the page allows it.
-        var word = new float[n];
-        for (int c = 0; c < n; c++)
-            word[c] = Math.Min(natural[c], rows.Select(r => r[c]).Append(columns[c]).SelectMany(t => t.Split(' ')).Max(w => _smallBold.MeasureText(w)) + padding);
-        while (open.Count > 0)
-        {
-            float wanted = open.Sum(c => natural[c]);
-            var tooNarrow = open.Where(c => left * natural[c] / wanted < word[c]).ToList();
-            if (tooNarrow.Count == 0 || tooNarrow.Count == open.Count || tooNarrow.Sum(c => word[c]) >= left)
-            {
-                foreach (var c in open) widths[c] = left * natural[c] / wanted;
-                break;
-            }
-            foreach (var c in tooNarrow)
-            {
-                widths[c] = word[c];
-                left -= word[c];
-                open.Remove(c);
-            }
-        }
-        return widths;
+        float least = word.Sum();
+        if (least >= width) return (word.Select(w => w * width / least).ToArray(), word);
+        float more = natural.Zip(word, (a, b) => a - b).Sum();
+        return (natural.Zip(word, (a, b) => b + (a - b) * (width - least) / more).ToArray(), word);
     }
 
     /// <summary>A figure with its caption, scaled to the text width (or to the page height, whichever is smaller).</summary>

@@ -242,6 +242,30 @@ public sealed class ReportRenderingTests : IDisposable
     }
 
     [Fact]
+    public void Forty_findings_fill_the_ledger_within_its_pages_and_the_check_counts_them()
+    {
+        // Forty findings with statements of the report's length: the ledger's budget is one line or two a claim on two pages.
+        var claims = Enumerable.Range(1, 40).Select(i => Claim.ByRatio("Keskar et al. 2017", $"At the same training accuracy the large batch {i} finds a sharper minimum than the small batch",
+            "r", "why", [1.5, 2.5, 2], 1) with { Label = $"Sharper at the large batch {i}" }).ToArray();
+        var section = Sections()[2] with { Id = "2-9-ledger", Claims = claims };
+        var result = ReportWriter.Write([section], Manifest(), _folder);
+        var ledger = new PdfCheck.Span("the claims ledger", ClaimsLedger.Explanation[..60], ReportBuilder.PartHeading(section.Part, [section]), ReportBuilder.LedgerPages);
+        Assert.Empty(PdfCheck.Problems(result.Pdf, [ReportBuilder.HeadingOf(section)], [ledger]));
+        // The same ledger against a budget of no pages: the check counts them and says how many.
+        var problems = PdfCheck.Problems(result.Pdf, [], [ledger with { MaxPages = 0 }]);
+        Assert.Contains(problems, p => p.StartsWith("the claims ledger: ", StringComparison.Ordinal) && p.EndsWith("more than its 0.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_table_that_must_keep_its_words_whole_refuses_a_word_wider_than_the_page()
+    {
+        using var document = new ReportDocument("t");
+        var error = Assert.Throws<InvalidOperationException>(() => document.Table(["claim", "verdict"], [[new string('x', 300), "holds"]], wholeWords: true));
+        Assert.Contains("would be broken inside", error.Message, StringComparison.Ordinal);
+        document.Table(["claim", "verdict"], [[new string('x', 300), "holds"]]);
+    }
+
+    [Fact]
     public void The_check_finds_text_that_runs_off_the_page()
     {
         var pdf = Path.Combine(_folder, "clipped.pdf");
