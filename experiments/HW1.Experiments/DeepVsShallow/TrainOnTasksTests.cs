@@ -168,11 +168,12 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             new(title, new Axis("epoch"), new Axis(label, log),
                 results.Select(r => Series.Of($"{r.Model} ({r.Parameters:N0} parameters)", r.History, h => h.Epoch, value, SeriesStyle.LineAndMarkers)).ToList());
         Interval Over(string model, Func<Final, double> value) => Statistics.MeanInterval(result.Finals.Where(f => f.Model == model).Select(value).ToArray());
+        Interval OverPositive(string model, Func<Final, double> value) => Statistics.GeometricMeanInterval(result.Finals.Where(f => f.Model == model).Select(value).ToArray());
         string Percent(Interval i) => $"{i.Estimate * 100:0.00}% [{i.Low * 100:0.00}, {i.High * 100:0.00}]";
         var models = results.Select(r => r.Model).ToList();
         var best = models.MaxBy(m => Over(m, f => f.TestAccuracy).Estimate)!;
         var worst = models.MinBy(m => Over(m, f => f.TestAccuracy).Estimate)!;
-        var lowestLoss = models.MinBy(m => Over(m, f => f.TrainLoss).Estimate)!;
+        var lowestLoss = models.MinBy(m => OverPositive(m, f => f.TrainLoss).Estimate)!;
         var depth = Statistics.PairedDifference(result.TestAccuracy("deep MLP"), result.TestAccuracy("shallow MLP"));
         var mlpBest = new[] { "shallow MLP", "deep MLP" }.MaxBy(m => Over(m, f => f.TestAccuracy).Estimate)!;
         var cnnMargin = Statistics.PairedDifference(result.TestAccuracy("CNN"), result.TestAccuracy(mlpBest));
@@ -190,8 +191,8 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             Tables =
             [
                 Table.Of($"Final metrics on {task}: mean [95% interval] over {c.Seeds} seeds", results, ("model", r => r.Model), ("parameters", r => $"{r.Parameters:N0}"),
-                    ("training loss", r => Over(r.Model, f => f.TrainLoss).Format("0.####")), ("training accuracy", r => Percent(Over(r.Model, f => f.TrainAccuracy))),
-                    ("test loss", r => Over(r.Model, f => f.TestLoss).Format("0.####")), ("test accuracy", r => Percent(Over(r.Model, f => f.TestAccuracy)))),
+                    ("training loss", r => OverPositive(r.Model, f => f.TrainLoss).Format("0.####")), ("training accuracy", r => Percent(Over(r.Model, f => f.TrainAccuracy))),
+                    ("test loss", r => OverPositive(r.Model, f => f.TestLoss).Format("0.####")), ("test accuracy", r => Percent(Over(r.Model, f => f.TestAccuracy)))),
             ],
             Figures =
             [
@@ -204,7 +205,7 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             [
                 $"On {task}, the {best} reached the highest mean test accuracy, {Percent(Over(best, f => f.TestAccuracy))}, against {Percent(Over(worst, f => f.TestAccuracy))} for the {worst} ({c.Seeds} seeds), " +
                 $"with parameter counts held within {(results.Max(r => r.Parameters) - results.Min(r => r.Parameters)) * 100.0 / results.Min(r => r.Parameters):0.#}% of each other.",
-                $"The {lowestLoss} ended with the lowest mean training loss ({Over(lowestLoss, f => f.TrainLoss).Format("0.####")}); mean training accuracy after {c.Epochs} epochs was " +
+                $"The {lowestLoss} ended with the lowest mean training loss ({OverPositive(lowestLoss, f => f.TrainLoss).Format("0.####")}); mean training accuracy after {c.Epochs} epochs was " +
                 string.Join(", ", models.Select(m => $"{Over(m, f => f.TrainAccuracy).Estimate:P2} ({m})")) + ".",
                 Findings.DepthBetweenMlps(depth),
                 Findings.CnnAgainstMlp(cnnMargin, mlpBest),

@@ -169,7 +169,7 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             paperGap, AccuracyGaps(c, r), "points"), c),
             $"trained to the same small loss, F1's large-batch minima are much sharper here but test as well as the small batch's " +
             $"({F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy))}% against {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy))}%): with batch normalization and Adam the large batch " +
-            $"reached the target in {F(Over(r, c.LargeBatch, m => m.Steps), "0")} steps, and the sharper minimum did not cost test accuracy on these seeds") with { Label = "F1: the large batch tests worse" };
+            $"reached the target in {F(OverPositive(r, c.LargeBatch, m => m.Steps), "0")} steps, and the sharper minimum did not cost test accuracy on these seeds") with { Label = "F1: the large batch tests worse" };
 
         yield return Claim.Sanity("Every model reaches the training-loss target", $"training loss ≤ {c.TargetTrainLoss:0.###} within {c.MaxEpochs} epochs",
             "the comparison is between minima, at the same small training loss", $"{r.Models.Count(m => m.TrainLoss <= c.TargetTrainLoss)} of {r.Models.Count}; most epochs {r.Models.Max(m => m.Epochs)}",
@@ -191,6 +191,8 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
     ];
 
     private static Interval Over(Result r, int batch, Func<Model, double> value) => Statistics.MeanInterval(r.At(batch).Select(value).ToArray());
+    /// <summary>A positive quantity's geometric mean over the batch's seeds, with its interval on the log scale (never below zero).</summary>
+    private static Interval OverPositive(Result r, int batch, Func<Model, double> value) => Statistics.GeometricMeanInterval(r.At(batch).Select(value).ToArray());
 
     protected override SectionContent Describe(Config c, Result r)
     {
@@ -220,12 +222,12 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             Tables =
             [
                 Table.Of("Each batch at the training-loss target: mean [95% interval] over seeds", batches,
-                    ("batch", b => $"{b}"), ("epochs", b => F(Over(r, b, m => m.Epochs), "0")), ("steps", b => F(Over(r, b, m => m.Steps), "0")),
-                    ("training loss", b => F(Over(r, b, m => m.TrainLoss), "0.0000")), ("training accuracy (%)", b => F(Over(r, b, m => 100 * m.TrainAccuracy), "0.00")),
-                    ("test accuracy (%)", b => F(Over(r, b, m => 100 * m.TestAccuracy), "0.00")), ("top eigenvalue", b => F(Over(r, b, m => m.TopEigenvalue), "0.##"))),
+                    ("batch", b => $"{b}"), ("epochs", b => F(OverPositive(r, b, m => m.Epochs), "0")), ("steps", b => F(OverPositive(r, b, m => m.Steps), "0")),
+                    ("training loss", b => F(OverPositive(r, b, m => m.TrainLoss), "0.0000")), ("training accuracy (%)", b => F(Over(r, b, m => 100 * m.TrainAccuracy), "0.00")),
+                    ("test accuracy (%)", b => F(Over(r, b, m => 100 * m.TestAccuracy), "0.00")), ("top eigenvalue", b => F(OverPositive(r, b, m => m.TopEigenvalue), "0.##"))),
                 Table.Of("Sharpness (%) beside Keskar et al.'s Table 3, F1", PaperSharpness,
                     ("ε", k => $"{k.Epsilon:0E0}"), ("Keskar: small", k => $"{k.Small} ± {k.SmallSd}"), ("Keskar: large", k => $"{k.Large} ± {k.LargeSd}"), ("Keskar's ratio", k => $"{k.Large / k.Small:0}×"),
-                    ($"here: batch {c.SmallBatch}", k => F(Over(r, c.SmallBatch, m => m.Sharpness(k.Epsilon)))), ($"here: batch {c.LargeBatch}", k => F(Over(r, c.LargeBatch, m => m.Sharpness(k.Epsilon)))),
+                    ($"here: batch {c.SmallBatch}", k => F(OverPositive(r, c.SmallBatch, m => m.Sharpness(k.Epsilon)))), ($"here: batch {c.LargeBatch}", k => F(OverPositive(r, c.LargeBatch, m => m.Sharpness(k.Epsilon)))),
                     ("ratio here (paired, geometric mean)", k => $"{RatioInterval(c, r, m => m.Sharpness(k.Epsilon)).Format("0.##")}×")),
                 Table.Of("Accuracy (%) beside Keskar et al.'s Table 2, F1", new[] { "training", "test" },
                     ("set", s => s), ("Keskar: small", s => s == "training" ? $"{PaperAccuracy.SmallTrain}" : $"{PaperAccuracy.SmallTest} ± {PaperAccuracy.SmallTestSd}"),
@@ -244,9 +246,9 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             ],
             Comments =
             [
-                $"In absolute terms the sharpness here {(Over(r, c.SmallBatch, m => m.Sharpness(c.Epsilons.Max())).Estimate > 10 * paper.Small && Over(r, c.LargeBatch, m => m.Sharpness(c.Epsilons.Max())).Estimate > 10 * paper.Large ? "is more than ten times Keskar et al.'s for both batches" : "differs from Keskar et al.'s")} " +
-                $"(at ε = {c.Epsilons.Max():0E0}: {F(Over(r, c.SmallBatch, m => m.Sharpness(c.Epsilons.Max())), "0.#")}% and " +
-                $"{F(Over(r, c.LargeBatch, m => m.Sharpness(c.Epsilons.Max())), "0.#")}% against {paper.Small}% and {paper.Large}%): the maximization here runs until it converges, " +
+                $"In absolute terms the sharpness here {(OverPositive(r, c.SmallBatch, m => m.Sharpness(c.Epsilons.Max())).Estimate > 10 * paper.Small && OverPositive(r, c.LargeBatch, m => m.Sharpness(c.Epsilons.Max())).Estimate > 10 * paper.Large ? "is more than ten times Keskar et al.'s for both batches" : "differs from Keskar et al.'s")} " +
+                $"(at ε = {c.Epsilons.Max():0E0}: {F(OverPositive(r, c.SmallBatch, m => m.Sharpness(c.Epsilons.Max())), "0.#")}% and " +
+                $"{F(OverPositive(r, c.LargeBatch, m => m.Sharpness(c.Epsilons.Max())), "0.#")}% against {paper.Small}% and {paper.Large}%): the maximization here runs until it converges, " +
                 "theirs stopped after 10 iterations of L-BFGS-B, so the absolute values are not comparable; the ratio of the two batches is the number the two measurements share.",
                 Findings.KeskarRatio(c.Epsilons.Max(), c.LargeBatch, c.SmallBatch, c.Seeds, ratio, paper.Large / paper.Small, inKeskarsRegime: Profile.IsFull),
                 $"At the training-loss target the small batch tested {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy), "0.00")}% and the large batch {F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy), "0.00")}%: " +

@@ -99,6 +99,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         var first = OfWidth(models, c.Widths[0]).Select(m => m.Seed).ToArray();
         var byWidth = c.Widths.Select(w => OfWidth(models, w)).ToList();
         Interval Over(Model[] ms, Func<Model, double> f) => Statistics.MeanInterval(ms.Select(f).ToArray());
+        Interval OverPositive(Model[] ms, Func<Model, double> f) => Statistics.GeometricMeanInterval(ms.Select(f).ToArray());
         Series S(string name, Func<Model, double> f, SeriesStyle style = SeriesStyle.LineAndMarkers) =>
             Series.OfIntervals(name, byWidth, ms => ms[0].Parameters, ms => { var i = Over(ms, f); return (i.Estimate, i.Low, i.High); }, style);
         string Percent(Interval i) => $"{i.Estimate * 100:0.00}% [{i.Low * 100:0.00}, {i.High * 100:0.00}]";
@@ -118,7 +119,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             Tables =
             [
                 Table.Of($"Every width: mean [95% interval] over {c.Seeds} seeds", byWidth, ("width", ms => $"{ms[0].Width}"), ("parameters", ms => $"{ms[0].Parameters:N0}"),
-                    ("training loss", ms => Over(ms, m => m.TrainLoss).Format("0.####")), ("test loss", ms => Over(ms, m => m.TestLoss).Format("0.####")),
+                    ("training loss", ms => OverPositive(ms, m => m.TrainLoss).Format("0.####")), ("test loss", ms => OverPositive(ms, m => m.TestLoss).Format("0.####")),
                     ("training accuracy", ms => Percent(Over(ms, m => m.TrainAccuracy))), ("test accuracy", ms => Percent(Over(ms, m => m.TestAccuracy)))),
             ],
             Figures =
@@ -131,7 +132,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             Comments =
             [
                 $"Mean training accuracy grew with size from {Percent(Over(smallest, m => m.TrainAccuracy))} ({smallest[0].Parameters:N0} parameters) to {Percent(Over(largest, m => m.TrainAccuracy))} ({largest[0].Parameters:N0}); test accuracy from {Percent(Over(smallest, m => m.TestAccuracy))} to {Percent(Over(largest, m => m.TestAccuracy))} ({c.Seeds} seeds).",
-                $"The lowest mean test loss, {Over(lowestTestLoss, m => m.TestLoss).Format("0.####")}, belongs to width {lowestTestLoss[0].Width} ({lowestTestLoss[0].Parameters:N0} parameters); the gap between test and training loss is {Over(median, m => m.Gap).Format("0.####")} at {median[0].Parameters:N0} parameters and {Over(largest, m => m.Gap).Format("0.####")} at {largest[0].Parameters:N0}.",
+                $"The lowest mean test loss, {OverPositive(lowestTestLoss, m => m.TestLoss).Format("0.####")}, belongs to width {lowestTestLoss[0].Width} ({lowestTestLoss[0].Parameters:N0} parameters); the gap between test and training loss is {Over(median, m => m.Gap).Format("0.####")} at {median[0].Parameters:N0} parameters and {Over(largest, m => m.Gap).Format("0.####")} at {largest[0].Parameters:N0}.",
                 Findings.OverParameterization(cost, margin, largestWidth, bestSmaller),
             ],
             Headline = [new Metric("smallest model test accuracy (mean)", Over(smallest, m => m.TestAccuracy).Estimate), new Metric("largest model test accuracy (mean)", Over(largest, m => m.TestAccuracy).Estimate)],

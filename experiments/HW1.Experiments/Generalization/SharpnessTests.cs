@@ -254,11 +254,13 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
 
     /// <summary>Per batch size, the interval over seeds of one measurement.</summary>
     private static Interval Over(Result r, int batch, Func<Model, double> value) => Statistics.MeanInterval(r.At(batch).Select(value).ToArray());
+    /// <summary>A positive quantity's geometric mean over the batch's seeds, with its interval on the log scale (never below zero).</summary>
+    private static Interval OverPositive(Result r, int batch, Func<Model, double> value) => Statistics.GeometricMeanInterval(r.At(batch).Select(value).ToArray());
 
     protected override SectionContent Describe(Config c, Result r)
     {
         var eps = c.Epsilons.Max();
-        var byBatch = c.BatchSizes.Select(b => (Batch: b, Sharp: Over(r, b, m => m.Sharpness(eps)), Top: Over(r, b, m => m.TopEigenvalue), Test: Over(r, b, m => m.TestAccuracy))).ToList();
+        var byBatch = c.BatchSizes.Select(b => (Batch: b, Sharp: OverPositive(r, b, m => m.Sharpness(eps)), Top: OverPositive(r, b, m => m.TopEigenvalue), Test: Over(r, b, m => m.TestAccuracy))).ToList();
         Panel Against(string title, string label, Func<(int Batch, Interval Sharp, Interval Top, Interval Test), Interval> value) =>
             new Panel(title, new Axis("batch size (log scale)", Log: true), new Axis(label),
                 [Series.OfIntervals($"{label} (left axis)", byBatch, x => x.Batch, x => { var i = value(x); return (i.Estimate, i.Low, i.High); }),
@@ -286,11 +288,11 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             Tables =
             [
                 Table.Of("Each batch size at the training criterion: mean [95% interval] over seeds", byBatch,
-                    ("batch", x => $"{x.Batch}"), ("steps", x => F(Over(r, x.Batch, m => m.Steps), "0")), ("training loss", x => F(Over(r, x.Batch, m => m.TrainLoss), "0.0000")),
+                    ("batch", x => $"{x.Batch}"), ("steps", x => F(OverPositive(r, x.Batch, m => m.Steps), "0")), ("training loss", x => F(OverPositive(r, x.Batch, m => m.TrainLoss), "0.0000")),
                     ("test accuracy", x => F(x.Test, "0.0000")), ("top eigenvalue", x => F(x.Top, "0.##")), ($"sharpness ε = {eps:0E0} (%)", x => F(x.Sharp, "0.###"))),
                 Table.Of("Keskar et al.'s comparison: small against large batch, sharpness (%)", KeskarF1,
                     ("ε", k => $"{k.Epsilon:0E0}"), ("Keskar F1: small", k => $"{k.Small} ± {k.SmallSd}"), ("Keskar F1: large", k => $"{k.Large} ± {k.LargeSd}"), ("Keskar's ratio", k => $"{k.Large / k.Small:0}×"),
-                    ($"here: batch {c.SmallBatch}", k => F(Over(r, c.SmallBatch, m => m.Sharpness(k.Epsilon)), "0.###")), ($"here: batch {c.LargeBatch}", k => F(Over(r, c.LargeBatch, m => m.Sharpness(k.Epsilon)), "0.###")),
+                    ($"here: batch {c.SmallBatch}", k => F(OverPositive(r, c.SmallBatch, m => m.Sharpness(k.Epsilon)), "0.###")), ($"here: batch {c.LargeBatch}", k => F(OverPositive(r, c.LargeBatch, m => m.Sharpness(k.Epsilon)), "0.###")),
                     ("ratio here (paired, geometric mean)", k => $"{RatioInterval(c, r, m => m.Sharpness(k.Epsilon)).Format("0.##")}×")),
                 Table.Of("Dinh et al. per unit: the flattest point found on each seed's rescaling orbit", r.Orbits, ("seed", o => $"{o.Seed}"), ("top eigenvalue, unscaled", o => $"{o.Search.StartTopEigenvalue:0.###E+0}"),
                     ("flattest found", o => $"{o.Search.TopEigenvalue:0.###E+0}"), ("ratio", o => $"{o.Search.Ratio:0.###}"), ("unit factors aᵢ", o => $"{o.Search.SmallestFactor:0.###} … {o.Search.LargestFactor:0.###}"),

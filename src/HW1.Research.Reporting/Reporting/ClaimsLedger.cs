@@ -24,6 +24,41 @@ public static class ClaimsLedger
         "listed in their sections. Each claim is one line here, in a few words; its source, rule, reason and the paper's reference are in its section.";
 
     /// <summary>
+    /// What a run of the quick profile is for, said on its title page and above its ledger: the machinery and the bits, not the
+    /// science (null for the full profile).
+    /// </summary>
+    public static string? ProfileNote(IEnumerable<ReportSection> sections)
+    {
+        ArgumentNullException.ThrowIfNull(sections);
+        var quick = sections.Where(IsQuick).ToList();
+        if (quick.Count == 0) return null;
+        var seeds = quick.SelectMany(s => s.Claims).Where(c => c.Low != null).Select(c => c.Seeds).OfType<int>().Where(n => n > 1).Distinct().Order().ToList();
+        return "This is the quick profile: it checks that every experiment runs end to end and that its bits match the committed snapshots, " +
+            "not the science. " + (seeds.Count == 0 ? "" : $"Its findings rest on {string.Join(" or ", seeds)} seeds, where a 95% Student-t interval has " +
+            $"{string.Join(" or ", seeds.Select(n => n - 1))} degree{(seeds.Max() > 2 ? "s" : "")} of freedom and is several times wider than with 5: most verdicts are " +
+            "inconclusive by construction (each marked as a known failure of the quick profile), and an interval that decided nothing is not printed. ") +
+            "The full profile (dotnet cake: 5 seeds, the assignment's settings) decides the findings.";
+    }
+
+    private static bool IsQuick(ReportSection section) => string.Equals(section.Profile, "quick", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The measurement as the report shows it: in the quick profile, a claim whose interval left it undecided shows its estimate
+    /// without the interval (an interval of 2 or 3 seeds that decides nothing says nothing), in the ledger bare and in the claim's
+    /// section (<paramref name="brief"/> false) with why; otherwise the measurement as written. The claims snapshot keeps the
+    /// interval's ends either way.
+    /// </summary>
+    public static string Shown(ReportSection section, Claim claim, bool brief = true)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(claim);
+        if (claim.Undecided != null) return "undefined";
+        if (!IsQuick(section) || !claim.Inconclusive || claim.Low == null) return claim.Measured;
+        var point = System.Text.RegularExpressions.Regex.Replace(claim.Measured, @" ?\[[^\[\]]*\]", "");
+        return brief ? point : $"{point} (its interval over {claim.Seeds} seeds decides nothing and is not printed)";
+    }
+
+    /// <summary>
     /// One row per finding of every section, in report order: the claim in a few words, what we measured, the paper's number, the seeds
     /// and the verdict. A claim the data cannot decide shows "undefined" (why is in its section).
     /// </summary>
@@ -31,7 +66,7 @@ public static class ClaimsLedger
     {
         ArgumentNullException.ThrowIfNull(sections);
         return sections.SelectMany(s => s.Claims.Where(c => c.Kind == ClaimKind.Finding)
-            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Label ?? c.Statement, c.Undecided != null ? "undefined" : c.Measured, c.PaperNumber ?? "—",
+            .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Label ?? c.Statement, Shown(s, c), c.PaperNumber ?? "—",
                 c.Seeds is { } n ? $"{n}" : "—", c.Verdict])).ToList();
     }
 
@@ -42,7 +77,7 @@ public static class ClaimsLedger
         return section.Claims.Select(c => (IReadOnlyList<string>)
             [c.Kind == ClaimKind.Finding ? $"{c.Statement} ({c.Source})" : $"{c.Statement} (sanity check)",
              $"{c.Rule}. {Capitalized(c.Reason)}" + (c.KnownFailure != null ? $" Known failure: {c.KnownFailure}" : ""),
-             c.Paper == null ? c.Measured : $"{c.Measured}; the paper: {c.Paper}", c.Verdict]).ToList();
+             c.Paper == null ? Shown(section, c, brief: false) : $"{Shown(section, c, brief: false)}; the paper: {c.Paper}", c.Verdict]).ToList();
     }
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

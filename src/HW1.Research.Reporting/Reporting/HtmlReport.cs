@@ -78,7 +78,9 @@ public static class HtmlReport
             RunText.Seconds(s.WallSeconds), s.PeakMemoryMiB > 0 ? $"{s.PeakMemoryMiB:0} MiB" : "–",
         ]).ToList());
         foreach (var missing in manifest.Missing) html.Append("<p class=\"banner\">Missing: ").Append(E(missing)).Append("</p>\n");
-        html.Append("</section>\n<section id=\"claims\">\n<h2>Claims</h2>\n<p>").Append(E(ClaimsLedger.Explanation)).Append("</p>\n<p class=\"muted\">")
+        html.Append("</section>\n<section id=\"claims\">\n<h2>Claims</h2>\n<p>").Append(E(ClaimsLedger.Explanation)).Append("</p>\n");
+        if (ClaimsLedger.ProfileNote(sections) is { } note) html.Append("<p class=\"banner\">").Append(E(note)).Append("</p>\n");
+        html.Append("<p class=\"muted\">")
             .Append(E(ClaimsLedger.Tally(sections))).Append("</p>\n");
         Table(html, null, ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
         html.Append("</section>\n");

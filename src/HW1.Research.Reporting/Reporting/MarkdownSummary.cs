@@ -34,7 +34,9 @@ public static class MarkdownSummary
             md.AppendLine($"| {Escape(ReportBuilder.HeadingOf(s))} | {Status(s)} | {RunText.Seconds(s.WallSeconds)} |");
         md.AppendLine();
 
-        md.AppendLine("## Claims").AppendLine().AppendLine(ClaimsLedger.Tally(sections)).AppendLine();
+        md.AppendLine("## Claims").AppendLine();
+        if (ClaimsLedger.ProfileNote(sections) is { } note) md.AppendLine($"_{note}_").AppendLine();
+        md.AppendLine(ClaimsLedger.Tally(sections)).AppendLine();
         Table(md, ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
 
         int figureNumber = 0;

@@ -70,6 +70,7 @@ public static class ReportBuilder
         document.PageBreak();
         document.Heading(1, "Claims");
         document.Paragraph(ClaimsLedger.Explanation);
+        if (ClaimsLedger.ProfileNote(sections) is { } note) document.Paragraph(note, italic: true);
         document.Paragraph(ClaimsLedger.Tally(sections), italic: true);
         document.Table(ClaimsLedger.Columns, ClaimsLedger.Rows(sections), wholeWords: true);
         int figureNumber = 0, tableNumber = 0;
@@ -96,6 +97,11 @@ public static class ReportBuilder
         document.Centered("A reproduction with seeded experiments, each checked by its assertions", 12);
         document.Space(6);
         document.Centered($"{manifest.Profile} profile · {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC", 12);
+        if (ClaimsLedger.ProfileNote(sections) is { } note)
+        {
+            document.Space(12);
+            document.Paragraph(note, italic: true);
+        }
         document.Space(30);
 
         document.Subheading("Run");

@@ -44,6 +44,28 @@ public sealed class ClaimsLedgerTests
     }
 
     [Fact]
+    public void The_quick_profile_says_it_checks_the_machinery_and_prints_no_interval_that_decided_nothing()
+    {
+        var undecided = Claim.ByRatio("s", "x is larger", "r", "why", [0.5, 40], 1, "0.##");
+        var decided = Claim.ByRatio("s", "y is larger", "r", "why", [2.0, 2.1], 1, "0.##");
+        Assert.True(undecided.Inconclusive);
+        Assert.True(decided.Holds);
+        var quick = Section("1-2-q", 1, undecided, decided);
+        var rows = ClaimsLedger.Rows([quick]);
+        var ours = ClaimsLedger.Columns.ToList().IndexOf("ours");
+        Assert.Equal("4.47×", rows[0][ours]);
+        Assert.Equal(decided.Measured, rows[1][ours]);
+        Assert.Contains("[", decided.Measured, StringComparison.Ordinal);
+        Assert.Equal("4.47× (its interval over 2 seeds decides nothing and is not printed)", ClaimsLedger.SectionRows(quick)[0][2]);
+        Assert.Contains("not the science", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
+        Assert.Contains("2 seeds, where a 95% Student-t interval has 1 degree of freedom", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
+        // The full profile prints every interval and needs no note.
+        var full = quick with { Profile = "full" };
+        Assert.Contains("[", ClaimsLedger.Rows([full])[0][ours], StringComparison.Ordinal);
+        Assert.Null(ClaimsLedger.ProfileNote([full]));
+    }
+
+    [Fact]
     public void The_tally_counts_findings_and_sanity_checks_apart() =>
         Assert.Equal("1 of 2 findings hold; 1 of 1 sanity checks hold.", ClaimsLedger.Tally(Sections));
 
