@@ -169,18 +169,65 @@ internal static class Commands
 
     private static int Diff(string profile, string baseRoot, string headRoot, string output)
     {
-        // Each run's own sections: with a pipeline log, only those of its latest run (stale ones of other builds are left out).
-        var before = ReportBuilder.Select(SectionStore.ReadAll(profile, baseRoot), PipelineLog.Read(profile, baseRoot)).Sections;
-        var after = ReportBuilder.Select(SectionStore.ReadAll(profile, headRoot), PipelineLog.Read(profile, headRoot)).Sections;
-        if (before.Count == 0) throw new InvalidDataException($"No {profile} sections in the base run {SectionStore.Folder(profile, baseRoot)}.");
-        if (after.Count == 0) throw new InvalidDataException($"No {profile} sections in the head run {SectionStore.Folder(profile, headRoot)}.");
-        var changes = RunDiff.Of(before, after);
+        var changes = RunDiff.Of(profile, baseRoot, headRoot);
         var summary = RunDiff.Write(changes, Path.GetFullPath(baseRoot), Path.GetFullPath(headRoot), output);
         foreach (var c in changes)
             Console.WriteLine($"  {c.Id}: {c.Kind}{(c.Kind == SectionChange.Changed ? $", {c.Differences.Count} values, {c.Overlays.Count} figure(s) overlaid" : "")}");
         Console.WriteLine($"diff: {changes.Count(c => c.Kind == SectionChange.Changed)} of {changes.Count} sections changed; summary {summary}");
         return 0;
     }
+
+    /// <summary>
+    /// The pull request's one review comment (<see cref="ReviewComment"/>), built from the base run's and the head run's artifacts
+    /// folders, written to --out (default artifacts/&lt;profile&gt;/diff/review-comment.md).
+    /// </summary>
+    public static int ReviewComment(string profile, Arguments arguments)
+    {
+        var baseRoot = arguments.Option("--base") ?? throw new UsageException("review-comment needs --base <artifacts folder of the base run>.");
+        var headRoot = arguments.Option("--head") ?? RepoPaths.ArtifactsDir;
+        var output = arguments.Option("--out") ?? Path.Combine(RepoPaths.ArtifactsDir, profile, "diff", HW1.Research.Reporting.ReviewComment.FileName);
+        var details = arguments.Option("--details-url");
+        var figures = arguments.Option("--figures-url");
+        var maxText = arguments.Option("--max-chars");
+        arguments.EnsureConsumed();
+        int max = HW1.Research.Reporting.ReviewComment.DefaultMaxChars;
+        if (maxText != null && (!int.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out max)
+            || max < HW1.Research.Reporting.ReviewComment.MinMaxChars))
+            throw new UsageException($"--max-chars expects a whole number of characters, at least {HW1.Research.Reporting.ReviewComment.MinMaxChars}; found '{maxText}'.");
+        foreach (var (name, root) in new[] { ("--base", baseRoot), ("--head", headRoot) })
+            if (!Directory.Exists(root)) throw new UsageException($"{name} {root}: no such artifacts folder.");
+        var changes = RunDiff.Of(profile, baseRoot, headRoot);
+        var options = new ReviewOptions
+        {
+            Profile = profile,
+            BaseLabel = RunLabel(profile, baseRoot),
+            HeadLabel = RunLabel(profile, headRoot),
+            DetailsUrl = details,
+            FiguresUrl = figures,
+            MaxChars = max,
+        };
+        string comment;
+        try
+        {
+            comment = HW1.Research.Reporting.ReviewComment.Build(changes, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        var folder = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(output, comment);
+        Console.WriteLine($"review-comment: {comment.Length} characters (at most {max}) in {output}; " +
+            $"{changes.Count(c => c.Kind == SectionChange.Changed)} of {changes.Count} sections changed.");
+        return 0;
+    }
+
+    /// <summary>How the comment names a run: the short commit its pipeline log records, else its folder.</summary>
+    private static string RunLabel(string profile, string root) =>
+        PipelineLog.Read(profile, root)?.Source?.Commit is { Length: >= 7 } commit && !commit.StartsWith("unknown", StringComparison.Ordinal)
+            ? commit[..Math.Min(12, commit.Length)]
+            : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
 
     /// <summary>
     /// Merges the runs stored under the --from folders (comma-separated) into --into (default: this checkout's artifacts), then completes

@@ -35,6 +35,13 @@ const string Usage = """
                                 checked out beside this clone and run there first, then removed) and the head run's:
                                 every moved metric, table cell and figure, the figures drawn base (dashed) under head,
                                 and diff.md for a pull-request comment, in artifacts/<profile>/diff unless --out.
+      review-comment --base DIR [--head DIR] [--out FILE] [--details-url URL] [--figures-url URL] [--max-chars N]
+                                The pull request's one review comment from the base run's and the head run's artifacts folders:
+                                a headline counting verdict flips, moved headline metrics and changed figures, then the flips
+                                (base -> head verdict and measurement), the moved metrics (old, new, change), the changed figures
+                                (linked under the --figures-url prefix, named without it), and a link to --details-url (the full
+                                diff.md and report). At most N characters (default 10000): whole rows are left out, figures first,
+                                then metrics, and counted. Written to artifacts/<profile>/diff/review-comment.md unless --out.
       html-check [--screenshot FILE] [--if-available]
                                 Open the rendered HTML report (index.html) in headless Chromium and check that every
                                 section and figure renders with its caption and the console stays silent; with
@@ -102,6 +109,8 @@ try
             return Commands.Procedure(profile, arguments);
         case "diff":
             return Commands.Diff(profile, arguments);
+        case "review-comment":
+            return Commands.ReviewComment(profile, arguments);
         case "html-check":
             return Commands.HtmlCheck(profile, arguments);
         case "accept-snapshots":
@@ -120,7 +129,7 @@ try
         case "clean":
             return PipelineCommands.Clean(profile, arguments);
         default:
-            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, diff, check, html-check, kernels, accept-snapshots, merge, tests, test-summary, determinism, clean, help.");
+            Console.Error.WriteLine($"Unknown command '{arguments.Command}'. Valid commands: data, experiments, render, compare, diff, review-comment, check, html-check, kernels, accept-snapshots, merge, tests, test-summary, determinism, clean, help.");
             Console.Error.WriteLine(Usage);
             return 2;
     }

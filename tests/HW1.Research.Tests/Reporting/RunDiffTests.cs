@@ -83,4 +83,28 @@ public sealed class RunDiffTests : IDisposable
         Assert.Contains(second.Differences, d => d.Location.StartsWith("finding[", StringComparison.Ordinal) && d.Second == "a new finding");
         Assert.Empty(second.Overlays);
     }
+    [Fact]
+    public void A_claim_whose_verdict_flipped_with_no_number_moving_makes_its_section_changed_and_is_listed()
+    {
+        // A pull request that tightened a rule: the same measurement no longer satisfies it.
+        var (baseRun, _) = Runs();
+        var first = baseRun[0];
+        var head = baseRun.Select(s => s.Id != first.Id ? s : s with
+        {
+            Claims = [s.Claims[0] with { Holds = false, Rule = "final loss < a hundredth of the first" }, .. s.Claims.Skip(1)],
+        }).ToList();
+
+        var changes = RunDiff.Of(baseRun, head);
+
+        var changed = Assert.Single(changes, c => c.Kind == SectionChange.Changed);
+        Assert.Equal(first.Id, changed.Id);
+        var claim = Assert.Single(changed.Claims);
+        Assert.True(claim.Flipped);
+        Assert.Equal(("reproduced", "not reproduced"), (claim.BeforeVerdict, claim.AfterVerdict));
+        // Nothing measured moved: no metric, no figure.
+        Assert.Empty(changed.Metrics);
+        Assert.Empty(changed.Overlays);
+        Assert.Contains($"| claim '{first.Claims[0].Statement}' | reproduced; measured 1 → 0.0074 → not reproduced; measured 1 → 0.0074 |",
+            RunDiff.Markdown(changes, "base", "head"), StringComparison.Ordinal);
+    }
 }
