@@ -8,8 +8,9 @@ namespace HW1.Research.Reporting;
 /// <summary>
 /// Opens the HTML report in real headless Chromium (Debian's <c>chromium</c>, or the executable <see cref="ChromiumVariable"/>
 /// names) and checks what a reader would see: the page after the browser built it has every section's heading and every
-/// figure's caption, every figure is an SVG with drawn paths, the browser's console stayed silent, and a screenshot of the
-/// first screen is not blank. Chromium runs with no network services and a fresh profile, as this machine kind requires.
+/// figure's caption, every figure is an SVG with drawn paths, the browser's console stayed silent, the page reads at a phone's
+/// width and a desktop's (<see cref="HtmlReport.CheckedWidths"/>: no sideways scrolling, the text column takes most of a narrow
+/// screen, the contents sidebar shows on a wide one), and a screenshot of the first screen is not blank. Chromium runs with no network services and a fresh profile, as this machine kind requires.
 /// </summary>
 public static partial class HtmlCheck
 {
@@ -57,6 +58,7 @@ public static partial class HtmlCheck
         }
         foreach (var line in log.Split('\n').Where(l => l.Contains("CONSOLE", StringComparison.Ordinal) || l.Contains("Uncaught", StringComparison.Ordinal)))
             problems.Add($"browser console: {line.Trim()}");
+        foreach (var width in HtmlReport.CheckedWidths) problems.AddRange(LayoutProblems(chromium, html, width));
 
         if (screenshot != null)
         {
@@ -68,6 +70,51 @@ public static partial class HtmlCheck
             else if (InkFraction(screenshot) < 0.01) problems.Add($"the screenshot {screenshot} is blank");
         }
         return problems;
+    }
+
+    /// <summary>The least share of a narrow screen the text column gets: the rest is margin (the sidebar moves above the text).</summary>
+    public const double NarrowTextShare = 0.85;
+
+    /// <summary>The least width of the text column on a wide screen, beside the sidebar: about 90 characters of body text.</summary>
+    public const double WideTextWidth = 700;
+
+    /// <summary>
+    /// The page laid out by Chromium <paramref name="width"/> CSS pixels wide, and the problems a reader at that width would meet. The
+    /// page is loaded into a frame of that width (headless Chromium will not make its own window narrower than 500 px), from a copy
+    /// with a measuring script (the report itself has none) that writes the page's scroll width and the widths of the text column and
+    /// the contents into the frame's parent.
+    /// </summary>
+    public static IReadOnlyList<string> LayoutProblems(string chromium, string html, int width)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(html))!;
+        var probe = Path.Combine(folder, $".layout-{width}-{Environment.ProcessId}.html");
+        var frame = Path.Combine(folder, $".layout-{width}-{Environment.ProcessId}-frame.html");
+        const string script = "<script>(() => { const r = s => document.querySelector(s).getBoundingClientRect().width; " +
+            "parent.document.getElementById('hw1-layout').textContent = [document.documentElement.scrollWidth, window.innerWidth, r('main'), r('nav')].join(' '); })();</script>";
+        try
+        {
+            File.WriteAllText(probe, File.ReadAllText(html).Replace("</body>", script + "</body>", StringComparison.Ordinal));
+            File.WriteAllText(frame, $"<!DOCTYPE html><html><body style=\"margin:0\"><pre id=\"hw1-layout\"></pre>" +
+                $"<iframe src=\"{Path.GetFileName(probe)}\" style=\"width:{width}px;height:900px;border:0\"></iframe></body></html>");
+            var (code, dom, log) = Run(chromium, ["--allow-file-access-from-files", $"--window-size={width + 40},1000", "--dump-dom", new Uri(frame).AbsoluteUri]);
+            var measured = Layout().Match(dom);
+            if (code != 0 || !measured.Success) return [$"at {width} px: the layout could not be measured (exit {code}): {Tail(log)}"];
+            double At(int i) => double.Parse(measured.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var (page, viewport, main, nav) = (At(1), At(2), At(3), At(4));
+            var problems = new List<string>();
+            if (Math.Abs(viewport - width) > 1) problems.Add($"at {width} px: the page was laid out {viewport:0} px wide, not {width}");
+            if (page > viewport + 1) problems.Add($"at {width} px: the page is {page:0} px wide, so it scrolls sideways");
+            if (width < HtmlReport.NarrowLayout && main < NarrowTextShare * viewport)
+                problems.Add($"at {width} px: the text column is {main:0} px wide, less than {NarrowTextShare:P0} of the screen");
+            if (width >= HtmlReport.NarrowLayout && (main < WideTextWidth || nav < 100))
+                problems.Add($"at {width} px: the text column is {main:0} px and the contents {nav:0} px wide (want at least {WideTextWidth:0} px of text beside the contents)");
+            return problems;
+        }
+        finally
+        {
+            File.Delete(probe);
+            File.Delete(frame);
+        }
     }
 
     /// <summary>The share of pixels of a PNG that are not (near) white.</summary>
@@ -133,4 +180,7 @@ public static partial class HtmlCheck
 
     [GeneratedRegex("<path ")]
     private static partial Regex Paths();
+
+    [GeneratedRegex(@"<pre id=""hw1-layout"">([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)</pre>")]
+    private static partial Regex Layout();
 }

@@ -36,7 +36,20 @@ public static class HtmlReport
         .banner { background: var(--bad-bg); color: var(--bad); padding: 8px 12px; white-space: pre-wrap; }
         .muted { color: var(--muted); font-size: 13px; }
         code { font-size: 12px; }
+        p, li, figcaption, .banner { overflow-wrap: anywhere; }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        @media (max-width: 760px) {
+            nav { position: static; width: auto; max-height: 45vh; border-right: 0; border-bottom: 1px solid var(--rule); }
+            main { margin-left: 0; padding: 12px 14px; }
+            h1 { font-size: 22px; }
+        }
         """;
+
+    /// <summary>The narrowest and the widest screen the page is checked at (<see cref="HtmlCheck"/>): a phone held upright and a desktop.</summary>
+    public static readonly IReadOnlyList<int> CheckedWidths = [400, 1400];
+
+    /// <summary>The layout switches from the contents sidebar to contents on top below this width (the CSS media query's).</summary>
+    public const int NarrowLayout = 760;
 
     public static string Build(IReadOnlyList<ReportSection> sections, RunManifest manifest)
     {
@@ -129,7 +142,7 @@ public static class HtmlReport
 
     private static void Table(StringBuilder html, string? caption, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)
     {
-        html.Append("<table>\n");
+        html.Append("<div class=\"scroll\"><table>\n");
         if (caption != null) html.Append("<caption>").Append(E(caption)).Append("</caption>\n");
         html.Append("<thead><tr>");
         foreach (var c in columns) html.Append("<th>").Append(E(c)).Append("</th>");
@@ -140,7 +153,7 @@ public static class HtmlReport
             foreach (var cell in row) html.Append("<td>").Append(E(cell)).Append("</td>");
             html.Append("</tr>\n");
         }
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table></div>\n");
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

@@ -67,4 +67,24 @@ public sealed class HtmlReportTests : IDisposable
         Assert.Contains(problems, p => p.StartsWith("0 figures in the page, expected", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("figure caption missing", StringComparison.Ordinal));
     }
+
+    [SkippableFact]
+    public void A_page_with_a_fixed_sidebar_fails_the_phone_width_and_the_report_passes_it()
+    {
+        var chromium = HtmlCheck.FindChromium();
+        Skip.If(chromium == null, "Chromium is not installed (apt-get install chromium).");
+        var sections = ReportRenderingTests.Sections();
+        var page = Path.Combine(_folder, HtmlReport.FileName);
+        File.WriteAllText(page, HtmlReport.Build(sections, Manifest()));
+        Assert.Empty(HtmlCheck.LayoutProblems(chromium!, page, 400));
+        Assert.Empty(HtmlCheck.LayoutProblems(chromium!, page, 1400));
+
+        // The page as it was before it had a narrow layout: a 290-px sidebar beside the text at every width, and a table wider than a phone.
+        var fixedSidebar = Path.Combine(_folder, "fixed.html");
+        File.WriteAllText(fixedSidebar, "<!DOCTYPE html><html><head><meta name=\"viewport\" content=\"width=device-width\"></head><body style=\"margin:0\">" +
+            "<nav style=\"position:fixed;left:0;top:0;width:290px\">contents</nav><main style=\"margin-left:290px\"><table><tr><td style=\"min-width:600px\">wide</td></tr></table></main></body></html>");
+        var problems = HtmlCheck.LayoutProblems(chromium!, fixedSidebar, 400);
+        Assert.Contains(problems, p => p.StartsWith("at 400 px: the page is ", StringComparison.Ordinal) && p.EndsWith("so it scrolls sideways", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("at 400 px: the text column is ", StringComparison.Ordinal));
+    }
 }
