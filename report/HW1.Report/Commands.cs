@@ -384,7 +384,8 @@ internal static class Commands
         foreach (var p in problems) Console.Error.WriteLine($"html-check: {p}");
         if (problems.Count > 0) return 1;
         Console.WriteLine($"html-check: {html} in {chromium}: all {sections.Count} section headings, {sections.Sum(s => s.Figures.Count)} figures drawn " +
-            "with their captions, no console message" + (screenshot == null ? "." : $"; first screen saved to {screenshot}."));
+            $"with their captions, no console message, laid out at {string.Join(" and ", HtmlReport.CheckedWidths)} px without sideways scrolling" +
+            (screenshot == null ? "." : $"; first screen saved to {screenshot}."));
         return 0;
     }
 

@@ -42,9 +42,9 @@ public static class HeatmapChart
             SeriesDrawing.Add(plot, panel.Series[i], i, logX: false, logY: false);
         if (panel.Series.Count > 1) plot.ShowLegend(Edge.Bottom);
         else plot.HideLegend();
-        if (!string.IsNullOrWhiteSpace(panel.Title)) plot.Title(panel.Title);
-        plot.XLabel(panel.X.Label);
-        plot.YLabel(panel.Y.Label);
+        if (!string.IsNullOrWhiteSpace(panel.Title)) plot.Title(NumberText.Typeset(panel.Title));
+        plot.XLabel(NumberText.Typeset(panel.X.Label));
+        plot.YLabel(NumberText.Typeset(panel.Y.Label));
         plot.Axes.Margins(0, 0);
         return plot;
     }

@@ -31,7 +31,7 @@ internal static class SeriesDrawing
             throw new ArgumentException($"Series '{series.Name}' has {series.X.Count} x values but {series.Y.Count} y values.");
         var (x, y, _) = Points(series, logX, logY);
         var scatter = plot.Add.Scatter(x, y, ChartStyle.ColorOf(index, series.Name));
-        scatter.LegendText = series.Name;
+        scatter.LegendText = NumberText.Typeset(series.Name);
         scatter.LineWidth = series.Style == SeriesStyle.Markers ? 0 : ChartStyle.LineWidth;
         scatter.MarkerSize = series.Style is SeriesStyle.Markers or SeriesStyle.LineAndMarkers ? ChartStyle.MarkerSize : 0;
         if (series.Style == SeriesStyle.DashedLine) scatter.LinePattern = LinePattern.Dashed;
@@ -89,9 +89,9 @@ internal static class SeriesDrawing
     /// <summary>Axis labels, log ticks and the legend shared by every series chart.</summary>
     public static void Frame(Plot plot, Panel panel, IReadOnlyList<Series> leftSeries)
     {
-        if (!string.IsNullOrWhiteSpace(panel.Title)) plot.Title(panel.Title);
-        plot.XLabel(panel.X.Label);
-        plot.YLabel(panel.Y.Label);
+        if (!string.IsNullOrWhiteSpace(panel.Title)) plot.Title(NumberText.Typeset(panel.Title));
+        plot.XLabel(NumberText.Typeset(panel.X.Label));
+        plot.YLabel(NumberText.Typeset(panel.Y.Label));
         if (panel.X.Log) ApplyLog(plot.Axes.Bottom, panel.Series, s => s.X);
         if (panel.Y.Log) ApplyLog(plot.Axes.Left, leftSeries, s => s.Y);
         if (panel.Series.Count > 1) plot.ShowLegend(Edge.Bottom);

@@ -1,3 +1,4 @@
+using HW1.Research.Figures;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using HW1.Research.Artifacts;
@@ -44,9 +45,9 @@ public static partial class HtmlCheck
         var text = WhiteSpace().Replace(System.Net.WebUtility.HtmlDecode(Tags().Replace(dom, " ")), " ");
         foreach (var s in sections)
         {
-            if (!text.Contains(ReportBuilder.HeadingOf(s), StringComparison.Ordinal)) problems.Add($"section heading missing: {ReportBuilder.HeadingOf(s)}");
+            if (!text.Contains(NumberText.Typeset(ReportBuilder.HeadingOf(s)), StringComparison.Ordinal)) problems.Add($"section heading missing: {ReportBuilder.HeadingOf(s)}");
             foreach (var f in s.Figures)
-                if (!text.Contains($"{f.Title}. {f.Caption}", StringComparison.Ordinal)) problems.Add($"figure caption missing: {f.Title}");
+                if (!text.Contains(NumberText.Typeset($"{f.Title}. {f.Caption}"), StringComparison.Ordinal)) problems.Add($"figure caption missing: {f.Title}");
         }
         var figures = FigureElements().Matches(dom).Select(m => m.Value).ToList();
         int expected = sections.Sum(s => s.Figures.Count);

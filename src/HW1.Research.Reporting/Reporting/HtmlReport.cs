@@ -156,5 +156,5 @@ public static class HtmlReport
         html.Append("</tbody>\n</table></div>\n");
     }
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => WebUtility.HtmlEncode(NumberText.Typeset(text));
 }

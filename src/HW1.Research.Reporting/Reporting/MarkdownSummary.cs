@@ -1,3 +1,4 @@
+using HW1.Research.Figures;
 using System.Globalization;
 using System.Text;
 using HW1.Research.Artifacts;
@@ -35,7 +36,7 @@ public static class MarkdownSummary
         md.AppendLine();
 
         md.AppendLine("## Claims").AppendLine();
-        if (ClaimsLedger.ProfileNote(sections) is { } note) md.AppendLine($"_{note}_").AppendLine();
+        if (ClaimsLedger.ProfileNote(sections) is { } note) md.AppendLine($"_{Escape(note)}_").AppendLine();
         md.AppendLine(ClaimsLedger.Tally(sections)).AppendLine();
         Table(md, ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
 
@@ -49,7 +50,7 @@ public static class MarkdownSummary
             if (s.Headline.Count > 0)
             {
                 md.AppendLine("| metric | value |").AppendLine("| --- | ---: |");
-                foreach (var m in s.Headline) md.AppendLine($"| {Escape(m.Name)} | {Number(m.Value)} |");
+                foreach (var m in s.Headline) md.AppendLine($"| {Escape(m.Name)} | {NumberText.Typeset(Number(m.Value))} |");
                 md.AppendLine();
             }
             if (s.Claims.Count > 0) Table(md, ClaimsLedger.SectionColumns, ClaimsLedger.SectionRows(s));
@@ -73,5 +74,5 @@ public static class MarkdownSummary
     public static string Number(double value) =>
         double.IsFinite(value) ? SignificantDigits.Round(value, 4).ToString("G4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    private static string Escape(string text) => NumberText.Typeset(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -1,3 +1,4 @@
+using HW1.Research.Figures;
 using UglyToad.PdfPig;
 
 namespace HW1.Research.Reporting;
@@ -63,5 +64,5 @@ public static class PdfCheck
     }
 
     /// <summary>The text with all white space removed, so that line wrapping does not matter.</summary>
-    public static string Normalize(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+    public static string Normalize(string text) => string.Concat(NumberText.Typeset(text).Where(c => !char.IsWhiteSpace(c)));
 }

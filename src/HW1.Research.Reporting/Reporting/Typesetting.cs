@@ -63,7 +63,7 @@ public sealed class Typesetting : IDisposable
         ArgumentNullException.ThrowIfNull(font);
         width -= WrapSafety;
         var lines = new List<string>();
-        foreach (var paragraph in text.Replace("\r\n", "\n").Split('\n'))
+        foreach (var paragraph in NumberText.Typeset(text).Replace("\r\n", "\n").Split('\n'))
         {
             var line = "";
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
