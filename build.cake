@@ -14,6 +14,9 @@ var baseRun = Argument("base", "");
 var first = Argument("first", "");
 var second = Argument("second", "");
 var shard = Argument("shard", "");
+// Where this run can be seen: --run-url, or on GitHub Actions the workflow run's page; the report's job summary links there.
+var runUrl = Argument("run-url", EnvironmentVariable("GITHUB_RUN_ID") is string runId && runId != ""
+    ? $"{EnvironmentVariable("GITHUB_SERVER_URL")}/{EnvironmentVariable("GITHUB_REPOSITORY")}/actions/runs/{runId}" : "");
 
 var solution = "./HW1.Research.sln";
 var reportProject = "./report/HW1.Report/HW1.Report.csproj";
@@ -86,7 +89,7 @@ Task("Report")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    Tool("render", "the report has sections that are not reproduced or missing");
+    Tool("render" + (runUrl != "" ? $" --run-url \"{runUrl}\"" : ""), "the report has sections that are not reproduced or missing");
     Tool("check", "the rendered PDF failed its check");
     Tool("html-check --if-available", "the HTML report failed its browser check");
 });

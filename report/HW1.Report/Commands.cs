@@ -67,7 +67,10 @@ internal static class Commands
     public static int Render(string profile, Arguments arguments)
     {
         var pagePng = arguments.Option("--page-png", 2);
+        var runUrl = arguments.Option("--run-url");
         arguments.EnsureConsumed();
+        if (runUrl != null && !Uri.TryCreate(runUrl, UriKind.Absolute, out _))
+            throw new UsageException($"--run-url expects an absolute URL (https://...), found '{runUrl}'.");
         int page = 0;
         if (pagePng != null && (!int.TryParse(pagePng[0], out page) || page < 1))
             throw new UsageException($"--page-png expects a page number from 1 and a file name, found '{pagePng[0]}'.");
@@ -95,6 +98,7 @@ internal static class Commands
             RunDigest = SectionDigest.OfRun(sections),
             Pipeline = pipeline,
             Missing = missing,
+            RunUrl = runUrl,
         };
         var result = ReportWriter.Write(sections, manifest, ReportWriter.FolderOf(profile), Console.WriteLine,
             pagePng == null ? null : (page, pagePng[1]));

@@ -24,8 +24,10 @@ const string Usage = """
                                 and CPU kernels agree and every section and seed replica is intact; then complete each
                                 replicated experiment from its shards' seeds (this checkout must be built from their commit);
                                 then render as usual.
-      render [--page-png N FILE] Render the PDF, the HTML page, the Markdown summary, the figures and the manifest from the
-                                stored sections; optionally also page N of the report as a PNG.
+      render [--page-png N FILE] [--run-url URL]
+                                Render the PDF, the HTML page, the Markdown summary, the figures and the manifest from the
+                                stored sections; optionally also page N of the report as a PNG; with --run-url (a CI run's
+                                page) also job-summary.md, whose links point to that run.
       compare --first DIR --second DIR [--expect same|different]
                                 Compare the sections two runs stored under two artifacts folders.
       check                     Read the rendered PDF back and check that every section's heading and every

@@ -6,58 +6,92 @@ using HW1.Research.Artifacts;
 namespace HW1.Research.Reporting;
 
 /// <summary>
-/// The Markdown summary for reviewing in pull requests: per section, its status, a table of headline metrics and
-/// its figures as PNG files beside the summary.
+/// The Markdown summary, for a pull request or a CI job's summary page: one screen of headline (the run, how many sections' bits
+/// match, how many claims hold, and every failure), then the details in collapsed blocks: the run, the sections, the claims ledger,
+/// and each section with its metrics, claims and figures. Links are relative to the report folder (summary.md beside the PDF and
+/// the figures), or, given the run's URL (<c>job-summary --run-url</c>), point there, since a job summary has no files beside it.
 /// </summary>
 public static class MarkdownSummary
 {
     /// <summary>The file name of a figure's PNG inside the figures folder.</summary>
     public static string FigureFile(ReportSection section, Figure figure) => $"{section.Id}--{figure.Id}.png";
 
-    public static string Build(IReadOnlyList<ReportSection> sections, RunManifest manifest, string pdfName, string figuresFolder)
+    public static string Build(IReadOnlyList<ReportSection> sections, RunManifest manifest, string pdfName, string figuresFolder, string? runUrl = null)
     {
         ArgumentNullException.ThrowIfNull(sections);
         ArgumentNullException.ThrowIfNull(manifest);
+        if (runUrl != null && !Uri.TryCreate(runUrl, UriKind.Absolute, out _))
+            throw new ArgumentException($"The run's URL must be absolute (https://...); found '{runUrl}'.", nameof(runUrl));
         var md = new StringBuilder();
-        md.AppendLine($"# {ReportBuilder.Title}: summary ({manifest.Profile} profile)").AppendLine();
-        md.AppendLine($"- Commit: {Escape(manifest.Source.ToString())}");
-        md.AppendLine($"- Date: {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC; machine: {Escape(manifest.Machine.Cpu)}, {manifest.Machine.Cores} cores; {Escape(manifest.Torch)}");
-        md.AppendLine($"- CPU kernels: {Escape(ReportBuilder.KernelsOf(sections, manifest))}; intra-op threads: {Escape(ReportBuilder.ThreadsOf(sections))}");
-        md.AppendLine($"- Content digest of the run: `{manifest.RunDigest ?? SectionDigest.OfRun(sections)}`");
-        md.AppendLine($"- Sections: {SectionWords.Run(sections, manifest.Missing.Count)}");
-        if (manifest.Pipeline != null) md.AppendLine($"- Pipeline wall time up to the report: {RunText.Seconds(manifest.Pipeline.Seconds)}");
-        md.AppendLine($"- Full report: [{pdfName}]({pdfName})").AppendLine();
-        foreach (var missing in manifest.Missing) md.AppendLine($"- **Missing:** {Escape(missing)}");
-        if (manifest.Missing.Count > 0) md.AppendLine();
-
-        md.AppendLine("| section | status | wall time |").AppendLine("| --- | --- | ---: |");
-        foreach (var s in sections)
-            md.AppendLine($"| {Escape(ReportBuilder.HeadingOf(s))} | {Status(s)} | {RunText.Seconds(s.WallSeconds)} |");
-        md.AppendLine();
-
-        md.AppendLine("## Claims").AppendLine();
+        var report = runUrl == null ? $"[{pdfName}]({pdfName})" : $"[{pdfName} and the figures, in the run's artifacts]({runUrl})";
+        md.AppendLine($"## {ReportBuilder.Title}: {manifest.Profile} profile").AppendLine();
+        var run = SectionWords.Run(sections, manifest.Missing.Count);
+        md.AppendLine($"**{Escape(char.ToUpperInvariant(run[0]) + run[1..])}.** {Escape(ClaimsLedger.Tally(sections))}").AppendLine();
+        md.AppendLine($"Commit {Escape(manifest.Source.ToString())}, {manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC" +
+            (manifest.Pipeline != null ? $"; pipeline {RunText.Seconds(manifest.Pipeline.Seconds)}" : "") + $". Full report: {report}.").AppendLine();
         if (ClaimsLedger.ProfileNote(sections) is { } note) md.AppendLine($"_{Escape(note)}_").AppendLine();
-        md.AppendLine(ClaimsLedger.Tally(sections)).AppendLine();
-        Table(md, ClaimsLedger.Columns, ClaimsLedger.Rows(sections));
+        var failures = Failures(sections, manifest).ToList();
+        if (failures.Count > 0)
+        {
+            md.AppendLine("**Failures**").AppendLine();
+            foreach (var failure in failures) md.AppendLine($"- {Escape(failure)}");
+            md.AppendLine();
+        }
+
+        Details(md, "The run", () =>
+        {
+            md.AppendLine($"- Machine: {Escape(manifest.Machine.Cpu)}, {manifest.Machine.Cores} cores; {Escape(manifest.Torch)}");
+            md.AppendLine($"- CPU kernels: {Escape(ReportBuilder.KernelsOf(sections, manifest))}; intra-op threads: {Escape(ReportBuilder.ThreadsOf(sections))}");
+            md.AppendLine($"- Content digest of the run: `{manifest.RunDigest ?? SectionDigest.OfRun(sections)}`").AppendLine();
+            md.AppendLine("| section | status | wall time |").AppendLine("| --- | --- | ---: |");
+            foreach (var s in sections)
+                md.AppendLine($"| {Escape(ReportBuilder.HeadingOf(s))} | {Status(s)} | {RunText.Seconds(s.WallSeconds)} |");
+        });
+        Details(md, $"Claims ledger ({sections.Sum(s => s.Claims.Count(c => c.Kind == ClaimKind.Finding))} findings)",
+            () => Table(md, ClaimsLedger.Columns, ClaimsLedger.Rows(sections)));
 
         int figureNumber = 0;
         foreach (var s in sections)
         {
-            md.AppendLine($"## {Escape(ReportBuilder.HeadingOf(s))}").AppendLine();
-            md.AppendLine($"{Status(s)}. {Escape(s.Question)}").AppendLine();
-            if (s.Status == SectionStatus.NotReproduced && s.Failure != null)
-                md.AppendLine("```").AppendLine(s.Failure.Trim()).AppendLine("```").AppendLine();
-            if (s.Headline.Count > 0)
+            Details(md, $"{ReportBuilder.HeadingOf(s)}: {SectionWords.Status(s)}", () =>
             {
-                md.AppendLine("| metric | value |").AppendLine("| --- | ---: |");
-                foreach (var m in s.Headline) md.AppendLine($"| {Escape(m.Name)} | {NumberText.Typeset(Number(m.Value))} |");
-                md.AppendLine();
-            }
-            if (s.Claims.Count > 0) Table(md, ClaimsLedger.SectionColumns, ClaimsLedger.SectionRows(s));
-            foreach (var f in s.Figures)
-                md.AppendLine($"![Figure {++figureNumber}. {Escape(f.Title)}]({figuresFolder}/{FigureFile(s, f)})").AppendLine();
+                md.AppendLine($"{Escape(s.Question)}").AppendLine();
+                if (s.Status == SectionStatus.NotReproduced && s.Failure != null)
+                    md.AppendLine("```").AppendLine(s.Failure.Trim()).AppendLine("```").AppendLine();
+                if (s.Headline.Count > 0)
+                {
+                    md.AppendLine("| metric | value |").AppendLine("| --- | ---: |");
+                    foreach (var m in s.Headline) md.AppendLine($"| {Escape(m.Name)} | {NumberText.Typeset(Number(m.Value))} |");
+                    md.AppendLine();
+                }
+                if (s.Claims.Count > 0) Table(md, ClaimsLedger.SectionColumns, ClaimsLedger.SectionRows(s));
+                foreach (var f in s.Figures)
+                {
+                    var caption = $"Figure {++figureNumber}. {Escape(f.Title)}";
+                    md.AppendLine(runUrl == null ? $"![{caption}]({figuresFolder}/{FigureFile(s, f)})" : $"- {caption} ({figuresFolder}/{FigureFile(s, f)} in the [run's artifacts]({runUrl}))").AppendLine();
+                }
+            });
         }
         return md.ToString();
+    }
+
+    /// <summary>What failed, one line each: a section whose test failed, a missing section, a claim that fails without a known reason.</summary>
+    private static IEnumerable<string> Failures(IReadOnlyList<ReportSection> sections, RunManifest manifest)
+    {
+        foreach (var s in sections.Where(s => s.Status != SectionStatus.Reproduced))
+            yield return $"{ReportBuilder.HeadingOf(s)}: {SectionWords.Status(s)}";
+        foreach (var missing in manifest.Missing) yield return $"missing: {missing}";
+        foreach (var s in sections)
+            foreach (var c in s.Claims.Where(c => !c.Holds && c.KnownFailure == null))
+                yield return $"{s.Part}.{s.Order}: {c.Label ?? c.Statement} ({c.Verdict}; {ClaimsLedger.Shown(s, c)})";
+    }
+
+    /// <summary>A collapsed block (GitHub renders the Markdown inside it once a blank line follows the summary).</summary>
+    private static void Details(StringBuilder md, string summary, Action body)
+    {
+        md.AppendLine($"<details><summary>{System.Net.WebUtility.HtmlEncode(NumberText.Typeset(summary))}</summary>").AppendLine();
+        body();
+        md.AppendLine().AppendLine("</details>").AppendLine();
     }
 
     private static void Table(StringBuilder md, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)

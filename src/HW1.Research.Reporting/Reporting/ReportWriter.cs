@@ -14,9 +14,11 @@ public static class ReportWriter
 {
     public const string PdfName = "HW1-Report.pdf";
     public const string SummaryName = "summary.md";
+
+    /// <summary>The summary for a CI job's summary page, written when the run's URL is known: its links point to the run, not beside it.</summary>
+    public const string JobSummaryName = "job-summary.md";
     public const string FiguresFolder = "figures";
 
-    /// <summary>The report folder of a profile: <c>artifacts/report</c> for the full profile, <c>artifacts/&lt;profile&gt;/report</c> otherwise.</summary>
     /// <summary>The files one figure is exported to, from its PNG name: the PNG, the @2x PNG, the SVG and the CSV.</summary>
     public static IReadOnlyList<string> ExportFiles(string pngName)
     {
@@ -24,6 +26,7 @@ public static class ReportWriter
         return [pngName, stem + "@2x.png", stem + ".svg", stem + ".csv"];
     }
 
+    /// <summary>The report folder of a profile: <c>artifacts/report</c> for the full profile, <c>artifacts/&lt;profile&gt;/report</c> otherwise.</summary>
     public static string FolderOf(string profile, string? artifactsRoot = null)
     {
         var root = artifactsRoot ?? RepoPaths.ArtifactsDir;
@@ -98,6 +101,13 @@ public static class ReportWriter
         var summary = Path.Combine(folder, SummaryName);
         AtomicFile.WriteAllText(summary, MarkdownSummary.Build(sections, manifest, PdfName, FiguresFolder));
         log?.Invoke($"  summary: {summary}");
+        var jobSummary = Path.Combine(folder, JobSummaryName);
+        if (manifest.RunUrl != null)
+        {
+            AtomicFile.WriteAllText(jobSummary, MarkdownSummary.Build(sections, manifest, PdfName, FiguresFolder, manifest.RunUrl));
+            log?.Invoke($"  job summary (links to {manifest.RunUrl}): {jobSummary}");
+        }
+        else if (File.Exists(jobSummary)) File.Delete(jobSummary);
 
         if (pagePng is { } request)
         {

@@ -67,6 +67,9 @@ public sealed record RunManifest(string Profile, DateTimeOffset CreatedUtc, Sour
     /// <summary>Sections that were expected from the pipeline's experiments but are missing or stale, with the reason.</summary>
     public IReadOnlyList<string> Missing { get; init; } = [];
 
+    /// <summary>Where the CI run that rendered the report can be seen (its artifacts hold the PDF and figures); null outside CI.</summary>
+    public string? RunUrl { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(ArtifactJson.Options)
     {
         Converters = { new JsonStringEnumConverter() },
