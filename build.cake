@@ -94,6 +94,16 @@ Task("Report")
     Tool("html-check --if-available", "the HTML report failed its browser check");
 });
 
+Task("Pictures")
+    .Description("Regenerates the README's pictures from the current report of the profile (render it first): a page of the PDF (--page=N, default 12) as docs/report-page.png and the HTML page's first screen in headless Chromium as docs/report-html.png.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var page = Argument("page", 12);
+    Tool($"render --page-png {page} \"{MakeAbsolute(File("docs/report-page.png"))}\"", "the report could not be rendered");
+    Tool($"html-check --screenshot \"{MakeAbsolute(File("docs/report-html.png"))}\"", "the HTML page could not be opened in Chromium");
+});
+
 Task("Determinism")
     .Description("Same seeds give the same bits, shifted seeds change them: compares two canonical runs (--first/--second artifacts folders, or fresh runs) and a fresh run with every seed shifted.")
     .IsDependentOn("Data")
@@ -128,7 +138,10 @@ Task("Help")
     Information("  --configuration  build configuration (default Release)");
     Information("  --base           with --target=Diff: the artifacts folder or git ref of the run to compare with");
     Information("  --first/--second with --target=Determinism or CI: artifacts folders of canonical runs to compare (fresh runs otherwise)");
-    Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT (see README)");
+    Information("  --dry-run        with --target=AcceptSnapshots: list what would move, move nothing");
+    Information("  --page           with --target=Pictures: the PDF page shown in the README (default 12)");
+    Information("  --run-url        the CI run's page, for job-summary.md's links (default on GitHub Actions: this workflow run)");
+    Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT, HW1_THREADS (see docs/usage.md)");
     Information("Tasks:");
     foreach (var task in Tasks.OrderBy(t => t.Name, StringComparer.Ordinal))
         Information($"  {task.Name,-16} {task.Description}");
