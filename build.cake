@@ -142,6 +142,7 @@ Task("Help")
     Information("  --page           with --target=Pictures: the PDF page shown in the README (default 12)");
     Information("  --run-url        the CI run's page, for job-summary.md's links (default on GitHub Actions: this workflow run)");
     Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT, HW1_THREADS (see docs/usage.md)");
+    Information("Report tool behind every task: dotnet run --project report/HW1.Report -- help; <command> --help lists a command's options (--name value or --name=value).");
     Information("Tasks:");
     foreach (var task in Tasks.OrderBy(t => t.Name, StringComparer.Ordinal))
         Information($"  {task.Name,-16} {task.Description}");

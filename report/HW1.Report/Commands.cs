@@ -1,23 +1,35 @@
 using System.Diagnostics;
 using HW1.Research;
 using HW1.Research.Artifacts;
+using HW1.Research.Data;
 using HW1.Research.Reporting;
 
 namespace HW1.Report;
 
 internal static class Commands
 {
-    /// <summary>Runs the experiments for the pipeline; non-zero when any failed.</summary>
-    public static int Experiments(string profile, Arguments arguments)
+    /// <summary>The experiments project the pipeline runs unless --project names another.</summary>
+    public static string ExperimentsProject => Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
+
+    /// <summary>Fetches (when missing) and verifies every data set the experiments use.</summary>
+    public static int Data(string profile)
     {
-        var project = arguments.Option("--project") ?? Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
-        var configuration = arguments.Option("--configuration") ?? "Release";
-        var only = arguments.Option("--only");
-        var startedText = arguments.Option("--started");
-        var force = arguments.Flag("--force");
-        var parallelText = arguments.Option("--parallel");
-        var shardText = arguments.Option("--shard");
-        arguments.EnsureConsumed();
+        Console.WriteLine($"Profile: {profile}; {TorchRuntime.EnsureLoaded()}");
+        foreach (var spec in new[] { Mnist.Spec(), FashionMnist.Spec() })
+        {
+            var folder = DatasetCache.Ensure(spec, log: Console.WriteLine);
+            foreach (var file in spec.Files)
+                Console.WriteLine($"  verified {Path.Combine(folder, file.Name)}  sha256 {file.Sha256}");
+        }
+        return 0;
+    }
+
+    /// <summary>Runs the experiments for the pipeline; non-zero when any failed.</summary>
+    public static int Experiments(string profile, string? project, string? configuration, string? only, string? startedText, bool force, string? parallelText,
+        string? shardText)
+    {
+        project ??= ExperimentsProject;
+        configuration ??= "Release";
         HW1.Research.Pipeline.Shard? shard = null;
         try
         {
@@ -64,11 +76,8 @@ internal static class Commands
     }
 
     /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or missing.</summary>
-    public static int Render(string profile, Arguments arguments)
+    public static int Render(string profile, string[]? pagePng, string? runUrl)
     {
-        var pagePng = arguments.Option("--page-png", 2);
-        var runUrl = arguments.Option("--run-url");
-        arguments.EnsureConsumed();
         if (runUrl != null && !Uri.TryCreate(runUrl, UriKind.Absolute, out _))
             throw new UsageException($"--run-url expects an absolute URL (https://...), found '{runUrl}'.");
         int page = 0;
@@ -118,12 +127,9 @@ internal static class Commands
     /// Compares the sections two runs stored (under two artifacts folders): with --expect same, any difference fails;
     /// with --expect different, every section must differ somewhere (a section that does not move with the seeds does not use them).
     /// </summary>
-    public static int Compare(string profile, Arguments arguments)
+    public static int Compare(string profile, string first, string second, string? expect)
     {
-        var first = arguments.Option("--first") ?? throw new UsageException("compare needs --first <artifacts folder>.");
-        var second = arguments.Option("--second") ?? throw new UsageException("compare needs --second <artifacts folder>.");
-        var expect = arguments.Option("--expect") ?? "same";
-        arguments.EnsureConsumed();
+        expect ??= "same";
         if (expect is not ("same" or "different")) throw new UsageException($"--expect must be 'same' or 'different', found '{expect}'.");
         return CompareRuns(SectionStore.ReadAll(profile, first), SectionStore.ReadAll(profile, second), expect, first, second);
     }
@@ -151,13 +157,10 @@ internal static class Commands
     /// The difference between a base run (an artifacts folder) and the head run (--head, default this checkout's artifacts), as
     /// a Markdown summary with the changed figures drawn base-over-head, in --out (default artifacts/&lt;profile&gt;/diff).
     /// </summary>
-    public static int Diff(string profile, Arguments arguments)
+    public static int Diff(string profile, string baseRun, string? headRoot, string? output, string? only)
     {
-        var baseRun = arguments.Option("--base") ?? throw new UsageException("diff needs --base <artifacts folder of the base run, or a git ref>.");
-        var headRoot = arguments.Option("--head") ?? RepoPaths.ArtifactsDir;
-        var output = arguments.Option("--out") ?? Path.Combine(RepoPaths.ArtifactsDir, profile, "diff");
-        var only = arguments.Option("--only");
-        arguments.EnsureConsumed();
+        headRoot ??= RepoPaths.ArtifactsDir;
+        output ??= Path.Combine(RepoPaths.ArtifactsDir, profile, "diff");
         if (Directory.Exists(baseRun)) return Diff(profile, baseRun, headRoot, output);
         // A git ref: its own pipeline runs in a checkout beside this clone, which goes again once the diff is made.
         var baseRoot = PipelineCommands.RunBaseRef(baseRun, profile, only, out var cleanUp);
@@ -185,15 +188,10 @@ internal static class Commands
     /// The pull request's one review comment (<see cref="ReviewComment"/>), built from the base run's and the head run's artifacts
     /// folders, written to --out (default artifacts/&lt;profile&gt;/diff/review-comment.md).
     /// </summary>
-    public static int ReviewComment(string profile, Arguments arguments)
+    public static int ReviewComment(string profile, string baseRoot, string? headRoot, string? output, string? details, string? figures, string? maxText)
     {
-        var baseRoot = arguments.Option("--base") ?? throw new UsageException("review-comment needs --base <artifacts folder of the base run>.");
-        var headRoot = arguments.Option("--head") ?? RepoPaths.ArtifactsDir;
-        var output = arguments.Option("--out") ?? Path.Combine(RepoPaths.ArtifactsDir, profile, "diff", HW1.Research.Reporting.ReviewComment.FileName);
-        var details = arguments.Option("--details-url");
-        var figures = arguments.Option("--figures-url");
-        var maxText = arguments.Option("--max-chars");
-        arguments.EnsureConsumed();
+        headRoot ??= RepoPaths.ArtifactsDir;
+        output ??= Path.Combine(RepoPaths.ArtifactsDir, profile, "diff", HW1.Research.Reporting.ReviewComment.FileName);
         int max = HW1.Research.Reporting.ReviewComment.DefaultMaxChars;
         if (maxText != null && (!int.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out max)
             || max < HW1.Research.Reporting.ReviewComment.MinMaxChars))
@@ -238,14 +236,12 @@ internal static class Commands
     /// every replicated experiment whose seeds the shards shared: it runs once more here, reading every shard's seeds from their replicas
     /// (and training any seed no shard stored), so this checkout must be built (--configuration, default Release) from the shards' commit.
     /// </summary>
-    public static int Merge(string profile, Arguments arguments)
+    public static int Merge(string profile, string from, string? into, string? project, string? configuration)
     {
-        var from = arguments.Option("--from") ?? throw new UsageException("merge needs --from <artifacts folder>,<artifacts folder>,...");
         // Absolute: the experiment processes the completion starts resolve paths against their own working folder.
-        var into = Path.GetFullPath(arguments.Option("--into") ?? RepoPaths.ArtifactsDir);
-        var project = arguments.Option("--project") ?? Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
-        var configuration = arguments.Option("--configuration") ?? "Release";
-        arguments.EnsureConsumed();
+        into = Path.GetFullPath(into ?? RepoPaths.ArtifactsDir);
+        project ??= ExperimentsProject;
+        configuration ??= "Release";
         var sources = from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var s in sources)
             if (!Directory.Exists(s)) throw new UsageException($"--from {s}: no such folder.");
@@ -274,13 +270,9 @@ internal static class Commands
     /// the mismatches whose file name contains one of its comma-separated texts, --dry-run lists what would change and moves nothing.
     /// Then names every committed snapshot that nothing uses any more.
     /// </summary>
-    public static int AcceptSnapshots(Arguments arguments)
+    public static int AcceptSnapshots(string? root, string? only, bool dryRun, bool normalize)
     {
-        var root = arguments.Option("--root") ?? Path.Combine(RepoPaths.Root, "experiments");
-        var normalize = arguments.Flag("--normalize");
-        var only = arguments.Option("--only");
-        var dryRun = arguments.Flag("--dry-run");
-        arguments.EnsureConsumed();
+        root ??= Path.Combine(RepoPaths.Root, "experiments");
         SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine, only, dryRun);
         foreach (var orphan in SnapshotFiles.Orphans(Path.GetFullPath(root)))
             Console.WriteLine($"warning: {Path.GetRelativePath(Path.GetFullPath(root), orphan)} is committed but no experiment or test uses it any more; delete it with git rm.");
@@ -290,13 +282,10 @@ internal static class Commands
 
     /// <summary>The kernel state and fingerprint of this process: what the pin tests compare across processes and machines.</summary>
     /// <summary>What an experiment's compute key covers: the compute files' hash, its procedure hash and every method walked (or the whole hashed text).</summary>
-    public static int Procedure(string profile, Arguments arguments)
+    public static int Procedure(string profile, string name, bool text, string? project, string? configuration)
     {
-        var project = arguments.Option("--project") ?? Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
-        var configuration = arguments.Option("--configuration") ?? "Release";
-        var name = arguments.Option("--experiment") ?? throw new UsageException("procedure needs --experiment NAME (a class name, e.g. GradientNormTests).");
-        var text = arguments.Flag("--text");
-        arguments.EnsureConsumed();
+        project ??= ExperimentsProject;
+        configuration ??= "Release";
         var runner = new HW1.Research.Pipeline.ExperimentRunner(new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration), Console.WriteLine);
         var experiment = runner.ListExperiments().FirstOrDefault(n => n.Split('.')[^2] == name)
             ?? throw new UsageException($"--experiment {name}: no such experiment; the built assembly declares {string.Join(", ", runner.ListExperiments().Select(n => n.Split('.')[^2]))}.");
@@ -315,14 +304,12 @@ internal static class Commands
         return 0;
     }
 
-    public static int Kernels(Arguments arguments)
+    public static int Kernels(bool json, string? threadsText)
     {
-        var json = arguments.Flag("--json");
-        var threads = arguments.Option("--threads") is { } t
+        var threads = threadsText is { } t
             ? int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
                 : throw new UsageException($"--threads is '{t}', expected a whole number of at least 1.")
             : 1;
-        arguments.EnsureConsumed();
         TorchRuntime.EnsureLoaded();
         var state = CpuKernels.State;
         var fingerprint = KernelFingerprint.Compute(threads);
@@ -368,11 +355,8 @@ internal static class Commands
     }
 
     /// <summary>Opens the rendered HTML report in headless Chromium and checks what a reader sees; --screenshot saves the first screen.</summary>
-    public static int HtmlCheck(string profile, Arguments arguments)
+    public static int HtmlCheck(string profile, string? screenshot, bool ifAvailable)
     {
-        var screenshot = arguments.Option("--screenshot");
-        var ifAvailable = arguments.Flag("--if-available");
-        arguments.EnsureConsumed();
         if (ifAvailable && HW1.Research.Reporting.HtmlCheck.FindChromium() == null)
         {
             Console.WriteLine($"html-check: no Chromium installed (apt-get install chromium, or set {HW1.Research.Reporting.HtmlCheck.ChromiumVariable}): the HTML report was written but not opened in a browser.");

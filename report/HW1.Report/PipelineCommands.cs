@@ -12,18 +12,14 @@ internal static class PipelineCommands
 {
     private static string Solution => Path.Combine(RepoPaths.Root, "HW1.Research.sln");
 
-    private static string ExperimentsProject => Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments", "HW1.Experiments.csproj");
-
     /// <summary>
     /// Runs every test in the quick profile (<c>dotnet test</c> on the solution, TRX results in --results) unless the same built
     /// assemblies, snapshots and kernel mode passed before (--force runs them anyway); prints the per-class times and the totals.
     /// </summary>
-    public static int Tests(Arguments arguments)
+    public static int Tests(string? configuration, string? resultsFolder, bool force)
     {
-        var configuration = arguments.Option("--configuration") ?? "Release";
-        var results = Path.GetFullPath(arguments.Option("--results") ?? Path.Combine(RepoPaths.Root, "TestResults", "pipeline"));
-        var force = arguments.Flag("--force");
-        arguments.EnsureConsumed();
+        configuration ??= "Release";
+        var results = Path.GetFullPath(resultsFolder ?? Path.Combine(RepoPaths.Root, "TestResults", "pipeline"));
         var marker = TestInputs.MarkerPath(RepoPaths.ArtifactsDir);
         var hash = TestInputs.Hash(RepoPaths.Root, configuration, CpuKernels.State.Mode.ToString().ToLowerInvariant());
         if (!force && File.Exists(marker) && File.ReadAllText(marker).Trim() == hash)
@@ -42,10 +38,8 @@ internal static class PipelineCommands
     }
 
     /// <summary>The closing lines of a test run from its TRX files (--results): per-class times and "N passed, N failed"; 1 when a test failed or none ran.</summary>
-    public static int TestSummary(Arguments arguments)
+    public static int TestSummary(string results)
     {
-        var results = arguments.Option("--results") ?? throw new UsageException("test-summary needs --results <folder of TRX files>.");
-        arguments.EnsureConsumed();
         var (all, files) = TrxResults.ReadFolder(results);
         Console.WriteLine(TrxResults.Summary(all, files, out var ok));
         return ok ? 0 : 1;
@@ -56,15 +50,11 @@ internal static class PipelineCommands
     /// earlier runs, e.g. the one <c>dotnet test</c> stored and the pipeline's), or, for each one not given, a fresh run into
     /// artifacts/determinism/ (--second-from-pipeline takes this checkout's latest pipeline run); the run with every seed shifted by 1 is always made fresh. Compared over the experiments --only selects.
     /// </summary>
-    public static int Determinism(string profile, Arguments arguments)
+    public static int Determinism(string profile, string? first, string? second, bool secondFromPipeline, string? only, string? configuration)
     {
-        var only = arguments.Option("--only");
-        var configuration = arguments.Option("--configuration") ?? "Release";
-        var first = arguments.Option("--first");
-        var second = arguments.Option("--second");
-        if (arguments.Flag("--second-from-pipeline"))
+        configuration ??= "Release";
+        if (secondFromPipeline)
             second = second == null ? RepoPaths.ArtifactsDir : throw new UsageException("--second and --second-from-pipeline both name the second run; give one.");
-        arguments.EnsureConsumed();
         foreach (var given in new[] { first, second }.OfType<string>())
             if (!Directory.Exists(SectionStore.Folder(profile, given))) throw new UsageException($"{given}: no {profile} sections there to compare ({SectionStore.Folder(profile, given)} does not exist).");
         var root = Path.Combine(RepoPaths.ArtifactsDir, "determinism");
@@ -74,7 +64,7 @@ internal static class PipelineCommands
         {
             var folder = Path.Combine(root, name);
             Console.WriteLine($"determinism: run '{name}' (seed offset {offset}) into {folder}");
-            var options = new RunnerOptions(profile, ExperimentsProject, configuration)
+            var options = new RunnerOptions(profile, Commands.ExperimentsProject, configuration)
             {
                 Only = only,
                 Force = true,
@@ -117,9 +107,8 @@ internal static class PipelineCommands
         ReportBuilder.Select(SectionStore.ReadAll(profile, artifactsRoot), PipelineLog.Read(profile, artifactsRoot)).Sections;
 
     /// <summary>Removes the profile's artifacts (sections, pipeline log, figures) and its report folder; never the data cache.</summary>
-    public static int Clean(string profile, Arguments arguments)
+    public static int Clean(string profile)
     {
-        arguments.EnsureConsumed();
         foreach (var folder in new[] { Path.Combine(RepoPaths.ArtifactsDir, profile), ReportWriter.FolderOf(profile) }.Distinct())
         {
             if (!Directory.Exists(folder)) continue;
