@@ -147,7 +147,8 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
                 (Profile.IsFull ? "" : $" (quick profile: {config.Seeds.Length} seeds)"),
             $"the 95% interval over seeds of the geometric-mean ratio of final MSE, {deepest} / {shallowest} (paired by seed), lies below 1",
             "Telgarsky shows deep ReLU nets form exponentially more linear pieces per parameter, which a target with jumps rewards; the paired interval says whether the seeds agree",
-            ratios, 1, "0.###", above: false) with { Label = "Depth helps on sgn(sin(5πx))" };
+            ratios, 1, "0.###", above: false) with
+        { Label = "Depth helps on sgn(sin(5πx))" };
         foreach (var model in fits.Select(f => (f.Model, f.Parameters)).Distinct())
         {
             yield return Claim.Sanity($"The {model.Model} has the shared budget", $"{Budget * 99 / 100} to {Budget * 101 / 100} parameters",

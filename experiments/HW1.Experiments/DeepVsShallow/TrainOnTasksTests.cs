@@ -152,7 +152,8 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
         var claim = Claim.ByInterval("the assignment; LeCun et al. 1998", $"With the same parameter budget the CNN beats the MLPs on {c.Task}" + (Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)"),
             $"the 95% interval over seeds of test accuracy, CNN − the better MLP ({mlp}, by mean), paired by seed, lies above 0",
             "weight sharing and local receptive fields suit images (LeCun et al. 1998); the paired interval carries the seed-to-seed spread, and each seed's accuracy carries the test set's sampling error",
-            $"{difference.Estimate * 100:0.##} points [{difference.Low * 100:0.##}, {difference.High * 100:0.##}]", difference.Low, difference.High, 0, c.Seeds, values: differences) with { Label = $"CNN beats the MLPs on {c.Task}" };
+            $"{difference.Estimate * 100:0.##} points [{difference.Low * 100:0.##}, {difference.High * 100:0.##}]", difference.Low, difference.High, 0, c.Seeds, values: differences) with
+        { Label = $"CNN beats the MLPs on {c.Task}" };
         yield return QuickKnownFailure(c, claim);
     }
 

@@ -104,7 +104,8 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
         yield return Claim.ByRatio("the assignment's figure", $"A full step past either minimum leaves its basin{quick}",
             "the 95% interval over seeds of (the lower of the losses at α = −1 and α = 2) / (the worse endpoint's loss), geometric mean, lies above 2",
             "the assignment's figure shows a rise of orders of magnitude there; twice is the least that still means leaving the basin",
-            lines.Select(l => Math.Min(l.Points[0].TrainLoss, l.Points[^1].TrainLoss) / l.WorseEndpointLoss).ToArray(), 2, "0.#") with { Label = "A full step leaves the basin" };
+            lines.Select(l => Math.Min(l.Points[0].TrainLoss, l.Points[^1].TrainLoss) / l.WorseEndpointLoss).ToArray(), 2, "0.#") with
+        { Label = "A full step leaves the basin" };
     }
 
     protected override object Snapshot(IReadOnlyList<Line> lines) => lines.Select(l => new

@@ -65,7 +65,8 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
             var claim = Claim.ByRankCorrelation(novaks ? "Novak et al. 2018" : "the assignment (after Novak et al. 2018)", $"At the same training accuracy, models with a larger {name} generalize worse{quick}",
                 "Novak et al. find the input-Jacobian norm tracks the generalization gap across trained models; every model here is trained to the same training accuracy, so the gap is not an artefact of underfitting; " +
                 "the batch sizes of one seed share its initialization and batch order, so the correlation is taken within each seed",
-                name, "test − training loss", sensitivity, gap, models.Select(m => m.Seed).ToArray()) with { Label = $"{(novaks ? "Jacobian" : "Loss-gradient")} sensitivity tracks the gap" };
+                name, "test − training loss", sensitivity, gap, models.Select(m => m.Seed).ToArray()) with
+            { Label = $"{(novaks ? "Jacobian" : "Loss-gradient")} sensitivity tracks the gap" };
             yield return !novaks ? claim : KnownFailureInFull(claim,
                 "at the same training accuracy the softmax-Jacobian sensitivity rises steadily with batch size (the table), but the gap moves by about as much as the " +
                 "seeds scatter it, so the rank correlation's interval includes 0; the assignment's loss-gradient sensitivity, which carries the loss's scale, does track the gap");

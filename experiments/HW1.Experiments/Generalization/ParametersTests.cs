@@ -75,14 +75,16 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         yield return Claim.ByRatio("the assignment", "Width lets the model fit its training set" + quick,
             $"the 95% interval over seeds of the geometric mean of training error (width {smallest}) / training error (width {largest}), paired by seed, lies above 10 (a perfect fit counted as one error)",
             "a two-unit bottleneck cannot separate ten classes while a wide layer can nearly fit the training set; an order of magnitude is the least that says width decides the fit, and no effect means something broke",
-            fit, 10, "0.#") with { Label = "Width fits the training set" };
+            fit, 10, "0.#") with
+        { Label = "Width fits the training set" };
 
         var gaps = OfWidth(models, largest).Zip(OfWidth(models, median), (wide, narrow) => wide.Gap - narrow.Gap).ToArray();
         var gap = Statistics.MeanInterval(gaps);
         yield return Claim.ByInterval("the assignment", "Past the fitting point, more parameters widen the gap between test and training loss" + quick,
             $"the 95% interval over seeds of (test − training loss) of width {largest} minus that of width {median}, paired by seed, lies above 0",
             "over the upper half of the sizes the larger model fits its training data relatively better than its test data; the paired interval carries the seed-to-seed spread",
-            $"{gap.Format("0.####")}", gap.Low, gap.High, 0, seeds, values: gaps) with { Label = "More parameters widen the loss gap" };
+            $"{gap.Format("0.####")}", gap.Low, gap.High, 0, seeds, values: gaps) with
+        { Label = "More parameters widen the loss gap" };
 
         var (costs, cost, margin) = Cost(c, models);
         yield return KnownFailureInFull(Claim.ByInterval("Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy" + quick,
@@ -91,7 +93,8 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds, values: costs),
             cost.High < -margin
                 ? $"over {seeds} seeds the widest model loses {-cost.Estimate * 100:0.##} points [{-cost.High * 100:0.##}, {-cost.Low * 100:0.##}] of test accuracy to width {bestSmaller}, more than the margin of {margin * 100:0.##} points"
-                : $"the widest model's mean test accuracy is {Math.Abs(cost.Estimate) * 100:0.##} points {(cost.Estimate < 0 ? "below" : "above")} width {bestSmaller}'s, but over {seeds} seeds the interval's lower end, {cost.Low * 100:0.##} points, lies past the margin of −{margin * 100:0.##}, so the seeds leave undecided whether it loses that much") with { Label = "Extra parameters cost no test accuracy" };
+                : $"the widest model's mean test accuracy is {Math.Abs(cost.Estimate) * 100:0.##} points {(cost.Estimate < 0 ? "below" : "above")} width {bestSmaller}'s, but over {seeds} seeds the interval's lower end, {cost.Low * 100:0.##} points, lies past the margin of −{margin * 100:0.##}, so the seeds leave undecided whether it loses that much") with
+        { Label = "Extra parameters cost no test accuracy" };
     }
 
     protected override SectionContent Describe(Config c, IReadOnlyList<Model> models)

@@ -96,12 +96,14 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
         yield return Claim.ByEquivalence(zhang, "Nothing transfers to the true test labels" + quick,
             $"the 95% interval over seeds of test accuracy − chance lies within ±{margin * 100:0.##} points, chance being Σ q_c p_c for each net's predicted class frequencies q and the test labels' p",
             $"a classifier that knows nothing of the true labels is right by chance with that probability (10% only if it predicts every class equally often); the margin is five binomial standard errors of one accuracy on the {r.TestCount:N0} test images, the tolerance of a single run, while anything learned from true labels lies tens of points above chance",
-            $"{excess.Estimate * 100:0.##} points [{excess.Low * 100:0.##}, {excess.High * 100:0.##}]", excess.Low, excess.High, margin, seeds, excesses) with { Label = "Nothing transfers to the true labels" };
+            $"{excess.Estimate * 100:0.##} points [{excess.Low * 100:0.##}, {excess.High * 100:0.##}]", excess.Low, excess.High, margin, seeds, excesses) with
+        { Label = "Nothing transfers to the true labels" };
 
         yield return Claim.ByRatio(zhang, "Test loss rises as the memorized answers grow confident" + quick,
             "the 95% interval over seeds of the geometric mean of final / first epoch's test loss lies above 1",
             "a memorizing network grows confident in meaningless answers, so its loss on true labels climbs",
-            r.Of(x => x.Last.TestLoss / x.First.TestLoss), 1, "0.#") with { Label = "Test loss rises while memorizing" };
+            r.Of(x => x.Last.TestLoss / x.First.TestLoss), 1, "0.#") with
+        { Label = "Test loss rises while memorizing" };
     }
 
     protected override object Snapshot(Result r) => r.Runs.Select(x => new

@@ -66,11 +66,13 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
         var bottom = Statistics.MeanInterval(bottoms);
         yield return Claim.ByInterval("Li et al. 2018", $"Trained weights lie at the bottom of a basin{quick}", "the 95% interval over seeds of (grid minimum / centre) lies above 0.95",
             "along random filter-normalized directions a trained network's loss rises on every side; 5% leaves room for a bottom slightly off the trained point",
-            bottom.Format("0.####"), bottom.Low, bottom.High, 0.95, c.Seeds, values: bottoms) with { Label = "Trained weights sit at a basin's bottom" };
+            bottom.Format("0.####"), bottom.Low, bottom.High, 0.95, c.Seeds, values: bottoms) with
+        { Label = "Trained weights sit at a basin's bottom" };
         yield return Claim.ByRatio("Li et al. 2018", $"The basin's walls rise once the weights move by their own scale{quick}",
             $"the 95% interval over seeds of the geometric-mean ratio (lowest corner's loss, one filter-norm in both directions) / centre's lies above {WallRatio}",
             "Li et al.'s MLP surfaces rise several-fold within one filter-norm; twice is the least that shows a wall",
-            LowestCornerOverCentre(results), WallRatio, "0.#") with { Label = "Walls rise within one filter-norm" };
+            LowestCornerOverCentre(results), WallRatio, "0.#") with
+        { Label = "Walls rise within one filter-norm" };
     }
 
     /// <summary>The least rise, lowest corner's loss over the centre's, that shows a wall (the walls claim's threshold).</summary>

@@ -101,13 +101,15 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
             $"the 95% interval over seeds of the geometric mean of (last tenth's mean mini-batch gradient norm) / (first tenth's) lies above {CriticalShrink}",
             "Goodfellow et al. observe that the gradient norm does not fall while the loss does; a shrink of one order of magnitude is the bar. The mini-batch norm carries its batch's " +
             "sampling noise, so this claim is about the norm training sees, not about whether the full-batch gradient approaches a critical point",
-            r.Of(t => t.NormRatio), CriticalShrink) with { Label = "Gradient norm does not shrink to zero" };
+            r.Of(t => t.NormRatio), CriticalShrink) with
+        { Label = "Gradient norm does not shrink to zero" };
         yield return KnownFailureInFull(Claim.ByRatio(goodfellow, "The gradient norm grows over training while the loss falls (their Fig. 8.1)" + quick,
             "the 95% interval over seeds of the geometric mean of (last tenth's mean gradient norm) / (first tenth's) lies above 1",
             "the book's figure shows the norm rising throughout a successful training; growth is the claim, so the rule asks for a ratio above 1",
             r.Of(t => t.NormRatio), 1),
             $"over {c.Epochs} epochs of Adam on {c.TrainExamples:N0} MNIST images the norm peaks early (the table gives each seed's peak) and then falls below its first tenth's mean, " +
-            "though far from zero (the ratio is the measurement); the book's figure is a long SGD training of a convolutional network for object detection") with { Label = "Gradient norm grows as the loss falls" };
+            "though far from zero (the ratio is the measurement); the book's figure is a long SGD training of a convolutional network for object detection") with
+        { Label = "Gradient norm grows as the loss falls" };
     }
 
     protected override object Snapshot(Result r) => r.Traces.Select(t => new

@@ -184,7 +184,8 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 $"ρ = {agreement:0.00} [{agreementLow:0.00}, {agreementHigh:0.00}] over {critical.Count} points; mean sampled {sampled.Average():0.###} vs Hessian {hessian.Average():0.###}",
                 agreementLow, agreementHigh, 0, critical.Count),
                 "the sampled fraction is near 1 at almost every point: the positive eigenvalues outweigh the negative ones, so nearly every random direction " +
-                "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points") with { Label = "Sampling ranks points as the Hessian does" };
+                "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points") with
+            { Label = "Sampling ranks points as the Hessian does" };
         }
     }
 

@@ -31,7 +31,8 @@ public sealed class ClaimsLedgerTests
     public void A_ledger_line_has_the_claim_in_a_few_words_the_paper_s_number_and_no_number_for_an_undecidable_claim()
     {
         var labelled = Claim.ByRatioAgainstPaper("Keskar et al. 2017", "At ε = 1e-3 the large batch finds a much sharper minimum than the small batch", "why",
-            "ε-sharpness, large / small", "Keskar et al. 2017, Table 3, F1", 167, [100, 120, 150]) with { Label = "Sharper at the large batch" };
+            "ε-sharpness, large / small", "Keskar et al. 2017, Table 3, F1", 167, [100, 120, 150]) with
+        { Label = "Sharper at the large batch" };
         var undecidable = Claim.Undecidable("s", "Lower loss goes with more upward curvature", "r", "why", "only 0 points reach the criterion", 0);
         var rows = ClaimsLedger.Rows([Section("1-3-a", 1, labelled, undecidable)]);
         var column = ClaimsLedger.Columns.ToList();

@@ -246,7 +246,8 @@ public sealed class ReportRenderingTests : IDisposable
     {
         // Forty findings with statements of the report's length: the ledger's budget is one line or two a claim on two pages.
         var claims = Enumerable.Range(1, 40).Select(i => Claim.ByRatio("Keskar et al. 2017", $"At the same training accuracy the large batch {i} finds a sharper minimum than the small batch",
-            "r", "why", [1.5, 2.5, 2], 1) with { Label = $"Sharper at the large batch {i}" }).ToArray();
+            "r", "why", [1.5, 2.5, 2], 1) with
+        { Label = $"Sharper at the large batch {i}" }).ToArray();
         var section = Sections()[2] with { Id = "2-9-ledger", Claims = claims };
         var result = ReportWriter.Write([section], Manifest(), _folder);
         var ledger = new PdfCheck.Span("the claims ledger", ClaimsLedger.Explanation[..60], ReportBuilder.PartHeading(section.Part, [section]), ReportBuilder.LedgerPages);
