@@ -172,11 +172,11 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
         Interval OverPositive(string model, Func<Final, double> value) => Statistics.GeometricMeanInterval(result.Finals.Where(f => f.Model == model).Select(value).ToArray());
         string Percent(Interval i) => $"{i.Estimate * 100:0.00}% [{i.Low * 100:0.00}, {i.High * 100:0.00}]";
         var models = results.Select(r => r.Model).ToList();
-        var best = models.MaxBy(m => Over(m, f => f.TestAccuracy).Estimate)!;
-        var worst = models.MinBy(m => Over(m, f => f.TestAccuracy).Estimate)!;
+        var best = models.MaxBy(m => Over(m, f => f.TestAccuracy).Within(0, 1).Estimate)!;
+        var worst = models.MinBy(m => Over(m, f => f.TestAccuracy).Within(0, 1).Estimate)!;
         var lowestLoss = models.MinBy(m => OverPositive(m, f => f.TrainLoss).Estimate)!;
         var depth = Statistics.PairedDifference(result.TestAccuracy("deep MLP"), result.TestAccuracy("shallow MLP"));
-        var mlpBest = new[] { "shallow MLP", "deep MLP" }.MaxBy(m => Over(m, f => f.TestAccuracy).Estimate)!;
+        var mlpBest = new[] { "shallow MLP", "deep MLP" }.MaxBy(m => Over(m, f => f.TestAccuracy).Within(0, 1).Estimate)!;
         var cnnMargin = Statistics.PairedDifference(result.TestAccuracy("CNN"), result.TestAccuracy(mlpBest));
         return new SectionContent
         {
@@ -192,8 +192,8 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             Tables =
             [
                 Table.Of($"Final metrics on {task}: mean [95% interval] over {c.Seeds} seeds", results, ("model", r => r.Model), ("parameters", r => $"{r.Parameters:N0}"),
-                    ("training loss", r => OverPositive(r.Model, f => f.TrainLoss).Format("0.####")), ("training accuracy", r => Percent(Over(r.Model, f => f.TrainAccuracy))),
-                    ("test loss", r => OverPositive(r.Model, f => f.TestLoss).Format("0.####")), ("test accuracy", r => Percent(Over(r.Model, f => f.TestAccuracy)))),
+                    ("training loss", r => OverPositive(r.Model, f => f.TrainLoss).Format("0.####")), ("training accuracy", r => Percent(Over(r.Model, f => f.TrainAccuracy).Within(0, 1))),
+                    ("test loss", r => OverPositive(r.Model, f => f.TestLoss).Format("0.####")), ("test accuracy", r => Percent(Over(r.Model, f => f.TestAccuracy).Within(0, 1)))),
             ],
             Figures =
             [
@@ -204,14 +204,14 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             ],
             Comments =
             [
-                $"On {task}, the {best} reached the highest mean test accuracy, {Percent(Over(best, f => f.TestAccuracy))}, against {Percent(Over(worst, f => f.TestAccuracy))} for the {worst} ({c.Seeds} seeds), " +
+                $"On {task}, the {best} reached the highest mean test accuracy, {Percent(Over(best, f => f.TestAccuracy).Within(0, 1))}, against {Percent(Over(worst, f => f.TestAccuracy).Within(0, 1))} for the {worst} ({c.Seeds} seeds), " +
                 $"with parameter counts held within {(results.Max(r => r.Parameters) - results.Min(r => r.Parameters)) * 100.0 / results.Min(r => r.Parameters):0.#}% of each other.",
                 $"The {lowestLoss} ended with the lowest mean training loss ({OverPositive(lowestLoss, f => f.TrainLoss).Format("0.####")}); mean training accuracy after {c.Epochs} epochs was " +
-                string.Join(", ", models.Select(m => $"{Over(m, f => f.TrainAccuracy).Estimate:P2} ({m})")) + ".",
+                string.Join(", ", models.Select(m => $"{Over(m, f => f.TrainAccuracy).Within(0, 1).Estimate:P2} ({m})")) + ".",
                 Findings.DepthBetweenMlps(depth),
                 Findings.CnnAgainstMlp(cnnMargin, mlpBest),
             ],
-            Headline = models.Select(m => new Metric($"{m} test accuracy (mean)", Over(m, f => f.TestAccuracy).Estimate)).ToList(),
+            Headline = models.Select(m => new Metric($"{m} test accuracy (mean)", Over(m, f => f.TestAccuracy).Within(0, 1).Estimate)).ToList(),
         };
     }
 }

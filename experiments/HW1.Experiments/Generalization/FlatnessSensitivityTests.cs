@@ -86,7 +86,7 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
         Series S(string name, Func<Model, double> f, bool right = false, SeriesStyle style = SeriesStyle.LineAndMarkers) =>
             Series.OfIntervals(name, c.BatchSizes, b => b, b => { var i = Over(b, f); return (i.Estimate, i.Low, i.High); }, style) with { RightAxis = right };
         var (small, large) = (c.BatchSizes[0], c.BatchSizes[^1]);
-        var bestTest = c.BatchSizes.MaxBy(b => Over(b, m => m.TestAccuracy).Estimate);
+        var bestTest = c.BatchSizes.MaxBy(b => Over(b, m => m.TestAccuracy).Within(0, 1).Estimate);
         var (sensitivities, gaps) = (models.Select(m => m.JacobianSensitivity).ToArray(), models.Select(m => m.Gap).ToArray());
         var rankCorrelation = Statistics.Spearman(sensitivities, gaps);
         // The sentence follows the claim's rule: the mean within-seed correlation and its interval over seeds.
@@ -107,7 +107,7 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
             Tables =
             [
                 Table.Of("Each batch size at the training criterion: mean [95% interval] over seeds", c.BatchSizes,
-                    ("batch", b => $"{b}"), ("epochs", b => F(OverPositive(b, m => m.Epochs), "0")), ("test accuracy", b => F(Over(b, m => m.TestAccuracy), "0.0000")),
+                    ("batch", b => $"{b}"), ("epochs", b => F(OverPositive(b, m => m.Epochs), "0")), ("test accuracy", b => F(Over(b, m => m.TestAccuracy).Within(0, 1), "0.0000")),
                     ("test − training loss", b => F(Over(b, m => m.Gap), "0.000")), ("‖∂ℓ/∂x‖", b => F(OverPositive(b, m => m.LossGradientSensitivity), "0.###")),
                     ("‖∂softmax/∂x‖_F", b => F(OverPositive(b, m => m.JacobianSensitivity), "0.###"))),
             ],
@@ -123,11 +123,11 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
             ],
             Comments =
             [
-                $"At the same training accuracy, batch size {small} reached test accuracy {F(Over(small, m => m.TestAccuracy), "0.0000")} and batch size {large} {F(Over(large, m => m.TestAccuracy), "0.0000")} (means over {c.Seeds} seeds, 95% intervals); the best mean was batch size {bestTest}.",
+                $"At the same training accuracy, batch size {small} reached test accuracy {F(Over(small, m => m.TestAccuracy).Within(0, 1), "0.0000")} and batch size {large} {F(Over(large, m => m.TestAccuracy).Within(0, 1), "0.0000")} (means over {c.Seeds} seeds, 95% intervals); the best mean was batch size {bestTest}.",
                 $"The softmax-Jacobian sensitivity went from {F(OverPositive(small, m => m.JacobianSensitivity), "0.###")} (batch {small}) to {F(OverPositive(large, m => m.JacobianSensitivity), "0.###")} (batch {large}), the loss-gradient sensitivity from {F(OverPositive(small, m => m.LossGradientSensitivity), "0.###")} to {F(OverPositive(large, m => m.LossGradientSensitivity), "0.###")}.",
                 Findings.SensitivityAndGap(models.Count, withinSeeds),
             ],
-            Headline = [new Metric($"batch {small} test accuracy", Over(small, m => m.TestAccuracy).Estimate), new Metric($"batch {large} test accuracy", Over(large, m => m.TestAccuracy).Estimate), new Metric("Spearman(sensitivity, gap)", rankCorrelation)],
+            Headline = [new Metric($"batch {small} test accuracy", Over(small, m => m.TestAccuracy).Within(0, 1).Estimate), new Metric($"batch {large} test accuracy", Over(large, m => m.TestAccuracy).Within(0, 1).Estimate), new Metric("Spearman(sensitivity, gap)", rankCorrelation)],
         };
     }
 }

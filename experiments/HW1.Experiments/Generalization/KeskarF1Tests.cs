@@ -170,7 +170,7 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             "test accuracy in points, small − large (paired by seed)", $"{paperGap:0.##} points (Keskar et al. 2017, Table 2, F1: {PaperAccuracy.SmallTest}% vs {PaperAccuracy.LargeTest}%)",
             paperGap, AccuracyGaps(c, r), "points"), c),
             $"trained to the same small loss, F1's large-batch minima are much sharper here but test as well as the small batch's " +
-            $"({F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy))}% against {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy))}%): with batch normalization and Adam the large batch " +
+            $"({F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy).Within(0, 100))}% against {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy).Within(0, 100))}%): with batch normalization and Adam the large batch " +
             $"reached the target in {F(OverPositive(r, c.LargeBatch, m => m.Steps), "0")} steps, and the sharper minimum did not cost test accuracy on these seeds") with
         { Label = "F1: the large batch tests worse" };
 
@@ -226,8 +226,8 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
             [
                 Table.Of("Each batch at the training-loss target: mean [95% interval] over seeds", batches,
                     ("batch", b => $"{b}"), ("epochs", b => F(OverPositive(r, b, m => m.Epochs), "0")), ("steps", b => F(OverPositive(r, b, m => m.Steps), "0")),
-                    ("training loss", b => F(OverPositive(r, b, m => m.TrainLoss), "0.0000")), ("training accuracy (%)", b => F(Over(r, b, m => 100 * m.TrainAccuracy), "0.00")),
-                    ("test accuracy (%)", b => F(Over(r, b, m => 100 * m.TestAccuracy), "0.00")), ("top eigenvalue", b => F(OverPositive(r, b, m => m.TopEigenvalue), "0.##"))),
+                    ("training loss", b => F(OverPositive(r, b, m => m.TrainLoss), "0.0000")), ("training accuracy (%)", b => F(Over(r, b, m => 100 * m.TrainAccuracy).Within(0, 100), "0.00")),
+                    ("test accuracy (%)", b => F(Over(r, b, m => 100 * m.TestAccuracy).Within(0, 100), "0.00")), ("top eigenvalue", b => F(OverPositive(r, b, m => m.TopEigenvalue), "0.##"))),
                 Table.Of("Sharpness (%) beside Keskar et al.'s Table 3, F1", PaperSharpness,
                     ("ε", k => $"{k.Epsilon:0E0}"), ("Keskar: small", k => $"{k.Small} ± {k.SmallSd}"), ("Keskar: large", k => $"{k.Large} ± {k.LargeSd}"), ("Keskar's ratio", k => $"{k.Large / k.Small:0}×"),
                     ($"here: batch {c.SmallBatch}", k => F(OverPositive(r, c.SmallBatch, m => m.Sharpness(k.Epsilon)))), ($"here: batch {c.LargeBatch}", k => F(OverPositive(r, c.LargeBatch, m => m.Sharpness(k.Epsilon)))),
@@ -254,7 +254,7 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
                 $"{F(OverPositive(r, c.LargeBatch, m => m.Sharpness(c.Epsilons.Max())), "0.#")}% against {paper.Small}% and {paper.Large}%): the maximization here runs until it converges, " +
                 "theirs stopped after 10 iterations of L-BFGS-B, so the absolute values are not comparable; the ratio of the two batches is the number the two measurements share.",
                 Findings.KeskarRatio(c.Epsilons.Max(), c.LargeBatch, c.SmallBatch, c.Seeds, ratio, paper.Large / paper.Small, inKeskarsRegime: Profile.IsFull),
-                $"At the training-loss target the small batch tested {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy), "0.00")}% and the large batch {F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy), "0.00")}%: " +
+                $"At the training-loss target the small batch tested {F(Over(r, c.SmallBatch, m => 100 * m.TestAccuracy).Within(0, 100), "0.00")}% and the large batch {F(Over(r, c.LargeBatch, m => 100 * m.TestAccuracy).Within(0, 100), "0.00")}%: " +
                 $"a gap of {gap.Format("0.##")} points, paired by seed, where Keskar et al. report {PaperAccuracy.SmallTest - PaperAccuracy.LargeTest:0.##}.",
             ],
             Headline = [new Metric($"F1 sharpness ratio {c.LargeBatch}/{c.SmallBatch}", ratio.Estimate), new Metric("F1 test accuracy gap (points)", gap.Estimate)],

@@ -123,7 +123,7 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             [
                 Table.Of($"Every width: mean [95% interval] over {c.Seeds} seeds", byWidth, ("width", ms => $"{ms[0].Width}"), ("parameters", ms => $"{ms[0].Parameters:N0}"),
                     ("training loss", ms => OverPositive(ms, m => m.TrainLoss).Format("0.####")), ("test loss", ms => OverPositive(ms, m => m.TestLoss).Format("0.####")),
-                    ("training accuracy", ms => Percent(Over(ms, m => m.TrainAccuracy))), ("test accuracy", ms => Percent(Over(ms, m => m.TestAccuracy)))),
+                    ("training accuracy", ms => Percent(Over(ms, m => m.TrainAccuracy).Within(0, 1))), ("test accuracy", ms => Percent(Over(ms, m => m.TestAccuracy).Within(0, 1)))),
             ],
             Figures =
             [
@@ -134,11 +134,11 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             ],
             Comments =
             [
-                $"Mean training accuracy grew with size from {Percent(Over(smallest, m => m.TrainAccuracy))} ({smallest[0].Parameters:N0} parameters) to {Percent(Over(largest, m => m.TrainAccuracy))} ({largest[0].Parameters:N0}); test accuracy from {Percent(Over(smallest, m => m.TestAccuracy))} to {Percent(Over(largest, m => m.TestAccuracy))} ({c.Seeds} seeds).",
+                $"Mean training accuracy grew with size from {Percent(Over(smallest, m => m.TrainAccuracy).Within(0, 1))} ({smallest[0].Parameters:N0} parameters) to {Percent(Over(largest, m => m.TrainAccuracy).Within(0, 1))} ({largest[0].Parameters:N0}); test accuracy from {Percent(Over(smallest, m => m.TestAccuracy).Within(0, 1))} to {Percent(Over(largest, m => m.TestAccuracy).Within(0, 1))} ({c.Seeds} seeds).",
                 $"The lowest mean test loss, {OverPositive(lowestTestLoss, m => m.TestLoss).Format("0.####")}, belongs to width {lowestTestLoss[0].Width} ({lowestTestLoss[0].Parameters:N0} parameters); the gap between test and training loss is {Over(median, m => m.Gap).Format("0.####")} at {median[0].Parameters:N0} parameters and {Over(largest, m => m.Gap).Format("0.####")} at {largest[0].Parameters:N0}.",
                 Findings.OverParameterization(cost, margin, largestWidth, bestSmaller),
             ],
-            Headline = [new Metric("smallest model test accuracy (mean)", Over(smallest, m => m.TestAccuracy).Estimate), new Metric("largest model test accuracy (mean)", Over(largest, m => m.TestAccuracy).Estimate)],
+            Headline = [new Metric("smallest model test accuracy (mean)", Over(smallest, m => m.TestAccuracy).Within(0, 1).Estimate), new Metric("largest model test accuracy (mean)", Over(largest, m => m.TestAccuracy).Within(0, 1).Estimate)],
         };
     }
 }

@@ -154,10 +154,10 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
                 $"The network memorized labels that carry no information: on seed {f.Seed} training accuracy rose from {first.TrainAccuracy:P1} after the first epoch to {last.TrainAccuracy:P1} after {epochs} epochs, and training loss fell from {first.TrainLoss:0.###} to {last.TrainLoss:0.###}; " +
                 $"{r.Runs.Count(x => x.Last.TrainAccuracy >= c.TargetAccuracy)} of {r.Runs.Count} seeds reached {c.TargetAccuracy:P0}, after {OverPositive(x => x.History.Count).Format("0")} epochs.",
                 Findings.RandomLabelTransfer(Over(x => x.ExcessOverChance), Margin(r), Over(x => x.ChanceAccuracy).Estimate) +
-                $" Final test accuracy was {Percent(Over(x => x.Last.TestAccuracy))}, and test loss rose {testLoss.Format("0.#")}-fold from the first epoch to the last as the network grew confident in memorized, meaningless answers.",
+                $" Final test accuracy was {Percent(Over(x => x.Last.TestAccuracy).Within(0, 1))}, and test loss rose {testLoss.Format("0.#")}-fold from the first epoch to the last as the network grew confident in memorized, meaningless answers.",
                 Findings.Memorization(r.Runs.Count(x => x.Last.TrainAccuracy >= c.TargetAccuracy), r.Runs.Count),
             ],
-            Headline = [new Metric("final training accuracy (mean)", Over(x => x.Last.TrainAccuracy).Estimate), new Metric("final test accuracy (mean)", Over(x => x.Last.TestAccuracy).Estimate), new Metric("epochs (mean)", OverPositive(x => x.History.Count).Estimate)],
+            Headline = [new Metric("final training accuracy (mean)", Over(x => x.Last.TrainAccuracy).Within(0, 1).Estimate), new Metric("final test accuracy (mean)", Over(x => x.Last.TestAccuracy).Within(0, 1).Estimate), new Metric("epochs (mean)", OverPositive(x => x.History.Count).Estimate)],
         };
     }
 }

@@ -266,7 +266,7 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
     protected override SectionContent Describe(Config c, Result r)
     {
         var eps = c.Epsilons.Max();
-        var byBatch = c.BatchSizes.Select(b => (Batch: b, Sharp: OverPositive(r, b, m => m.Sharpness(eps)), Top: OverPositive(r, b, m => m.TopEigenvalue), Test: Over(r, b, m => m.TestAccuracy))).ToList();
+        var byBatch = c.BatchSizes.Select(b => (Batch: b, Sharp: OverPositive(r, b, m => m.Sharpness(eps)), Top: OverPositive(r, b, m => m.TopEigenvalue), Test: Over(r, b, m => m.TestAccuracy).Within(0, 1))).ToList();
         Panel Against(string title, string label, Func<(int Batch, Interval Sharp, Interval Top, Interval Test), Interval> value) =>
             new Panel(title, new Axis("batch size (log scale)", Log: true), new Axis(label),
                 [Series.OfIntervals($"{label} (left axis)", byBatch, x => x.Batch, x => { var i = value(x); return (i.Estimate, i.Low, i.High); }),

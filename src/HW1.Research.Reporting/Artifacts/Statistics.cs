@@ -14,6 +14,12 @@ public sealed record Interval(double Estimate, double Low, double High, int Coun
 
     /// <summary>exp of each bound: an interval of log values read as a ratio.</summary>
     public Interval Exp() => new(Math.Exp(Estimate), Math.Exp(Low), Math.Exp(High), Count);
+
+    /// <summary>
+    /// The interval of a bounded quantity (an accuracy, in [0, 1] or in points in [0, 100]) clipped to its range: a t interval of
+    /// few seeds can reach past the bound, which says nothing more, so it stops there (as a correlation's does at ±1).
+    /// </summary>
+    public Interval Within(double min, double max) => this with { Low = Math.Max(min, Low), High = Math.Min(max, High) };
 }
 
 /// <summary>Summary statistics of measured samples.</summary>
