@@ -264,9 +264,16 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// A known failure says so.
     /// </summary>
     [JsonIgnore]
-    public string Verdict =>
-        (Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Undecided != null ? "undecidable" : WeakerThanReported ? "weaker than reported" : Inconclusive ? "inconclusive" : "not reproduced") +
-        (!Holds && KnownFailure != null ? " (known failure)" : "");
+    public string Verdict => Outcome + (IsKnownFailure ? " (known failure)" : "");
+
+    /// <summary>The verdict without the known-failure mark: reproduced, not reproduced, weaker than reported, inconclusive, undecidable; holds or fails.</summary>
+    [JsonIgnore]
+    public string Outcome =>
+        Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Undecided != null ? "undecidable" : WeakerThanReported ? "weaker than reported" : Inconclusive ? "inconclusive" : "not reproduced";
+
+    /// <summary>The claim does not hold and is marked as a known failure with its reason.</summary>
+    [JsonIgnore]
+    public bool IsKnownFailure => !Holds && KnownFailure != null;
 
     /// <summary>One line for a failing test's message: the statement, the rule, what was measured and why the rule is what it is.</summary>
     public override string ToString() => $"{Statement} [{Source}]: {Rule}; measured {Measured} ({Verdict}). Why: {Reason}" +

@@ -10,6 +10,9 @@ public static class ClaimsLedger
 {
     public static readonly IReadOnlyList<string> Columns = ["section", "claim", "ours", "paper", "seeds", "verdict"];
 
+    /// <summary>How the one-line ledger marks a known failure (its reason is in the claim's section).</summary>
+    public const string KnownFailureMark = "†";
+
     public static readonly IReadOnlyList<string> SectionColumns = ["checked", "rule, and why there", "measured", "verdict"];
 
     /// <summary>What the ledger is, in one paragraph.</summary>
@@ -20,7 +23,7 @@ public static class ClaimsLedger
         "never reproduced. A claim with a seeds count is decided by a 95% interval over that many independent trainings of each " +
         "compared model: reproduced when the interval clears the rule's threshold, not reproduced when it lies on the other side, " +
         "inconclusive when it contains the threshold, undecidable when a variable has no spread; a claim without one rests on a single training (its interval, where it has one, " +
-        "is over test examples or bootstrap resamples) or on arithmetic. A failure marked as known states its reason. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
+        "is over test examples or bootstrap resamples) or on arithmetic. A failure marked as known (" + KnownFailureMark + " in the ledger) states its reason in its section. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
         "listed in their sections. Each claim is one line here, in a few words; its source, rule, reason and the paper's reference are in its section.";
 
     /// <summary>
@@ -67,7 +70,7 @@ public static class ClaimsLedger
         ArgumentNullException.ThrowIfNull(sections);
         return sections.SelectMany(s => s.Claims.Where(c => c.Kind == ClaimKind.Finding)
             .Select(c => (IReadOnlyList<string>)[$"{s.Part}.{s.Order}", c.Label ?? c.Statement, Shown(s, c), c.PaperNumber ?? "—",
-                c.Seeds is { } n ? $"{n}" : "—", c.Verdict])).ToList();
+                c.Seeds is { } n ? $"{n}" : "—", c.Outcome + (c.IsKnownFailure ? $" {KnownFailureMark}" : "")])).ToList();
     }
 
     /// <summary>One row per claim of a section, findings first: what was checked, the rule with its reason, the measurement, the verdict.</summary>

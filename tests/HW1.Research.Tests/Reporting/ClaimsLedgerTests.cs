@@ -109,6 +109,9 @@ public sealed class ClaimsLedgerTests
         Assert.Equal("0 of 1 findings hold (1 inconclusive), 1 of the rest marked as known failures with their reasons; 0 of 0 sanity checks hold.",
             ClaimsLedger.Tally([Section("1-2-c", 3, claim)]));
         Assert.Equal("5", ClaimsLedger.Rows([Section("1-2-c", 3, claim)])[0][ClaimsLedger.Columns.ToList().IndexOf("seeds")]);
+        // The one-line ledger marks it with a dagger; the claim's section and the snapshot keep the words.
+        Assert.Equal($"inconclusive {ClaimsLedger.KnownFailureMark}", ClaimsLedger.Rows([Section("1-2-c", 3, claim)])[0][^1]);
+        Assert.Equal("inconclusive (known failure)", ClaimsLedger.SectionRows(Section("1-2-c", 3, claim))[0][^1]);
     }
 
     [Fact]
