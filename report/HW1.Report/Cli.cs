@@ -149,11 +149,15 @@ internal static class Cli
         var compareExpect = Value("--expect", "same|different",
             "same: any difference fails; different: every section must differ somewhere (a section that does not move with the seeds does not " +
             "use them). Default: same.");
-        AddOptions(compare, compareFirst, compareSecond, compareExpect);
+        var compareSubset = Flag("--subset",
+            "The second run stored only some of the first's experiments (a run with --only, such as scripts/slurm/check.sh's): compare the " +
+            "sections it stored and list the first's others; a section only the second run stored still fails.");
+        AddOptions(compare, compareFirst, compareSecond, compareExpect, compareSubset);
         compare.SetAction(parse => Commands.Compare(ProfileOf(parse),
             first: parse.GetRequiredValue(compareFirst),
             second: parse.GetRequiredValue(compareSecond),
-            expect: parse.GetValue(compareExpect)));
+            expect: parse.GetValue(compareExpect),
+            subset: parse.GetValue(compareSubset)));
 
         var check = new Command("check",
             "Read the rendered PDF back and check that every section's heading and every figure's caption is in it and that no text runs off a page.");

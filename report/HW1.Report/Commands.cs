@@ -127,11 +127,20 @@ internal static class Commands
     /// Compares the sections two runs stored (under two artifacts folders): with --expect same, any difference fails;
     /// with --expect different, every section must differ somewhere (a section that does not move with the seeds does not use them).
     /// </summary>
-    public static int Compare(string profile, string first, string second, string? expect)
+    public static int Compare(string profile, string first, string second, string? expect, bool subset = false)
     {
         expect ??= "same";
         if (expect is not ("same" or "different")) throw new UsageException($"--expect must be 'same' or 'different', found '{expect}'.");
-        return CompareRuns(SectionStore.ReadAll(profile, first), SectionStore.ReadAll(profile, second), expect, first, second);
+        var a = SectionStore.ReadAll(profile, first);
+        var b = SectionStore.ReadAll(profile, second);
+        if (subset)
+        {
+            var stored = b.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            var left = a.Where(s => !stored.Contains(s.Id)).Select(s => s.Id).ToList();
+            if (left.Count > 0) Console.WriteLine($"compare: --subset: {second} stored {stored.Count} of the first run's sections; not compared: {string.Join(", ", left)}");
+            a = a.Where(s => stored.Contains(s.Id)).ToList();
+        }
+        return CompareRuns(a, b, expect, first, second);
     }
 
     /// <summary>Compares two runs' sections: with "same" any difference fails, with "different" every section must differ somewhere.</summary>

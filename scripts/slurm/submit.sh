@@ -1,14 +1,40 @@
 #!/usr/bin/env bash
-# Usage: HW1_SHARDS_DIR=/shared/hw1-shards scripts/slurm/submit.sh [N]
-# Submits the full report as N shards (default 5, one seed of each replicated experiment per task; a Slurm job array) and the merge that renders the report once all of them
-# ended (afterany: a failed experiment still stores its section as not reproduced, and the report says so).
+# Usage: HW1_SHARDS_DIR=/shared/hw1-shards scripts/slurm/submit.sh [N] [--profile=full|quick] [--only=TEXT]
+# Submits the report as three steps of one submission, each a Slurm job:
+#   1. build.sbatch: restores the tools and packages, builds this clone and fetches the data, once;
+#   2. shard.sbatch as a job array of N tasks (default 5: one seed of each replicated experiment per task), after the build
+#      succeeded; the tasks never build;
+#   3. merge.sbatch after every task ended (afterany: a failed experiment still stores its section as not reproduced, and the
+#      report says so): it merges this submission's shards and renders the report.
+# Every submission writes to a fresh folder of its own, $HW1_SHARDS_DIR/<UTC time>-<pid>/ (shard-<i>/ and shard-<i>.out for each
+# task, build.out, merge.out, and jobs: the three job ids), so that a merge never takes the shards of another submission.
+# Run from a clone on a shared filesystem: every task runs the build at the same path (the run keys, and the merge's check, depend
+# on it). The merged run and its report go to this clone's artifacts folder (or HW1_ARTIFACTS_DIR, when set at submission).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-shards="${1:-5}"
+shards=5 profile=full only=""
+for arg in "$@"; do
+  case "$arg" in
+    --profile=*) profile="${arg#--profile=}" ;;
+    --only=*) only="${arg#--only=}" ;;
+    [0-9]*) shards="$arg" ;;
+    *) echo "submit.sh: unknown argument '$arg' (expected N, --profile=full|quick, --only=TEXT)" >&2; exit 2 ;;
+  esac
+done
+[[ "$shards" =~ ^[1-9][0-9]*$ ]] || { echo "submit.sh: the shard count must be a whole number from 1, found '$shards'" >&2; exit 2; }
+[[ "$profile" =~ ^(full|quick)$ ]] || { echo "submit.sh: --profile must be full or quick, found '$profile'" >&2; exit 2; }
 : "${HW1_SHARDS_DIR:?set HW1_SHARDS_DIR to a shared folder for the shards}"
 mkdir -p "$HW1_SHARDS_DIR"
-array=$(sbatch --parsable --export=ALL --array="1-$shards" scripts/slurm/shard.sbatch)
-sbatch --export=ALL --dependency="afterany:$array" scripts/slurm/merge.sbatch
-report="$(pwd)/artifacts/report/"
-[ "${HW1_REPORT_PROFILE:-full}" = full ] || report="$(pwd)/artifacts/${HW1_REPORT_PROFILE}/report/"
-echo "submitted shards $array (1-$shards) and the merge after them; the report goes to $report"
+submission="$(cd "$HW1_SHARDS_DIR" && pwd)/$(date -u +%Y%m%dT%H%M%SZ)-$$"
+mkdir "$submission"
+build=$(sbatch --parsable --export=ALL --output="$submission/build.out" scripts/slurm/build.sbatch "$profile")
+array=$(sbatch --parsable --export=ALL --dependency="afterok:$build" --kill-on-invalid-dep=yes --array="1-$shards" \
+  --output="$submission/shard-%a.out" scripts/slurm/shard.sbatch "$submission" "$profile" "$only")
+merge=$(sbatch --parsable --export=ALL --dependency="afterany:$array" --kill-on-invalid-dep=yes \
+  --output="$submission/merge.out" scripts/slurm/merge.sbatch "$submission" "$profile" "$shards")
+printf 'build=%s\narray=%s\nmerge=%s\n' "$build" "$array" "$merge" > "$submission/jobs"
+report="${HW1_ARTIFACTS_DIR:-$(pwd)/artifacts}/report/"
+[ "$profile" = full ] || report="${HW1_ARTIFACTS_DIR:-$(pwd)/artifacts}/$profile/report/"
+echo "submitted the build $build, the shards $array (1-$shards) after it, and the merge $merge after them"
+echo "submission folder: $submission"
+echo "the report goes to $report"

@@ -20,7 +20,7 @@ public sealed partial class ReportCommandLineTests : IDisposable
         ["experiments"] = ["--only", "--shard", "--force", "--parallel", "--configuration", "--project", "--started"],
         ["merge"] = ["--from", "--into", "--configuration", "--project"],
         ["render"] = ["--page-png", "--run-url"],
-        ["compare"] = ["--first", "--second", "--expect"],
+        ["compare"] = ["--first", "--second", "--expect", "--subset"],
         ["check"] = [],
         ["diff"] = ["--base", "--head", "--out", "--only"],
         ["review-comment"] = ["--base", "--head", "--out", "--details-url", "--figures-url", "--max-chars"],
@@ -176,6 +176,7 @@ public sealed partial class ReportCommandLineTests : IDisposable
         { ["render", "--run-url", "https://github.com/o/r/actions/runs/1", "--page-png", "12", "page.png", "--profile", "quick"], 2, "no report sections of the quick profile" },
         { ["determinism", "--configuration", "Release", "--only", "X", "--first", "/nonexistent", "--second-from-pipeline", "--profile", "quick"], 2, "no quick sections there" },
         { ["determinism", "--first", "/nonexistent", "--second", "/nonexistent", "--profile", "quick"], 2, "no quick sections there" },
+        { ["compare", "--profile", "quick", "--first", "/nonexistent", "--second", "/nonexistent", "--subset"], 2, "No sections to compare in /nonexistent" },
         { ["review-comment", "--profile", "quick", "--base", "/nonexistent", "--head", "/nonexistent", "--out", "c.md", "--details-url", "https://example.org/1", "--figures-url", "https://example.org/2", "--max-chars", "1000"], 2, "no such artifacts folder" },
         { ["test-summary", "--results", "/nonexistent", "--profile", "quick"], 1, "No test ran." },
         { ["procedure", "--experiment", "GradientNormTests", "--text", "--configuration", "Release", "--project", "/nonexistent/x.csproj"], 2, "Build first" },
@@ -189,6 +190,34 @@ public sealed partial class ReportCommandLineTests : IDisposable
         Assert.True(code == expectedCode, $"exit {code}: {output}{error}");
         Assert.Contains(expected, output + error, StringComparison.Ordinal);
         Assert.DoesNotContain("--help' for its options", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_with_subset_compares_the_sections_the_second_run_stored_and_without_it_fails_on_the_others()
+    {
+        // scripts/slurm/check.sh merges two experiments and compares them with a one-machine run of all of them.
+        var first = Path.Combine(_folder, "first");
+        var second = Path.Combine(_folder, "second");
+        var sections = Reporting.ReportRenderingTests.Sections().ToList();
+        foreach (var section in sections) SectionStore.Write(section, first);
+        SectionStore.Write(sections[0], second);
+        string[] compare = ["compare", "--profile", sections[0].Profile, "--first", first, "--second", second];
+
+        var (subset, output, error) = Tool([.. compare, "--subset"]);
+        Assert.True(subset == 0, $"exit {subset}: {output}{error}");
+        Assert.Contains($"not compared: {sections[1].Id}", output, StringComparison.Ordinal);
+        Assert.Contains("1 sections; 0 difference(s)", output, StringComparison.Ordinal);
+
+        var (whole, _, wholeError) = Tool(compare);
+        Assert.Equal(1, whole);
+        Assert.Contains("sections stored by one run only", wholeError, StringComparison.Ordinal);
+
+        // A section only the second run stored still fails under --subset.
+        var third = Path.Combine(_folder, "third");
+        SectionStore.Write(sections[0], third);
+        var (extra, _, extraError) = Tool(["compare", "--profile", sections[0].Profile, "--first", third, "--second", first, "--subset"]);
+        Assert.Equal(1, extra);
+        Assert.Contains("sections stored by one run only", extraError, StringComparison.Ordinal);
     }
 
     [Fact]
