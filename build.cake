@@ -3,6 +3,8 @@
 // Run with: dotnet tool restore && dotnet cake [--target=<task>] [--profile=quick|full] [--only=<text>] [--force] [--parallel=N] [--shard=i/n]
 
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading;
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
@@ -26,8 +28,68 @@ var failures = new List<string>();
 
 string Only() => only != "" ? $" --only \"{only}\"" : "";
 
+// Cancel means stop: a SIGTERM or SIGINT to this process alone (as `docker stop` and some supervisors send it) stops every process
+// under it. SIGTERM to this process's children first (`dotnet run` passes it on to the report tool, which records the run as
+// interrupted and stops its own children), then SIGKILL after 5 s for whatever under it is left.
+var stopping = 0;
+void StopTree(PosixSignalContext context, int exitCode)
+{
+    context.Cancel = true;
+    if (Interlocked.Exchange(ref stopping, 1) == 1) return;
+    var self = Environment.ProcessId;
+    var tree = Descendants(self);
+    Console.Error.WriteLine($"{context.Signal}: stopping the pipeline and the {tree.Count} process(es) under it.");
+    var children = tree.Where(p => p.Parent == self).ToList();
+    if (children.Count > 0)
+    {
+        var term = new ProcessStartInfo("sh") { UseShellExecute = false };
+        foreach (var a in new[] { "-c", "kill -TERM \"$@\" 2>/dev/null", "kill" }.Concat(children.Select(p => p.Pid.ToString()))) term.ArgumentList.Add(a);
+        Process.Start(term)?.WaitForExit();
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (tree.Any(Alive) && DateTime.UtcNow < until) Thread.Sleep(100);
+        foreach (var p in tree.Where(Alive))
+        {
+            try { Process.GetProcessById(p.Pid).Kill(); } catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+        }
+    }
+    Environment.Exit(exitCode);
+}
+// Processes under a process from Linux's /proc: id, parent and start time (so that a reused id is not taken for one of them).
+List<(int Pid, int Parent, string Started)> Descendants(int root)
+{
+    var stats = System.IO.Directory.Exists("/proc")
+        ? System.IO.Directory.GetDirectories("/proc").Select(d => System.IO.Path.GetFileName(d)).Where(n => n.All(char.IsDigit)).Select(n => Stat(int.Parse(n))).Where(s => s != null).ToList()
+        : new List<string[]>();
+    var result = new List<(int Pid, int Parent, string Started)>();
+    var queue = new Queue<int>(new[] { root });
+    while (queue.Count > 0)
+    {
+        var parent = queue.Dequeue();
+        foreach (var s in stats.Where(s => s[2] == parent.ToString())) { result.Add((int.Parse(s[0]), parent, s[20])); queue.Enqueue(int.Parse(s[0])); }
+    }
+    return result;
+}
+// The pid, then the fields after the command name (which may hold spaces): state, parent, …; the start time is the 22nd field.
+string[] Stat(int pid)
+{
+    try
+    {
+        var text = System.IO.File.ReadAllText($"/proc/{pid}/stat");
+        return new[] { pid.ToString() }.Concat(text.Substring(text.LastIndexOf(')') + 2).Split(' ')).ToArray();
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+}
+bool Alive((int Pid, int Parent, string Started) p) => Stat(p.Pid) is { } s && s[20] == p.Started && s[1] != "Z";
+var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => StopTree(c, 143));
+var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => StopTree(c, 130));
+
 Setup(ctx => Information($"HW1 pipeline: target {target}, profile {profile}, configuration {configuration}{(only != "" ? $", only '{only}'" : "")}{(force ? ", forced" : "")}"));
-TaskSetup(ctx => Information($"==> {ctx.Task.Name} (profile {profile}; pipeline elapsed {pipelineClock.Elapsed:m\\:ss})"));
+TaskSetup(ctx =>
+{
+    // Once stopping (a signal, see StopTree), no task starts anything new; the handler ends the process.
+    if (Volatile.Read(ref stopping) == 1) Thread.Sleep(Timeout.Infinite);
+    Information($"==> {ctx.Task.Name} (profile {profile}; pipeline elapsed {pipelineClock.Elapsed:m\\:ss})");
+});
 
 // Runs the report tool (built by Build) for the chosen profile; a non-zero exit is recorded, not thrown, when a failure note is given.
 void Tool(string arguments, string failureNote = null)
@@ -39,6 +101,7 @@ void Tool(string arguments, string failureNote = null)
     }
     catch (Exception e) when (failureNote != null)
     {
+        if (Volatile.Read(ref stopping) == 1) Thread.Sleep(Timeout.Infinite);
         failures.Add($"{failureNote} ({e.Message})");
         Error($"{failureNote}; the pipeline goes on and fails at the end.");
     }
@@ -168,6 +231,9 @@ Task("CI")
 
 Teardown(ctx =>
 {
+    // Stopped by a signal: the handler ends the process with 128 + the signal's number once the tree is gone; a step that failed
+    // because its process was stopped must not end it first with another code.
+    if (Volatile.Read(ref stopping) == 1) Thread.Sleep(Timeout.Infinite);
     var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
     Information($"Pipeline wall time {pipelineClock.Elapsed:h\\:mm\\:ss}; peak memory of this build script {peak:0} MiB (each experiment's own peak is in the table above and in the report).");
     if (failures.Count > 0 || !ctx.Successful)

@@ -43,9 +43,12 @@ internal static class Cli
             Console.Error.WriteLine(HelpPointer(parse.CommandResult.Command));
             return 2;
         }
+        // Cancel means stop: SIGTERM or SIGINT records the run as interrupted and stops every process under the tool (Interruption);
+        // System.CommandLine's own handling, which only cancels a token, is off.
+        using var interruption = HW1.Research.Pipeline.Interruption.Install(Console.Error);
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (UsageException e)
         {

@@ -41,9 +41,10 @@ internal static class ReportTool
     }
 
     /// <summary>Runs any program to its end (at most <paramref name="limit"/>): exit code, standard output, standard error.</summary>
-    public static (int Code, string Output, string Error) RunProgram(string program, IEnumerable<string> arguments, TimeSpan limit)
+    public static (int Code, string Output, string Error) RunProgram(string program, IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory != null) info.WorkingDirectory = workingDirectory;
         foreach (var a in arguments) info.ArgumentList.Add(a);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
         return Finish(process, program, limit);

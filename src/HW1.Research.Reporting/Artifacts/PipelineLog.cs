@@ -12,6 +12,9 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
     /// <summary>A seed share of a replicated experiment: some of its seeds stored as replicas, no section; a merge completes it.</summary>
     public const string Partial = "partial";
 
+    /// <summary>Running when the run was interrupted (SIGTERM or SIGINT): stopped, nothing stored; the next run trains it again.</summary>
+    public const string Interrupted = "interrupted";
+
     public string? Failure { get; init; }
 
     /// <summary>
@@ -65,6 +68,9 @@ public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, doub
 
     /// <summary>The artifacts folders a merged run was collected from; empty for a run made in one place.</summary>
     public IReadOnlyList<string> MergedFrom { get; init; } = [];
+
+    /// <summary>How the run ended early, when it did: the signal and its time ("SIGTERM at 2026-12-02T06:40:00Z"); null for a run that ended by itself.</summary>
+    public string? Interrupted { get; init; }
 
     private static JsonSerializerOptions Json => ArtifactJson.Options;
 

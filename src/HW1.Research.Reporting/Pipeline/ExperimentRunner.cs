@@ -138,6 +138,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     {
         var clock = Stopwatch.StartNew();
         var started = options.PipelineStarted ?? DateTimeOffset.UtcNow;
+        // A SIGTERM or SIGINT to the tool records the run as interrupted (the report tool stops the processes under it).
+        using var interruption = Interruption.OnInterrupt(Interrupt);
         var plan = Plan(started);
         Execute(plan, clock, started);
         return Summarize(plan, clock, started);
@@ -253,7 +255,9 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             var (name, key, label) = item;
             var before = previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Outcome == PipelineExperiment.Ran)?.Seconds;
             log($"{label}: running (elapsed {Format(clock.Elapsed)}{(before is { } b ? $"; took {RunText.Seconds(b)} last time" : "")})");
+            _running[name] = (key, Stopwatch.StartNew());
             var outcome = RunOne(name, key, label, before);
+            _running.TryRemove(name, out _);
             lock (gate)
             {
                 outcomes.Add(outcome);
@@ -279,7 +283,10 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         }
         if (deciding.Count > 0)
         {
-            foreach (var outcome in DecideTogether(deciding))
+            foreach (var (name, key, _) in deciding) _running[name] = (key, Stopwatch.StartNew());
+            var decided = DecideTogether(deciding);
+            foreach (var (name, _, _) in deciding) _running.TryRemove(name, out _);
+            foreach (var outcome in decided)
             {
                 outcomes.Add(outcome);
                 Save(started, outcomes);
@@ -591,15 +598,58 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText, ThreadOverride.KeyText);
     }
 
+    /// <summary>The experiments running now (their processes started and not yet ended), with their keys and clocks.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Key, Stopwatch Clock)> _running = new(StringComparer.Ordinal);
+
+    private readonly Lock _saveGate = new();
+    private (DateTimeOffset Started, List<PipelineExperiment> Outcomes)? _saved;
+    private bool _interrupted;
+
     private void Save(DateTimeOffset started, List<PipelineExperiment> outcomes)
+    {
+        lock (_saveGate)
+        {
+            // Once interrupted, the log says so; an experiment whose process the interruption killed does not overwrite it as failed.
+            if (_interrupted) return;
+            _saved = (started, outcomes.ToList());
+            Write(started, _saved.Value.Outcomes, interrupted: null);
+        }
+    }
+
+    private void Write(DateTimeOffset started, List<PipelineExperiment> outcomes, string? interrupted)
     {
         var log = (_identity ?? new PipelineLog(options.Profile, started, 0)) with
         {
             StartedUtc = started,
             Seconds = Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1),
-            Experiments = outcomes.ToList(),
+            Experiments = outcomes,
+            Interrupted = interrupted,
         };
         log.Write(options.ArtifactsRoot);
+    }
+
+    /// <summary>
+    /// Records the run as interrupted by <paramref name="signal"/>: the log keeps every outcome so far, adds each running experiment as
+    /// interrupted (nothing stored, so the next run trains it again), and is not written again by this run.
+    /// </summary>
+    private void Interrupt(string signal)
+    {
+        lock (_saveGate)
+        {
+            if (_interrupted || _saved is not { } saved) return;
+            _interrupted = true;
+            var running = _running.ToArray();
+            var outcomes = saved.Outcomes
+                .Concat(running.Select(r => new PipelineExperiment(r.Key, r.Value.Key, PipelineExperiment.Interrupted, Math.Round(r.Value.Clock.Elapsed.TotalSeconds, 1))
+                {
+                    Failure = $"stopped by {signal} after {RunText.Seconds(r.Value.Clock.Elapsed.TotalSeconds)}",
+                }))
+                .ToList();
+            var when = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+            Write(saved.Started, outcomes, $"{signal} at {when}");
+            log($"{signal}: the run is recorded as interrupted in {PipelineLog.PathOf(options.Profile, options.ArtifactsRoot)}" +
+                (running.Length > 0 ? $"; stopped: {string.Join(", ", running.Select(r => RunText.ShortName(r.Key)))}" : ""));
+        }
     }
 
     private void Summary(List<PipelineExperiment> outcomes, List<ReportSection> sections, TimeSpan elapsed)
