@@ -292,11 +292,29 @@ internal static class Cli
             only: parse.GetValue(determinismOnly),
             configuration: parse.GetValue(determinismConfiguration)));
 
+        var makespan = new Command("makespan",
+            "Predict the wall time of the experiments measured in artifacts folders on one machine with more cores (whole experiments at " +
+            "once, as --parallel does, and seeds as tasks, the shards' grain) and on a Slurm cluster of machines of this kind (submit.sh's " +
+            "assignment): from each section's wall time and each seed replica's time. Assumes every process runs beside others as fast as alone.");
+        var makespanFrom = Value("--from", "DIR[,DIR...]", "Artifacts folders of measured runs of the profile; an experiment is taken from the first folder that measured it.", required: true);
+        var makespanCores = Value("--cores", "N[,N...]", "Core counts of one machine (default 2,4,8,16,32).");
+        var makespanNodes = Value("--nodes", "N[,N...]", "Node counts of a Slurm cluster of 2-core machines (default 5,10).");
+        var makespanSeedTimes = Value("--seed-times", "CLASS=S,S,...",
+            "An experiment that none of the folders measured, given as its seeds' times in seconds (e.g. from an earlier run); it is marked as given.");
+        var makespanConfiguration = Configuration("the experiments are built in (their catalog order decides the shards' assignment)");
+        AddOptions(makespan, makespanFrom, makespanCores, makespanNodes, makespanSeedTimes, makespanConfiguration);
+        makespan.SetAction(parse => Commands.Makespan(ProfileOf(parse),
+            from: parse.GetRequiredValue(makespanFrom),
+            cores: parse.GetValue(makespanCores),
+            nodes: parse.GetValue(makespanNodes),
+            seedTimes: parse.GetValue(makespanSeedTimes),
+            configuration: parse.GetValue(makespanConfiguration)));
+
         var clean = new Command("clean", "Remove the profile's artifacts and its report folder (never the data cache).");
         clean.SetAction(parse => PipelineCommands.Clean(ProfileOf(parse)));
 
         Command[] commands = [data, experiments, merge, render, compare, check, diff, reviewComment, htmlCheck, acceptSnapshots, kernels, procedure,
-            tests, testSummary, determinism, clean];
+            tests, testSummary, determinism, makespan, clean];
         var helpCommand = new Command("help", "Print this text; with a command's name, that command's options.");
         var topic = new Argument<string>("command") { Arity = ArgumentArity.ZeroOrOne, HelpName = "command", Description = "The command whose options to print." };
         topic.AcceptOnlyFromAmong([.. commands.Select(c => c.Name)]);

@@ -289,6 +289,62 @@ internal static class Commands
         return 0;
     }
 
+    /// <summary>
+    /// The makespan model (<see cref="HW1.Research.Pipeline.Makespan"/>) over the experiments measured in the folders of --from, in the
+    /// catalog order of this checkout's build when it is built; prints the Markdown tables docs/performance.md shows.
+    /// </summary>
+    public static int Makespan(string profile, string from, string? cores, string? nodes, string? seedTimes, string? configuration)
+    {
+        static IReadOnlyList<int> Counts(string? text, string option, int[] fallback) => text == null ? fallback
+            : text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+                ? n : throw new UsageException($"{option} expects whole numbers from 1, comma-separated; found '{t}' in '{text}'.")).ToList();
+        var coreCounts = Counts(cores, "--cores", [2, 4, 8, 16, 32]);
+        var nodeCounts = Counts(nodes, "--nodes", [5, 10]);
+        IReadOnlyList<string>? catalog = null;
+        try
+        {
+            catalog = new HW1.Research.Pipeline.ExperimentRunner(new HW1.Research.Pipeline.RunnerOptions(profile, ExperimentsProject, configuration ?? "Release"), _ => { })
+                .ListExperiments();
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or BadImageFormatException)
+        {
+            Console.WriteLine($"makespan: no built catalog ({e.Message}); the folders' order stands in for it.");
+        }
+        var measured = new List<HW1.Research.Pipeline.ExperimentTime>();
+        foreach (var folder in from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Directory.Exists(folder)) throw new UsageException($"--from {folder}: no such folder.");
+            foreach (var e in HW1.Research.Pipeline.Makespan.Read(folder, profile))
+            {
+                if (measured.Any(m => m.Name == e.Name)) continue;
+                measured.Add(e);
+                Console.WriteLine($"  {HW1.Research.Artifacts.RunText.ShortName(e.Name),-45} {e.WallSeconds,8:0.0} s" +
+                    (e.Replicated ? $", {e.SeedSeconds.Count} seeds {string.Join(" ", e.SeedSeconds.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} s, the rest {e.Remainder:0.0} s" : "") + $"  ({folder})");
+            }
+        }
+        foreach (var given in (seedTimes ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = given.Split('=', 2);
+            var seconds = parts.Length == 2 ? parts[1].Split(',').Select(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && x > 0 ? x : double.NaN).ToList() : [];
+            if (parts.Length != 2 || seconds.Count == 0 || seconds.Any(double.IsNaN))
+                throw new UsageException($"--seed-times expects CLASS=S,S,... (seconds above 0), found '{given}'.");
+            var name = catalog?.FirstOrDefault(n => HW1.Research.Pipeline.ExperimentRunner.ClassName(n) == parts[0]) ?? parts[0];
+            if (measured.Any(m => m.Name == name)) throw new UsageException($"--seed-times {parts[0]}: measured in --from already; give only experiments none of the folders measured.");
+            measured.Add(new HW1.Research.Pipeline.ExperimentTime(name, seconds.Sum(), seconds));
+            Console.WriteLine($"  {parts[0],-45} {seconds.Sum(),8:0.0} s, {seconds.Count} seeds given with --seed-times (not measured here)");
+        }
+        if (measured.Count == 0) throw new UsageException($"--from {from}: no {profile} experiment with a measured section there.");
+        if (catalog != null)
+        {
+            var missing = catalog.Where(n => measured.All(m => m.Name != n)).ToList();
+            if (missing.Count > 0) Console.WriteLine($"makespan: not measured in these folders, left out: {string.Join(", ", missing.Select(HW1.Research.Pipeline.ExperimentRunner.ClassName))}");
+            measured = measured.OrderBy(m => catalog.ToList().IndexOf(m.Name) is var i && i >= 0 ? i : int.MaxValue).ToList();
+        }
+        Console.WriteLine();
+        Console.Write(HW1.Research.Pipeline.Makespan.Table(measured, coreCounts, nodeCounts));
+        return 0;
+    }
+
     /// <summary>The kernel state and fingerprint of this process: what the pin tests compare across processes and machines.</summary>
     /// <summary>What an experiment's compute key covers: the compute files' hash, its procedure hash and every method walked (or the whole hashed text).</summary>
     public static int Procedure(string profile, string name, bool text, string? project, string? configuration)
