@@ -142,7 +142,7 @@ Task("Test")
     .Does(() => Tool("tests --configuration " + configuration + (force ? " --force" : ""), "a test failed"));
 
 Task("Experiments")
-    .Description("Runs every experiment (or those matching --only) in the chosen profile, each in its own process, --parallel=N at a time, reusing stored results of the same build unless --force.")
+    .Description("Runs every experiment (or those matching --only) in the chosen profile, each in its own process, --parallel=N at a time (a replicated one as N seed shares and a completion), reusing stored results of the same build unless --force.")
     .IsDependentOn("Data")
     .Does(() => Tool($"experiments --configuration {configuration} --started {pipelineStarted:O}" + Only() + (force ? " --force" : "") + (parallel != "" ? $" --parallel {parallel}" : "") + (shard != "" ? $" --shard {shard}" : ""),
         "an experiment failed or could not run"));
@@ -195,7 +195,8 @@ Task("Help")
     Information("  --profile        quick (minutes) or full (the assignment's settings, the default); reports go to artifacts/report/ (full) or artifacts/quick/report/");
     Information("  --only           run only the experiments whose test name contains the text (ignoring case; several texts: comma-separated)");
     Information("  --force          re-run tests and experiments even when stored results of the same build match");
-    Information("  --parallel       experiment processes at once (default: cores / 2, each experiment keeps its 2 threads and its seeds;");
+    Information("  --parallel       experiment processes at once (default: cores / 2, each keeps its 2 threads and its seeds; a replicated experiment");
+    Information("                   runs as N seed shares at once and a completion from their replicas, the others whole, longest first;");
     Information("                   with HW1_THREADS=1 in the environment every experiment runs on 1 thread, cores / 1 at a time, not compared with the snapshots)");
     Information("  --shard          i/n: run only shard i of n (with --target=Experiments): every n-th whole experiment and the n-th share of each replicated one's seeds; merge the shards (and complete the replicated experiments) with the report tool's merge command");
     Information("  --configuration  build configuration (default Release)");

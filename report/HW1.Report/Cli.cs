@@ -100,7 +100,7 @@ internal static class Cli
             "Run only shard I of N: whole experiment k of the selection goes to shard k mod N + 1, and every shard trains its share of each " +
             "replicated experiment's seeds (its k-th seed, from 0, to shard k mod N + 1).");
         var experimentsForce = Flag("--force", "Run every experiment even when a stored result's key (built code, snapshots, profile, experiment) matches.");
-        var experimentsParallel = Value("--parallel", "N", "Run N experiments at a time (default: cores / 2 threads each).");
+        var experimentsParallel = Value("--parallel", "N", "Run N experiment processes at a time (default: cores / 2 threads each); a replicated experiment runs as N seed shares and a completion from their replicas.");
         var experimentsConfiguration = Configuration("the experiments are built in");
         var experimentsProject = Project();
         var experimentsStarted = Value("--started", "TIME", "When the pipeline started (ISO 8601); its wall time counts from then (default: now).");

@@ -244,31 +244,52 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         // so they go first, all in one process (DecideTogether).
         var deciding = toRun.Where(Decides).ToList();
         var training = toRun.Except(deciding).ToList();
-        if (training.Count > 1 && options.Parallel > 1)
+        // With --parallel above 1 on a whole run, a replicated experiment's seeds are shared out as the shards share them (SeedGrain).
+        var splitting = options.Parallel > 1 && options.Shard == null && training.Any(t => _replicated.Contains(t.Name));
+        if (training.Count > 1 && options.Parallel > 1 && !splitting)
             log($"{training.Count} experiments to run, {Math.Min(options.Parallel, training.Count)} at a time (--parallel={options.Parallel}), each with its own {ExperimentThreads} threads and seeds");
 
         // One at a time unless --parallel says otherwise; each experiment is its own process, so running several at once changes
         // no number. Outcomes are recorded as they finish; the summary lists them in the experiments' order.
         var gate = new Lock();
-        void RunItem((string Name, string Key, string Label) item)
+        double? Before(string name) => previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Outcome == PipelineExperiment.Ran)?.Seconds;
+        PipelineExperiment Running(string id, string name, string key, string label, Func<PipelineExperiment> run)
         {
-            var (name, key, label) = item;
-            var before = previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Outcome == PipelineExperiment.Ran)?.Seconds;
-            log($"{label}: running (elapsed {Format(clock.Elapsed)}{(before is { } b ? $"; took {RunText.Seconds(b)} last time" : "")})");
-            _running[name] = (key, Stopwatch.StartNew());
-            var outcome = RunOne(name, key, label, before);
-            _running.TryRemove(name, out _);
+            _running[id] = (name, key, Stopwatch.StartNew());
+            try
+            {
+                return run();
+            }
+            finally
+            {
+                _running.TryRemove(id, out _);
+            }
+        }
+        void Record(PipelineExperiment outcome)
+        {
             lock (gate)
             {
                 outcomes.Add(outcome);
                 Save(started, outcomes);
             }
         }
+        void RunItem((string Name, string Key, string Label) item)
+        {
+            var (name, key, label) = item;
+            var before = Before(name);
+            log($"{label}: running (elapsed {Format(clock.Elapsed)}{(before is { } b ? $"; took {RunText.Seconds(b)} last time" : "")})");
+            Record(Running(name, name, key, label, () => RunOne(name, key, label, before)));
+        }
         void RunAll(List<(string Name, string Key, string Label)> items, int atOnce)
         {
             if (atOnce == 1)
             {
                 foreach (var item in items) RunItem(item);
+                return;
+            }
+            if (splitting)
+            {
+                SeedGrain(items, atOnce, Before, Running, Record, clock);
                 return;
             }
             try
@@ -283,7 +304,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         }
         if (deciding.Count > 0)
         {
-            foreach (var (name, key, _) in deciding) _running[name] = (key, Stopwatch.StartNew());
+            foreach (var (name, key, _) in deciding) _running[name] = (name, key, Stopwatch.StartNew());
             var decided = DecideTogether(deciding);
             foreach (var (name, _, _) in deciding) _running.TryRemove(name, out _);
             foreach (var outcome in decided)
@@ -293,6 +314,108 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             }
         }
         RunAll(training, options.Parallel);
+    }
+
+    /// <summary>
+    /// Every core busy on one machine: <paramref name="atOnce"/> processes at once at the grain the shards use. A replicated experiment
+    /// becomes <paramref name="atOnce"/> seed shares (share i of n trains its seeds k with k mod n = i - 1 and stores them as replicas, as
+    /// a shard's share does) and, once its last share ended, a completion that reads every seed from the replicas and decides; an
+    /// experiment that runs whole is one task. Longest first by the previous run's times (a share counts its experiment's time / n);
+    /// a completion goes ahead of everything waiting. The numbers are the same as one process's: each seed seeds its own generators,
+    /// and the completion computes from the stored form, as it does after a merge. A share that failed leaves its seeds to the
+    /// completion, which trains them itself.
+    /// </summary>
+    private void SeedGrain(List<(string Name, string Key, string Label)> items, int atOnce, Func<string, double?> before,
+        Func<string, string, string, string, Func<PipelineExperiment>, PipelineExperiment> running, Action<PipelineExperiment> record, Stopwatch clock)
+    {
+        var queue = new LinkedList<Action>();
+        var sharesLeft = new Dictionary<string, int>(StringComparer.Ordinal);
+        var shareSeconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        // Monitor.Wait and PulseAll need a monitor, so a plain object (not System.Threading.Lock).
+        var gate = new object();
+        var tasks = new List<(double Expected, Action Run)>();
+        int splits = 0;
+        foreach (var (name, key, label) in items)
+        {
+            var last = before(name);
+            if (!_replicated.Contains(name))
+            {
+                tasks.Add((last ?? 0, () =>
+                {
+                    log($"{label}: running (elapsed {Format(clock.Elapsed)}{(last is { } b ? $"; took {RunText.Seconds(b)} last time" : "")})");
+                    record(running(name, name, key, label, () => RunOne(name, key, label, last)));
+                }));
+                continue;
+            }
+            splits++;
+            // Cleared once, before any share: a forced run trains every seed again, and its shares must not clear each other's.
+            ClearStored(name);
+            sharesLeft[name] = atOnce;
+            shareSeconds[name] = 0;
+            for (int i = 1; i <= atOnce; i++)
+            {
+                var share = new Shard(i, atOnce);
+                var shareLabel = $"{label} seed share {share}";
+                tasks.Add(((last ?? 0) / atOnce, () =>
+                {
+                    log($"{shareLabel}: running (elapsed {Format(clock.Elapsed)})");
+                    var outcome = running($"{name} {share}", name, key, shareLabel, () => RunOne(name, key, shareLabel, last / atOnce, share, clearStored: false));
+                    if (outcome.Outcome != PipelineExperiment.Partial)
+                        log($"{shareLabel}: its seeds are left to the completion, which trains those not stored ({outcome.Failure})");
+                    lock (gate)
+                    {
+                        shareSeconds[name] += outcome.Seconds;
+                        if (--sharesLeft[name] > 0) return;
+                        var spent = shareSeconds[name];
+                        queue.AddFirst(() =>
+                        {
+                            log($"{label}: completing from its seed shares (elapsed {Format(clock.Elapsed)})");
+                            var completed = running(name, name, key, label, () => RunOne(name, key, label, null, null, clearStored: false));
+                            log($"{label}: completed in {RunText.Seconds(completed.Seconds)} from seed shares that took {RunText.Seconds(spent)} in all");
+                            record(completed with { Seconds = Math.Round(completed.Seconds + spent, 1) });
+                        });
+                        Monitor.PulseAll(gate);
+                    }
+                }));
+            }
+        }
+        log($"{items.Count} experiments to run, {atOnce} processes at a time (--parallel={atOnce}), each with its own {ExperimentThreads} threads: " +
+            $"{splits} replicated one(s) split into {atOnce} seed shares each and completed from them, the rest whole");
+        // Longest first (stable: the catalog's order among unknown times).
+        foreach (var task in tasks.Select((t, i) => (t, i)).OrderByDescending(x => x.t.Expected).ThenBy(x => x.i)) queue.AddLast(task.t.Run);
+        Exception? first = null;
+        void Worker()
+        {
+            while (true)
+            {
+                Action next;
+                lock (gate)
+                {
+                    while (queue.Count == 0 && sharesLeft.Values.Any(v => v > 0) && first == null) Monitor.Wait(gate);
+                    if (queue.Count == 0 || first != null) return;
+                    next = queue.First!.Value;
+                    queue.RemoveFirst();
+                }
+                try
+                {
+                    next();
+                }
+                catch (Exception e)
+                {
+                    lock (gate)
+                    {
+                        first ??= e;
+                        Monitor.PulseAll(gate);
+                    }
+                    return;
+                }
+            }
+        }
+        var threads = Enumerable.Range(0, atOnce).Select(_ => new Thread(Worker) { IsBackground = true }).ToList();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        // The first error as itself (a full disk, a process that cannot start), so the command reports it like any other.
+        if (first != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
     }
 
     /// <summary>
@@ -420,15 +543,31 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return before;
     }
 
-    private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null)
+    /// <summary>Deletes what a forced run must measure again: the experiment's stored result and its seed replicas (no-op unless --force).</summary>
+    private void ClearStored(string name)
     {
-        var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", RunText.ShortName(name) + ".log");
+        if (!options.Force) return;
+        var resultPath = StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot), ClassName(name));
+        if (File.Exists(resultPath)) File.Delete(resultPath);
+        var replicaFolder = ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name);
+        if (Directory.Exists(replicaFolder)) Directory.Delete(replicaFolder, recursive: true);
+    }
+
+    /// <summary>
+    /// Runs one experiment in its own <c>dotnet test</c> process: whole, or <paramref name="share"/> of its seeds (by default this run's
+    /// shard's share when it replicates seeds). <paramref name="clearStored"/>: a forced run clears its stored result and replicas first.
+    /// </summary>
+    private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null, Shard? share = null, bool clearStored = true)
+    {
+        share ??= options.Shard != null && _replicated.Contains(name) ? options.Shard : null;
+        // Each share of one experiment has its own progress and TRX files, so that shares running at once never clear each other's.
+        var suffix = share != null && options.Shard == null ? $".share-{share.Index}of{share.Count}" : "";
+        var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", RunText.ShortName(name) + suffix + ".log");
         Directory.CreateDirectory(Path.GetDirectoryName(progress)!);
         File.Delete(progress);
         var computeKey = ComputeKeyOf(name);
-        var resultPath = StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot), ClassName(name));
-        // A forced run measures again: the stored result of this key would otherwise be read (its folder may not exist yet).
-        if (options.Force && File.Exists(resultPath)) File.Delete(resultPath);
+        // A forced run measures again: the stored result and the replicas of this key would otherwise be read instead.
+        if (clearStored) ClearStored(name);
         var environment = new Dictionary<string, string>(options.Environment)
         {
             [RunKeyVariable] = key,
@@ -439,12 +578,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             // Set empty, so that a plan file named in the shell never overrides this process's keys.
             [ExperimentPlan.Variable] = "",
         };
-        var share = options.Shard != null && _replicated.Contains(name) ? options.Shard : null;
         // Set either way, so a value left in the shell never turns a whole run into a share.
         environment[SeedReplicas.ShareVariable] = share?.ToString() ?? "";
-        // A forced run trains every seed again: replicas of this key would otherwise be read instead.
-        var replicaFolder = ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name);
-        if (options.Force && Directory.Exists(replicaFolder)) Directory.Delete(replicaFolder, recursive: true);
         var trx = Path.ChangeExtension(progress, ".trx");
         File.Delete(trx);
         var clock = Stopwatch.StartNew();
@@ -599,7 +734,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     }
 
     /// <summary>The experiments running now (their processes started and not yet ended), with their keys and clocks.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Key, Stopwatch Clock)> _running = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string Key, Stopwatch Clock)> _running = new(StringComparer.Ordinal);
 
     private readonly Lock _saveGate = new();
     private (DateTimeOffset Started, List<PipelineExperiment> Outcomes)? _saved;
@@ -638,17 +773,18 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         {
             if (_interrupted || _saved is not { } saved) return;
             _interrupted = true;
-            var running = _running.ToArray();
+            // One record an experiment, however many of its seed shares were running.
+            var running = _running.Values.GroupBy(r => r.Name, StringComparer.Ordinal).Select(g => g.MaxBy(r => r.Clock.Elapsed)).ToArray();
             var outcomes = saved.Outcomes
-                .Concat(running.Select(r => new PipelineExperiment(r.Key, r.Value.Key, PipelineExperiment.Interrupted, Math.Round(r.Value.Clock.Elapsed.TotalSeconds, 1))
+                .Concat(running.Select(r => new PipelineExperiment(r.Name, r.Key, PipelineExperiment.Interrupted, Math.Round(r.Clock.Elapsed.TotalSeconds, 1))
                 {
-                    Failure = $"stopped by {signal} after {RunText.Seconds(r.Value.Clock.Elapsed.TotalSeconds)}",
+                    Failure = $"stopped by {signal} after {RunText.Seconds(r.Clock.Elapsed.TotalSeconds)}",
                 }))
                 .ToList();
             var when = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
             Write(saved.Started, outcomes, $"{signal} at {when}");
             log($"{signal}: the run is recorded as interrupted in {PipelineLog.PathOf(options.Profile, options.ArtifactsRoot)}" +
-                (running.Length > 0 ? $"; stopped: {string.Join(", ", running.Select(r => RunText.ShortName(r.Key)))}" : ""));
+                (running.Length > 0 ? $"; stopped: {string.Join(", ", running.Select(r => RunText.ShortName(r.Name)))}" : ""));
         }
     }
 

@@ -5,7 +5,8 @@ using HW1.Research.Reporting;
 namespace HW1.Research.Tests.Pipeline;
 
 /// <summary>
-/// The real pipeline runs two quick experiments two at a time into one artifacts folder, and as two shards into two others that are
+/// The real pipeline runs two quick experiments one process at a time, two processes at a time into another artifacts folder (the
+/// replicated one split into two seed shares and completed from them, the other whole), and as two shards into two others that are
 /// then merged: one experiment runs whole in the first shard, the other (replicated) has its seeds split between the shards and is
 /// completed by the merge from their replicas. The stored numbers must be the same bit for bit, because each experiment is its own
 /// process with its own threads and seeds, and each seed seeds its own generator.
@@ -13,11 +14,13 @@ namespace HW1.Research.Tests.Pipeline;
 public sealed class ParallelRunTests : IDisposable
 {
     private const string Only = "GradientNormTests,ErrorSurfaceTests";
+    private readonly string _alone = Directory.CreateTempSubdirectory("hw1-parallel-1-").FullName;
     private readonly string _together = Directory.CreateTempSubdirectory("hw1-parallel-2-").FullName;
     private readonly string _shards = Directory.CreateTempSubdirectory("hw1-shards-").FullName;
 
     public void Dispose()
     {
+        Directory.Delete(_alone, recursive: true);
         Directory.Delete(_together, recursive: true);
         Directory.Delete(_shards, recursive: true);
     }
@@ -36,9 +39,18 @@ public sealed class ParallelRunTests : IDisposable
     [Fact]
     public void Two_experiments_at_once_and_two_shards_merged_store_the_same_numbers()
     {
+        var alone = Experiments(_alone, parallel: 1);
+        Assert.True(alone.Code == 0, alone.Output);
         var together = Experiments(_together, parallel: 2);
         Assert.True(together.Code == 0, together.Output);
-        Assert.Contains("2 experiments to run, 2 at a time", together.Output, StringComparison.Ordinal);
+        // Every core busy: GradientNorm's seeds in two shares at once beside ErrorSurface, then its completion from the replicas.
+        Assert.Contains("2 experiments to run, 2 processes at a time (--parallel=2), each with its own 2 threads: 1 replicated one(s) split into 2 seed shares each", together.Output, StringComparison.Ordinal);
+        Assert.Contains("GradientNormTests.Reproduces seed share 1/2: seed share 1/2 done", together.Output, StringComparison.Ordinal);
+        Assert.Contains("GradientNormTests.Reproduces seed share 2/2: seed share 2/2 done", together.Output, StringComparison.Ordinal);
+        Assert.Contains("GradientNormTests.Reproduces: completed in", together.Output, StringComparison.Ordinal);
+        var completion = File.ReadAllText(Path.Combine(_together, "quick", "progress", "GradientNormTests.Reproduces.log"));
+        Assert.Equal(3, completion.Split('\n').Count(l => l.Contains(": read from its replica", StringComparison.Ordinal)));
+        Assert.Empty(SectionComparison.Compare(SectionStore.ReadAll("quick", _alone), SectionStore.ReadAll("quick", _together)));
         var shards = new[] { Path.Combine(_shards, "1"), Path.Combine(_shards, "2") };
         for (int i = 0; i < 2; i++)
         {
