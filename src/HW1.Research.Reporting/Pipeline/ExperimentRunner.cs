@@ -344,7 +344,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 {
                     log($"{label}: running (elapsed {Format(clock.Elapsed)}{(last is { } b ? $"; took {RunText.Seconds(b)} last time" : "")})");
                     record(running(name, name, key, label, () => RunOne(name, key, label, last)));
-                }));
+                }
+                ));
                 continue;
             }
             splits++;
@@ -376,7 +377,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                         });
                         Monitor.PulseAll(gate);
                     }
-                }));
+                }
+                ));
             }
         }
         log($"{items.Count} experiments to run, {atOnce} processes at a time (--parallel={atOnce}), each with its own {ExperimentThreads} threads: " +
