@@ -293,8 +293,8 @@ internal static class Cli
             configuration: parse.GetValue(determinismConfiguration)));
 
         var makespan = new Command("makespan",
-            "Predict the wall time of the experiments measured in artifacts folders on one machine with more cores (whole experiments at " +
-            "once, as --parallel does, and seeds as tasks, the shards' grain) and on a Slurm cluster of machines of this kind (submit.sh's " +
+            "Predict the wall time of the experiments measured in artifacts folders on one machine with more cores (whole experiments as " +
+            "tasks, and seeds as tasks, the grain of --parallel and the shards) and on a Slurm cluster of machines of this kind (submit.sh's " +
             "assignment): from each section's wall time and each seed replica's time. Assumes every process runs beside others as fast as alone.");
         var makespanFrom = Value("--from", "DIR[,DIR...]", "Artifacts folders of measured runs of the profile; an experiment is taken from the first folder that measured it.", required: true);
         var makespanCores = Value("--cores", "N[,N...]", "Core counts of one machine (default 2,4,8,16,32).");
@@ -302,13 +302,15 @@ internal static class Cli
         var makespanSeedTimes = Value("--seed-times", "CLASS=S,S,...",
             "An experiment that none of the folders measured, given as its seeds' times in seconds (e.g. from an earlier run); it is marked as given.");
         var makespanConfiguration = Configuration("the experiments are built in (their catalog order decides the shards' assignment)");
-        AddOptions(makespan, makespanFrom, makespanCores, makespanNodes, makespanSeedTimes, makespanConfiguration);
+        var makespanOnly = Value("--only", "TEXT[,TEXT]", "Only the experiments whose test name contains a TEXT (as a run with --only would run them).");
+        AddOptions(makespan, makespanFrom, makespanCores, makespanNodes, makespanSeedTimes, makespanConfiguration, makespanOnly);
         makespan.SetAction(parse => Commands.Makespan(ProfileOf(parse),
             from: parse.GetRequiredValue(makespanFrom),
             cores: parse.GetValue(makespanCores),
             nodes: parse.GetValue(makespanNodes),
             seedTimes: parse.GetValue(makespanSeedTimes),
-            configuration: parse.GetValue(makespanConfiguration)));
+            configuration: parse.GetValue(makespanConfiguration),
+            only: parse.GetValue(makespanOnly)));
 
         var clean = new Command("clean", "Remove the profile's artifacts and its report folder (never the data cache).");
         clean.SetAction(parse => PipelineCommands.Clean(ProfileOf(parse)));

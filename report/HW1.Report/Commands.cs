@@ -293,7 +293,7 @@ internal static class Commands
     /// The makespan model (<see cref="HW1.Research.Pipeline.Makespan"/>) over the experiments measured in the folders of --from, in the
     /// catalog order of this checkout's build when it is built; prints the Markdown tables docs/performance.md shows.
     /// </summary>
-    public static int Makespan(string profile, string from, string? cores, string? nodes, string? seedTimes, string? configuration)
+    public static int Makespan(string profile, string from, string? cores, string? nodes, string? seedTimes, string? configuration, string? only = null)
     {
         static IReadOnlyList<int> Counts(string? text, string option, int[] fallback) => text == null ? fallback
             : text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
@@ -310,13 +310,16 @@ internal static class Commands
         {
             Console.WriteLine($"makespan: no built catalog ({e.Message}); the folders' order stands in for it.");
         }
+        if (catalog != null && only != null) catalog = HW1.Research.Pipeline.ExperimentRunner.Select(catalog, only);
+        var texts = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        bool Selected(string name) => texts == null || texts.Any(t => name.Contains(t, StringComparison.OrdinalIgnoreCase));
         var measured = new List<HW1.Research.Pipeline.ExperimentTime>();
         foreach (var folder in from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Directory.Exists(folder)) throw new UsageException($"--from {folder}: no such folder.");
             foreach (var e in HW1.Research.Pipeline.Makespan.Read(folder, profile))
             {
-                if (measured.Any(m => m.Name == e.Name)) continue;
+                if (measured.Any(m => m.Name == e.Name) || !Selected(e.Name)) continue;
                 measured.Add(e);
                 Console.WriteLine($"  {HW1.Research.Artifacts.RunText.ShortName(e.Name),-45} {e.WallSeconds,8:0.0} s" +
                     (e.Replicated ? $", {e.SeedSeconds.Count} seeds {string.Join(" ", e.SeedSeconds.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} s, the rest {e.Remainder:0.0} s" : "") + $"  ({folder})");

@@ -28,7 +28,7 @@ public sealed partial class ReportCommandLineTests : IDisposable
         ["accept-snapshots"] = ["--root", "--only", "--dry-run", "--normalize"],
         ["kernels"] = ["--json", "--threads"],
         ["procedure"] = ["--experiment", "--text", "--configuration", "--project"],
-        ["makespan"] = ["--from", "--cores", "--nodes", "--seed-times", "--configuration"],
+        ["makespan"] = ["--from", "--cores", "--nodes", "--seed-times", "--configuration", "--only"],
         ["tests"] = ["--force", "--results", "--configuration"],
         ["test-summary"] = ["--results"],
         ["determinism"] = ["--first", "--second", "--second-from-pipeline", "--only", "--configuration"],

@@ -28,8 +28,8 @@ public static class Makespan
     public const int ThreadsPerProcess = 2;
 
     /// <summary>
-    /// Whole experiments on <paramref name="slots"/> processes at once, longest first, each to the first free slot: what
-    /// <c>--parallel</c> does today.
+    /// Whole experiments on <paramref name="slots"/> processes at once, longest first, each to the first free slot (what
+    /// <c>--parallel</c> did before it split replicated experiments into seed shares).
     /// </summary>
     public static double WholeExperiments(IReadOnlyList<ExperimentTime> experiments, int slots)
     {
@@ -38,9 +38,9 @@ public static class Makespan
     }
 
     /// <summary>
-    /// The grain shards already use, on one machine: every seed of a replicated experiment and every whole experiment as its own
-    /// task, longest first on <paramref name="slots"/> processes; each replicated experiment's remainder starts on the first free
-    /// slot once its last seed ended.
+    /// The grain the shards and <c>--parallel</c> use, on one machine: every seed of a replicated experiment and every whole experiment
+    /// as its own task, longest first on <paramref name="slots"/> processes; each replicated experiment's remainder starts on the first
+    /// free slot once its last seed ended. (<c>--parallel=N</c> groups the seeds into N shares, so it can only come close to this.)
     /// </summary>
     public static double Seeds(IReadOnlyList<ExperimentTime> experiments, int slots)
     {
@@ -142,7 +142,7 @@ public static class Makespan
         text.AppendLine(CultureInfo.InvariantCulture, $"{experiments.Count} experiments, {experiments.Count(e => e.Replicated)} of them replicated " +
             $"({experiments.Sum(e => e.SeedSeconds.Count)} seeds); measured one at a time: {Minutes(sum)} in all, the longest single task {Minutes(longestSeed)}.");
         text.AppendLine();
-        text.AppendLine("| where | processes at once | whole experiments (`--parallel` today) | seeds as tasks (the shards' grain) |");
+        text.AppendLine("| where | processes at once | whole experiments as tasks | seeds as tasks (`--parallel`, the shards) |");
         text.AppendLine("| --- | ---: | ---: | ---: |");
         foreach (var c in cores)
         {
