@@ -60,6 +60,8 @@ public sealed class ClaimsLedgerTests
         Assert.Equal("4.47× (its interval over 2 seeds decides nothing and is not printed)", ClaimsLedger.SectionRows(quick)[0][2]);
         Assert.Contains("not the science", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
         Assert.Contains("2 seeds, where a 95% Student-t interval has 1 degree of freedom", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
+        // t(0.975, 1) / √2 = 8.985 against t(0.975, 4) / √5 = 1.2417: 7.2 times as wide for the same spread.
+        Assert.Contains("is 7.2 times as wide as with 5", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
         // The full profile prints every interval and needs no note.
         var full = quick with { Profile = "full" };
         Assert.Contains("[", ClaimsLedger.Rows([full])[0][ours], StringComparison.Ordinal);
