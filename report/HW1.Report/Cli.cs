@@ -46,6 +46,14 @@ internal static class Cli
         // Cancel means stop: SIGTERM or SIGINT records the run as interrupted and stops every process under the tool (Interruption);
         // System.CommandLine's own handling, which only cancels a token, is off.
         using var interruption = HW1.Research.Pipeline.Interruption.Install(Console.Error);
+        var code = Invoke(parse);
+        // A command that ended because a signal stopped its children does not end the process: the handler does, with 143 or 130.
+        HW1.Research.Pipeline.Interruption.WaitIfStopping();
+        return code;
+    }
+
+    private static int Invoke(ParseResult parse)
+    {
         try
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });

@@ -18,6 +18,18 @@ public static class Interruption
     private static readonly List<Action<string>> Handlers = [];
     private static int _raised;
 
+    /// <summary>
+    /// True once a signal arrived: the handler ends the process (with 128 + the signal's number) when what runs under it has stopped,
+    /// so the main thread must not end it first with another code (see <see cref="WaitIfStopping"/>).
+    /// </summary>
+    public static bool Raised => Volatile.Read(ref _raised) == 1;
+
+    /// <summary>Blocks for good when a signal arrived, so that the handler's exit code is the process's; returns at once otherwise.</summary>
+    public static void WaitIfStopping()
+    {
+        if (Raised) Thread.Sleep(Timeout.Infinite);
+    }
+
     /// <summary>Runs <paramref name="record"/> (with the signal's name) when the process is interrupted, until the returned value is disposed.</summary>
     public static IDisposable OnInterrupt(Action<string> record)
     {
