@@ -51,8 +51,8 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
     public sealed record Fit(
         string Function, string Model, int[] Widths, long Parameters, double LearningRate, long Seed, int Epochs, bool Converged,
         double FinalMse, double MseOverVariance, double SignAgreement,
-        [property: Newtonsoft.Json.JsonIgnore] IReadOnlyList<double> Losses,
-        [property: Newtonsoft.Json.JsonIgnore] float[] Curve);
+        [property: SnapshotIgnore] IReadOnlyList<double> Losses,
+        [property: SnapshotIgnore] float[] Curve);
 
     protected override IReadOnlyList<Fit> Run(Config config)
     {
@@ -143,11 +143,10 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
     protected override IEnumerable<Claim> Claims(Config config, IReadOnlyList<Fit> fits)
     {
         var (deepest, shallowest, ratios) = DepthOnSign(fits);
-        yield return Claim.ByRatio("the assignment; Telgarsky 2016", $"With the same parameters, depth helps on the discontinuous {TargetFunction.SignOfSine.Formula}" +
-                (Profile.IsFull ? "" : $" (quick profile: {config.Seeds.Length} seeds)"),
-            $"the 95% interval over seeds of the geometric-mean ratio of final MSE, {deepest} / {shallowest} (paired by seed), lies below 1",
+        yield return Statistic.GeometricMean($"the ratio of final MSE, {deepest} / {shallowest} (paired by seed)", "0.###").Below(1).Decide(
+            "the assignment; Telgarsky 2016", $"With the same parameters, depth helps on the discontinuous {TargetFunction.SignOfSine.Formula}",
             "Telgarsky shows deep ReLU nets form exponentially more linear pieces per parameter, which a target with jumps rewards; the paired interval says whether the seeds agree",
-            ratios, 1, "0.###", above: false) with
+            ratios) with
         { Label = "Depth helps on sgn(sin(5πx))" };
         foreach (var model in fits.Select(f => (f.Model, f.Parameters)).Distinct())
         {

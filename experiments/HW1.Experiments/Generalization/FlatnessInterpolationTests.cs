@@ -89,22 +89,21 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
             "the two minima are compared at equal fit only if both get there",
             string.Join("; ", lines.Select(l => $"seed {l.Seed}: {l.Direct[0].Train.Accuracy:P2} / {l.Direct[1].Train.Accuracy:P2}")),
             lines.All(l => l.Direct.All(d => d.Train.Accuracy >= c.TargetTrainAccuracy)));
-        string quick = Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)";
         // Marked in both profiles: the full profile contradicts it on every seed, and the quick profile's two seeds, shifted
         // (HW1_SEED_OFFSET=1), contradict it too, while the canonical ones leave it undecided.
-        yield return Claim.ByRatio("Keskar et al. 2017", $"The loss rises more steeply beyond the large-batch model ({c.Approaches[1].Name}) than beyond the small-batch one{quick}",
-            "the 95% interval over seeds of the geometric-mean ratio of training loss at α = 2 to that at α = −1 lies above 1",
+        yield return Statistic.GeometricMean("the ratio of training loss at α = 2 to that at α = −1").Above(1).Decide(
+            "Keskar et al. 2017", $"The loss rises more steeply beyond the large-batch model ({c.Approaches[1].Name}) than beyond the small-batch one",
             "Keskar et al.'s line plots show the large-batch minimum as the sharper side; both models are trained to the same training accuracy, so the ends differ in how they were reached, not in how far",
-            lines.Select(l => l.Points[^1].TrainLoss / l.Points[0].TrainLoss).ToArray(), 1) with
+            lines.Select(l => l.Points[^1].TrainLoss / l.Points[0].TrainLoss).ToArray()) with
         {
             KnownFailure = "at the same training accuracy the loss rises more beyond the small-batch model on every seed, so the interval lies below 1; one line through two " +
             $"minima, one of them reached at {c.Approaches[1].Rate / c.Approaches[0].Rate:0.#} times the learning rate, is a single direction, not Keskar et al.'s box around each minimum (the sharpness section measures that)",
             Label = "Loss rises faster past the large-batch minimum",
         };
-        yield return Claim.ByRatio("the assignment's figure", $"A full step past either minimum leaves its basin{quick}",
-            "the 95% interval over seeds of (the lower of the losses at α = −1 and α = 2) / (the worse endpoint's loss), geometric mean, lies above 2",
+        yield return Statistic.GeometricMean("(the lower of the losses at α = −1 and α = 2) / (the worse endpoint's loss)", "0.#").Above(2).Decide(
+            "the assignment's figure", "A full step past either minimum leaves its basin",
             "the assignment's figure shows a rise of orders of magnitude there; twice is the least that still means leaving the basin",
-            lines.Select(l => Math.Min(l.Points[0].TrainLoss, l.Points[^1].TrainLoss) / l.WorseEndpointLoss).ToArray(), 2, "0.#") with
+            lines.Select(l => Math.Min(l.Points[0].TrainLoss, l.Points[^1].TrainLoss) / l.WorseEndpointLoss).ToArray()) with
         { Label = "A full step leaves the basin" };
     }
 

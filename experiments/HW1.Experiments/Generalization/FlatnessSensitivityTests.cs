@@ -55,14 +55,13 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
 
     protected override IEnumerable<Claim> Claims(Config c, IReadOnlyList<Model> models)
     {
-        string quick = Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)";
         var gap = models.Select(m => m.Gap).ToArray();
         foreach (var (name, value, novaks) in new (string, Func<Model, double>, bool)[]
                  { ("softmax-Jacobian sensitivity (Novak et al.'s)", m => m.JacobianSensitivity, true), ("loss-gradient sensitivity (the assignment's)", m => m.LossGradientSensitivity, false) })
         {
             var sensitivity = models.Select(value).ToArray();
             // Novak et al. measured the input-Jacobian of the outputs; the loss-gradient sensitivity is the assignment's definition, credited to it.
-            var claim = Claim.ByRankCorrelation(novaks ? "Novak et al. 2018" : "the assignment (after Novak et al. 2018)", $"At the same training accuracy, models with a larger {name} generalize worse{quick}",
+            var claim = Claim.ByRankCorrelation(novaks ? "Novak et al. 2018" : "the assignment (after Novak et al. 2018)", $"At the same training accuracy, models with a larger {name} generalize worse",
                 "Novak et al. find the input-Jacobian norm tracks the generalization gap across trained models; every model here is trained to the same training accuracy, so the gap is not an artefact of underfitting; " +
                 "the batch sizes of one seed share its initialization and batch order, so the correlation is taken within each seed",
                 name, "test − training loss", sensitivity, gap, models.Select(m => m.Seed).ToArray()) with

@@ -68,29 +68,28 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
     {
         var (smallest, median, largest, bestSmaller) = Widths(c, models);
         var seeds = c.Seeds;
-        var quick = Profile.IsFull ? "" : $" (quick profile: {seeds} seeds)";
         // A perfect fit counts as one misclassified image, so the ratio stays finite and errs low.
         double Errors(Model m) => Math.Max(1 - m.TrainAccuracy, 1.0 / c.TrainExamples);
         var fit = OfWidth(models, smallest).Zip(OfWidth(models, largest), (s, l) => Errors(s) / Errors(l)).ToArray();
-        yield return Claim.ByRatio("the assignment", "Width lets the model fit its training set" + quick,
-            $"the 95% interval over seeds of the geometric mean of training error (width {smallest}) / training error (width {largest}), paired by seed, lies above 10 (a perfect fit counted as one error)",
+        yield return Statistic.GeometricMean($"training error (width {smallest}) / training error (width {largest}), paired by seed, a perfect fit counted as one error", "0.#")
+            .Above(10).Decide("the assignment", "Width lets the model fit its training set",
             "a two-unit bottleneck cannot separate ten classes while a wide layer can nearly fit the training set; an order of magnitude is the least that says width decides the fit, and no effect means something broke",
-            fit, 10, "0.#") with
+            fit) with
         { Label = "Width fits the training set" };
 
         var gaps = OfWidth(models, largest).Zip(OfWidth(models, median), (wide, narrow) => wide.Gap - narrow.Gap).ToArray();
-        var gap = Statistics.MeanInterval(gaps);
-        yield return Claim.ByInterval("the assignment", "Past the fitting point, more parameters widen the gap between test and training loss" + quick,
-            $"the 95% interval over seeds of (test − training loss) of width {largest} minus that of width {median}, paired by seed, lies above 0",
+        yield return Statistic.Mean($"(test − training loss) of width {largest} minus that of width {median}, paired by seed").Above(0).Decide(
+            "the assignment", "Past the fitting point, more parameters widen the gap between test and training loss",
             "over the upper half of the sizes the larger model fits its training data relatively better than its test data; the paired interval carries the seed-to-seed spread",
-            $"{gap.Format("0.####")}", gap.Low, gap.High, 0, seeds, values: gaps) with
+            gaps) with
         { Label = "More parameters widen the loss gap" };
 
         var (costs, cost, margin) = Cost(c, models);
-        yield return KnownFailureInFull(Claim.ByInterval("Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy" + quick,
-            $"the 95% interval over seeds of test accuracy, width {largest} − width {bestSmaller} (the best smaller width by mean), paired by seed, lies above −{margin * 100:0.##} points",
-            $"the margin is three binomial standard errors of one accuracy on the {c.TestExamples:N0} test images: a smaller loss is within what one test set resolves; picking the best smaller width by its mean favours it, so the rule errs against the claim",
-            $"{cost.Estimate * 100:0.##} points [{cost.Low * 100:0.##}, {cost.High * 100:0.##}]", cost.Low, cost.High, -margin, seeds, values: costs),
+        yield return KnownFailureInFull(
+            Statistic.Mean($"test accuracy, width {largest} − width {bestSmaller} (the best smaller width by mean), paired by seed", Unit.Points()).Above(-margin).Decide(
+                "Neyshabur et al. 2015; Zhang et al. 2017", "Parameters beyond the fitting point do not cost test accuracy",
+                $"the margin is three binomial standard errors of one accuracy on the {c.TestExamples:N0} test images: a smaller loss is within what one test set resolves; picking the best smaller width by its mean favours it, so the rule errs against the claim",
+                costs),
             cost.High < -margin
                 ? $"over {seeds} seeds the widest model loses {-cost.Estimate * 100:0.##} points [{-cost.High * 100:0.##}, {-cost.Low * 100:0.##}] of test accuracy to width {bestSmaller}, more than the margin of {margin * 100:0.##} points"
                 : $"the widest model's mean test accuracy is {Math.Abs(cost.Estimate) * 100:0.##} points {(cost.Estimate < 0 ? "below" : "above")} width {bestSmaller}'s, but over {seeds} seeds the interval's lower end, {cost.Low * 100:0.##} points, lies past the margin of −{margin * 100:0.##}, so the seeds leave undecided whether it loses that much") with

@@ -80,29 +80,26 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
     {
         const string zhang = "Zhang et al. 2017";
         var seeds = r.Runs.Count;
-        var quick = Profile.IsFull ? "" : $" (quick profile: {seeds} seeds)";
         var memorized = r.Runs.Count(x => x.Last.TrainAccuracy >= c.TargetAccuracy);
-        yield return Claim.Finding(zhang, "The network memorizes labels that carry no information" + quick,
+        yield return Claim.Finding(zhang, "The network memorizes labels that carry no information",
             $"every seed's training accuracy on its shuffled labels reaches {c.TargetAccuracy:P0} within {c.MaxEpochs} epochs",
             "Zhang et al. fit random labels completely (100% training accuracy, 90 points above chance); training here stops at 90% to bound its time, " +
             "80 points above chance, which is most of their effect and more than half of it, so the bar judges the size as well as the direction; " +
             "memorization is a property of each training, so every seed must show it",
             $"{memorized} of {seeds} seeds, after {Statistics.MeanInterval(r.Of(x => x.History.Count)).Format("0")} epochs", memorized == seeds) with
-        { Seeds = seeds, Paper = "100% training accuracy (Zhang et al. 2017, Table 1, random labels)", Label = "Random labels are memorized" };
+        { Seeds = seeds, OverSeeds = true, Paper = "100% training accuracy (Zhang et al. 2017, Table 1, random labels)", Label = "Random labels are memorized" };
 
         var excesses = r.Of(x => x.ExcessOverChance);
-        var excess = Statistics.MeanInterval(excesses);
         var margin = Margin(r);
-        yield return Claim.ByEquivalence(zhang, "Nothing transfers to the true test labels" + quick,
-            $"the 95% interval over seeds of test accuracy − chance lies within ±{margin * 100:0.##} points, chance being Σ q_c p_c for each net's predicted class frequencies q and the test labels' p",
+        yield return Statistic.Mean("test accuracy − chance, chance being Σ q_c p_c for each net's predicted class frequencies q and the test labels' p", Unit.Points())
+            .Within(margin).Decide(zhang, "Nothing transfers to the true test labels",
             $"a classifier that knows nothing of the true labels is right by chance with that probability (10% only if it predicts every class equally often); the margin is five binomial standard errors of one accuracy on the {r.TestCount:N0} test images, the tolerance of a single run, while anything learned from true labels lies tens of points above chance",
-            $"{excess.Estimate * 100:0.##} points [{excess.Low * 100:0.##}, {excess.High * 100:0.##}]", excess.Low, excess.High, margin, seeds, excesses) with
+            excesses) with
         { Label = "Nothing transfers to the true labels" };
 
-        yield return Claim.ByRatio(zhang, "Test loss rises as the memorized answers grow confident" + quick,
-            "the 95% interval over seeds of the geometric mean of final / first epoch's test loss lies above 1",
+        yield return Statistic.GeometricMean("final / first epoch's test loss", "0.#").Above(1).Decide(zhang, "Test loss rises as the memorized answers grow confident",
             "a memorizing network grows confident in meaningless answers, so its loss on true labels climbs",
-            r.Of(x => x.Last.TestLoss / x.First.TestLoss), 1, "0.#") with
+            r.Of(x => x.Last.TestLoss / x.First.TestLoss)) with
         { Label = "Test loss rises while memorizing" };
     }
 

@@ -176,7 +176,6 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
     {
         const string keskar = "Keskar et al. 2017";
         const string dinh = "Dinh et al. 2017";
-        string quick = Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)";
         // Judged against Keskar et al.'s own numbers (rule written before the run that decides it): his F1 ratio, with √ of it as the bar.
         // The sweep's network and training are not his regime, which the known-failure reason states from the configuration.
         var regime = $"this sweep's 784-{string.Join("-", c.Hidden)}-10 MLP on the first {c.TrainExamples:N0} MNIST images, each batch size stopped at " +
@@ -184,21 +183,20 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
             "(a larger network on all 60,000 images, a large batch of 10% of the training set, trained to a small loss): the minima here differ by a small part of his effect";
         foreach (var (epsilon, small, _, large, _) in KeskarF1)
         {
-            yield return Claim.ByRatioAgainstPaper(keskar, $"At ε = {epsilon:0E0}, the large batch ({c.LargeBatch}) finds a sharper minimum than the small batch ({c.SmallBatch}){quick}",
+            yield return Claim.ByRatioAgainstPaper(keskar, $"At ε = {epsilon:0E0}, the large batch ({c.LargeBatch}) finds a sharper minimum than the small batch ({c.SmallBatch})",
                 "Keskar et al.'s claim is the size of the effect as well as its direction: large-batch minima are sharper by about two orders of magnitude on F1",
                 "ε-sharpness, large / small (paired by seed)", $"Keskar et al. 2017, Table 3, F1: {large} vs {small} at ε = {epsilon:0E0}", large / small,
                 Ratios(c, r, m => m.Sharpness(epsilon))) with
             { KnownFailure = regime, Label = $"Sharper at the large batch, ε = {epsilon:0E0}" };
         }
-        yield return Claim.ByRatio(keskar, $"The large batch's minimum has the larger top Hessian eigenvalue{quick}",
-            "the 95% interval over seeds of the geometric-mean ratio of top eigenvalues, large / small, lies above 1",
+        yield return Statistic.GeometricMean("the ratio of top eigenvalues, large / small").Above(1).Decide(keskar, "The large batch's minimum has the larger top Hessian eigenvalue",
             "near a minimum the box sharpness is governed by the top eigenvalue (Keskar et al., section 2.2); the two measures should agree in direction",
-            Ratios(c, r, m => m.TopEigenvalue), 1) with
+            Ratios(c, r, m => m.TopEigenvalue)) with
         { Label = "Larger top eigenvalue at the large batch" };
         // In points, judged against Keskar et al.'s F1 gap (Table 2); the old rule asked only that the interval lie above 0.
         var accuracyGaps = r.At(c.SmallBatch).Zip(r.At(c.LargeBatch), (small, large) => 100 * small.TestAccuracy - 100 * large.TestAccuracy).ToArray();
         var paperGap = KeskarF1Tests.PaperAccuracy.SmallTest - KeskarF1Tests.PaperAccuracy.LargeTest;
-        yield return KnownFailureInFull(Claim.ByDifferenceAgainstPaper(keskar, $"At the same training accuracy, the large batch generalizes worse than the small batch{quick}",
+        yield return KnownFailureInFull(Claim.ByDifferenceAgainstPaper(keskar, $"At the same training accuracy, the large batch generalizes worse than the small batch",
             "Keskar et al.'s generalization gap: large-batch models test worse at the same training fit, by a fifth of a point on F1",
             "test accuracy in points, small − large (paired by seed)", $"{paperGap:0.##} points (Keskar et al. 2017, Table 2, F1)", paperGap,
             accuracyGaps, "points"),
@@ -208,14 +206,14 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         var batches = r.Models.Select(m => Math.Log(m.BatchSize)).ToArray();
         var sharp = r.Models.Select(m => m.Sharpness(c.Epsilons.Max())).ToArray();
         var seeds = r.Models.Select(m => m.Seed).ToArray();
-        yield return Claim.ByRankCorrelation(keskar, $"Across the sweep, sharpness (ε = {c.Epsilons.Max():0E0}) rises with batch size{quick}",
+        yield return Claim.ByRankCorrelation(keskar, $"Across the sweep, sharpness (ε = {c.Epsilons.Max():0E0}) rises with batch size",
             "Keskar et al.'s sharpness rises from small to large batches; the models of one seed share its initialization and batch order, so the correlation is taken within each seed and the seeds are the replicates",
             "batch size", "sharpness", batches, sharp, seeds) with
         { Label = "Sharpness rises with batch size" };
         var accuracy = r.Models.Select(m => m.TestAccuracy).ToArray();
         // Decided at full precision by the full run of 2026-12-02: −0.52 [−1.00, −0.01], an interval that clears 0 by a hundredth (the rounded
         // snapshot's values had suggested [−1.06, 0.03]); the claims snapshot keeps the digits that show how near the edge it is.
-        yield return Claim.ByRankCorrelation(keskar, $"Across the sweep, sharper minima test worse{quick}",
+        yield return Claim.ByRankCorrelation(keskar, $"Across the sweep, sharper minima test worse",
             "the relation to generalization the assignment asks about, in Keskar et al.'s direction; within each seed, since the models of one seed are not independent",
             "sharpness", "test accuracy", sharp, accuracy, seeds, above: false) with
         { Label = "Sharper minima test worse" };
@@ -227,16 +225,15 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         { Seeds = c.Seeds, Label = "Rescaling keeps the function" };
         var bySeed = r.Rescaled.GroupBy(x => x.Seed).ToList();
         var spreads = bySeed.Select(g => Math.Log10(g.Max(x => x.TopEigenvalue) / g.Min(x => x.TopEigenvalue))).ToArray();
-        var spread = Statistics.MeanInterval(spreads);
-        yield return Claim.ByInterval(dinh, "Rescaling makes the same function sharper by orders of magnitude",
-            $"the 95% interval over seeds of log₁₀(largest / smallest top eigenvalue over a = {c.Rescalings[0]} … {c.Rescalings[^1]}) lies above 2",
+        yield return Statistic.Mean($"log₁₀(largest / smallest top eigenvalue over a = {c.Rescalings[0]} … {c.Rescalings[^1]})", Unit.Number("0.#")).Above(2).Decide(
+            dinh, "Rescaling makes the same function sharper by orders of magnitude",
             "Dinh et al.'s point is that sharpness can be moved at will; two orders of magnitude is the least that says so",
-            $"10^{spread.Format("0.#")}", spread.Low, spread.High, 2, c.Seeds, values: spreads) with
+            spreads, spread => $"10^{spread.Format("0.#")}") with
         { Label = "Rescaling: sharper by orders of magnitude" };
-        yield return Claim.ByRatio(dinh, "A rescaling makes the same function flatter as well",
-            $"the 95% interval over seeds of the geometric mean of (the flattest top eigenvalue found on the seed's per-unit rescaling orbit) / (the unscaled model's) lies below {FlatterRatio}",
+        yield return Statistic.GeometricMean("(the flattest top eigenvalue found on the seed's per-unit rescaling orbit) / (the unscaled model's)", "0.###").Below(FlatterRatio).Decide(
+            dinh, "A rescaling makes the same function flatter as well",
             $"each unit's incoming curvature scales as 1/aᵢ² and its outgoing as aᵢ², so unless the trained model sits exactly where every unit balances, some factors are flatter; the search descends the top eigenvalue over the {c.Hidden[0]} factors, and power iteration stops at a relative change of {PowerTolerance:0E0}, so a 10% drop is far beyond its error",
-            r.Orbits.Select(o => o.Search.Ratio).ToArray(), FlatterRatio, "0.###", above: false) with
+            r.Orbits.Select(o => o.Search.Ratio).ToArray()) with
         { Label = "Rescaling: flatter as well" };
 
         yield return Claim.Sanity($"Every model reaches the training criterion", $"training accuracy ≥ {c.TargetTrainAccuracy:P0} within {c.MaxEpochs} epochs",

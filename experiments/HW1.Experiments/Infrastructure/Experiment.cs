@@ -36,7 +36,7 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     /// <summary>The section's settings, tables, figures and comments, built from the measured numbers.</summary>
     protected abstract SectionContent Describe(TConfig config, TResult result);
 
-    /// <summary>What the snapshot holds: by default the whole result (members marked <c>[JsonIgnore]</c> left out).</summary>
+    /// <summary>What the snapshot holds: by default the whole result (members marked <see cref="SnapshotIgnoreAttribute"/> left out).</summary>
     protected virtual object Snapshot(TResult result) => result;
 
     /// <summary>The running experiment (profile, seed offset, kernels, log); only while <see cref="Reproduces"/> runs.</summary>
@@ -188,11 +188,17 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     /// with that reason and does not fail the quick test; an interval on the wrong side of the threshold still fails it. The full
     /// profile decides every claim.
     /// </summary>
+    /// <remarks>
+    /// In the quick profile the statement of a claim decided over seeds also says how many (" (quick profile: 2 seeds)"), from the seeds
+    /// its rule counted, so no experiment writes that suffix by hand.
+    /// </remarks>
     public static Claim QuickVerdict(Claim claim, Profile profile)
     {
         ArgumentNullException.ThrowIfNull(claim);
         ArgumentNullException.ThrowIfNull(profile);
-        return !profile.IsFull && claim.Inconclusive && claim.Undecided == null && claim.KnownFailure == null
+        if (profile.IsFull) return claim;
+        if (claim.OverSeeds && claim.Seeds is { } seeds) claim = claim with { Statement = $"{claim.Statement} (quick profile: {seeds} seeds)" };
+        return claim.Inconclusive && claim.Undecided == null && claim.KnownFailure == null
             ? claim with { KnownFailure = $"quick profile: {claim.Seeds} seeds leave the interval too wide to decide; the full profile decides" }
             : claim;
     }

@@ -99,18 +99,34 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void The_quick_profile_reports_an_undecided_interval_as_inconclusive_but_not_a_contradicted_one()
     {
-        var undecided = Claim.ByInterval("s", "x > 0", "r", "why", "m", -1, 1, threshold: 0, seeds: 2);
-        var contradicted = Claim.ByInterval("s", "x > 0", "r", "why", "m", -2, -1, threshold: 0, seeds: 2);
+        var rule = Statistic.Given("x", "95% interval over seeds").Above(0);
+        var undecided = rule.Decide("s", "x > 0", "why", new Interval(0, -1, 1, 2), "m");
+        var contradicted = rule.Decide("s", "x > 0", "why", new Interval(-1.5, -2, -1, 2), "m");
         Assert.Equal("inconclusive (known failure)", Experiment<object, object>.QuickVerdict(undecided, Profile.Quick).Verdict);
         Assert.Equal("inconclusive", Experiment<object, object>.QuickVerdict(undecided, Profile.Full).Verdict);
         Assert.Null(Experiment<object, object>.QuickVerdict(contradicted, Profile.Quick).KnownFailure);
     }
 
     [Fact]
+    public void The_quick_profile_states_how_many_seeds_a_claim_over_seeds_rests_on_and_no_experiment_writes_it()
+    {
+        var overSeeds = Statistic.Mean("x").Above(0).Decide("s", "x > 0", "why", [1.0, 2.0]);
+        var overPoints = Statistic.Given("ρ(x, y) over the points", "95% bootstrap interval").Above(0).Decide("s", "x ranks y", "why", new Interval(0.5, 0.2, 0.8, 12), "ρ = 0.5");
+
+        Assert.Equal("x > 0 (quick profile: 2 seeds)", Experiment<object, object>.QuickVerdict(overSeeds, Profile.Quick).Statement);
+        Assert.Equal("x > 0", Experiment<object, object>.QuickVerdict(overSeeds, Profile.Full).Statement);
+        Assert.Equal("x ranks y", Experiment<object, object>.QuickVerdict(overPoints, Profile.Quick).Statement);
+        // The suffix comes from the rule's own count: an experiment file that writes it by hand would show it twice.
+        var sources = Directory.GetFiles(Path.Combine(RepoPaths.Root, "experiments", "HW1.Experiments"), "*Tests.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Infrastructure{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        Assert.DoesNotContain(sources, f => File.ReadAllText(f).Contains("(quick profile: {", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_quick_profile_does_not_excuse_an_undecidable_claim_as_a_wide_interval()
     {
         // A variable without spread is undecidable in any profile: fewer seeds are not the reason, so the quick mark does not apply.
-        var undecidable = Claim.Undecidable("s", "x ranks y", "r", "why", "every x is the same");
+        var undecidable = Statistic.Given("ρ(x, y)", "95% bootstrap interval").Above(0).Undecidable("s", "x ranks y", "why", "every x is the same");
         Assert.Null(Experiment<object, object>.QuickVerdict(undecidable, Profile.Quick).KnownFailure);
         Assert.Equal("undecidable", Experiment<object, object>.QuickVerdict(undecidable, Profile.Quick).Verdict);
     }

@@ -1,8 +1,9 @@
 using HW1.Research;
-using System.Text.Json.Nodes;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace HW1.Experiments.Infrastructure;
 
@@ -62,8 +63,7 @@ public static class ResultSnapshot
             return SnapshotCheck.NotCompared;
         }
         var fullName = name ?? SnapshotName.OfCaller(profile ?? Profile.Current, member, file);
-        var rounded = Rounded(metrics, digits);
-        var actual = JsonNode.Parse(rounded.ToString(Formatting.None));
+        var actual = Rounded(metrics, digits);
         var path = PathOf(fullName);
         var mismatch = MismatchPathOf(fullName);
         if (!File.Exists(path))
@@ -82,7 +82,7 @@ public static class ResultSnapshot
         if (SnapshotFiles.Differences(committed, actual).Count > 0)
         {
             SnapshotFiles.Write(mismatch, actual);
-            throw new SnapshotMismatchException(MismatchMessage(path, committed, rounded, state, digits));
+            throw new SnapshotMismatchException(MismatchMessage(path, committed, actual, state, digits));
         }
         if (File.Exists(mismatch)) File.Delete(mismatch);
         return SnapshotCheck.Matched;
@@ -102,11 +102,10 @@ public static class ResultSnapshot
     }
 
     /// <summary>What a mismatch says: the file, every value that moved, why bits could differ on this machine, and what to do.</summary>
-    public static string MismatchMessage(string path, JsonNode? committed, JToken actual, KernelState kernels, int digits = SignificantDigits.Snapshot)
+    public static string MismatchMessage(string path, JsonNode? committed, JsonNode? actual, KernelState kernels, int digits = SignificantDigits.Snapshot)
     {
-        ArgumentNullException.ThrowIfNull(actual);
         ArgumentNullException.ThrowIfNull(kernels);
-        var changes = SnapshotFiles.Differences(committed, JsonNode.Parse(actual.ToString(Formatting.None)));
+        var changes = SnapshotFiles.Differences(committed, actual);
         var mismatch = Path.Combine(Path.GetDirectoryName(path) ?? ".", "__mismatch__", Path.GetFileName(path));
         var why = kernels.Pinned
             ? $"The CPU kernels were pinned ({kernels.Description}) on {kernels.Cpu}, so the same code, seeds and thread count " +
@@ -166,24 +165,50 @@ public static class ResultSnapshot
         return Path.Combine(fullName.FolderPath, "__snapshots__", "__mismatch__", fullName.Filename);
     }
 
-    /// <summary>The JSON form of <paramref name="metrics"/> with every float rounded to <paramref name="digits"/> significant digits.</summary>
-    public static JToken Rounded(object metrics, int digits = SignificantDigits.Snapshot)
+    /// <summary>
+    /// The JSON form of <paramref name="metrics"/> with every floating-point value rounded to <paramref name="digits"/> significant
+    /// digits (17 or more keep every double exactly): public properties and fields, members marked <see cref="SnapshotIgnoreAttribute"/>
+    /// left out, enums as numbers, NaN and infinities as the strings "NaN", "Infinity" and "-Infinity".
+    /// </summary>
+    public static JsonNode? Rounded(object metrics, int digits = SignificantDigits.Snapshot)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        var token = JToken.FromObject(metrics);
-        if (digits >= 17) return token; // 17 significant digits hold every double exactly
-        var all = token is JContainer container ? container.DescendantsAndSelf() : [token];
-        foreach (var value in all.OfType<JValue>().Where(v => v.Type == JTokenType.Float).ToList())
+        return JsonNode.Parse(JsonSerializer.Serialize(metrics, metrics.GetType(), OptionsFor(digits)));
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, JsonSerializerOptions> Options = new();
+
+    private static JsonSerializerOptions OptionsFor(int digits) => Options.GetOrAdd(digits, d => new JsonSerializerOptions
+    {
+        IncludeFields = true,
+        Converters = { new RoundingConverter<double>(d, v => v), new RoundingConverter<float>(d, v => v), new RoundingConverter<decimal>(d, v => (double)v) },
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutIgnored } },
+    });
+
+    /// <summary>Leaves out the members a result marks <see cref="SnapshotIgnoreAttribute"/> (curves the figures need, the snapshot does not).</summary>
+    private static void LeaveOutIgnored(JsonTypeInfo type)
+    {
+        if (type.Kind != JsonTypeInfoKind.Object) return;
+        foreach (var property in type.Properties)
         {
-            value.Value = value.Value switch
-            {
-                double d => SignificantDigits.Round(d, digits),
-                float f => SignificantDigits.Round(f, digits),
-                decimal m => SignificantDigits.Round((double)m, digits),
-                var other => other,
-            };
+            if (property.AttributeProvider?.IsDefined(typeof(SnapshotIgnoreAttribute), inherit: true) == true) property.ShouldSerialize = (_, _) => false;
         }
-        return token;
+    }
+
+    /// <summary>Writes a floating-point value rounded to a number of significant digits (as a double, the form snapshots compare).</summary>
+    private sealed class RoundingConverter<T>(int digits, Func<T, double> toDouble) : JsonConverter<T>
+    {
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Snapshot values are written, never read back into results.");
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
+        {
+            var number = toDouble(value);
+            // JSON has no NaN or infinity: they are written as the strings "NaN", "Infinity" and "-Infinity" (an undefined mean, say).
+            if (double.IsNaN(number)) writer.WriteStringValue("NaN");
+            else if (double.IsInfinity(number)) writer.WriteStringValue(number > 0 ? "Infinity" : "-Infinity");
+            else writer.WriteNumberValue(digits >= 17 ? number : SignificantDigits.Round(number, digits));
+        }
     }
 
     /// <summary>True when the environment says this is a CI run (CI=true or CI=1).</summary>
@@ -191,6 +216,10 @@ public static class ResultSnapshot
         Environment.GetEnvironmentVariable("CI") is { } ci &&
         (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
 }
+
+/// <summary>A result member the snapshot leaves out (a whole curve the figures draw, where the snapshot keeps its summary); stored results keep it.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class SnapshotIgnoreAttribute : Attribute;
 
 /// <summary>A snapshot that should have been committed is missing.</summary>
 public sealed class SnapshotMissingException(string message) : Exception(message);

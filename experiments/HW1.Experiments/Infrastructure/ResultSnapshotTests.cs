@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using HW1.Research;
-using Newtonsoft.Json.Linq;
 
 namespace HW1.Experiments.Infrastructure;
 
@@ -29,10 +28,43 @@ public class ResultSnapshotTests
         ResultSnapshot.Match(new { Loss = 0.12301, Large = 45589.7, Count = 60000 }, Profile.Quick, seedOffset: 0);
 
         var rounded = ResultSnapshot.Rounded(new { Loss = 0.123449, Nested = new[] { new { A = 0.98765f } }, Count = 60000 });
-        Assert.Equal(0.123, rounded["Loss"]!.Value<double>());
-        Assert.Equal(0.988, rounded["Nested"]![0]!["A"]!.Value<double>());
-        Assert.Equal(JTokenType.Integer, rounded["Count"]!.Type);
-        Assert.NotEqual(rounded["Loss"]!.Value<double>(), ResultSnapshot.Rounded(new { Loss = 0.133449 })["Loss"]!.Value<double>());
+        Assert.Equal(0.123, rounded!["Loss"]!.GetValue<double>());
+        Assert.Equal(0.988, rounded["Nested"]![0]!["A"]!.GetValue<double>());
+        Assert.Equal("60000", rounded["Count"]!.ToJsonString());
+        Assert.NotEqual(rounded["Loss"]!.GetValue<double>(), ResultSnapshot.Rounded(new { Loss = 0.133449 })!["Loss"]!.GetValue<double>());
+    }
+
+    private sealed record WithCurve(double Final, [property: SnapshotIgnore] double[] Curve);
+
+    private struct WithFields
+    {
+        public double Rate;
+        public int Steps;
+    }
+
+    [Fact]
+    public void A_member_marked_SnapshotIgnore_is_left_out_of_the_snapshot_but_kept_in_the_stored_result()
+    {
+        var result = new WithCurve(0.123456, [1.0, 0.5, 0.25]);
+
+        var rounded = ResultSnapshot.Rounded(result)!.AsObject();
+
+        Assert.Equal(["Final"], rounded.Select(p => p.Key));
+        Assert.Equal(0.123, rounded["Final"]!.GetValue<double>());
+        // The stored result (System.Text.Json, the pipeline's own options) keeps the curve the figures draw.
+        Assert.Contains("\"Curve\":[1,0.5,0.25]", System.Text.Json.JsonSerializer.Serialize(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Public_fields_are_snapshotted_like_properties_and_values_json_cannot_hold_are_written_as_strings()
+    {
+        var fields = ResultSnapshot.Rounded(new WithFields { Rate = 0.0012345, Steps = 7 })!;
+        Assert.Equal(0.00123, fields["Rate"]!.GetValue<double>());
+        Assert.Equal(7, fields["Steps"]!.GetValue<int>());
+
+        // An undefined mean (no point counted) is kept as the string JSON allows, as the committed snapshots hold it.
+        var undefined = ResultSnapshot.Rounded(new { Mean = double.NaN, Up = double.PositiveInfinity, Down = float.NegativeInfinity })!;
+        Assert.Equal("""{"Mean":"NaN","Up":"Infinity","Down":"-Infinity"}""", undefined.ToJsonString());
     }
 
     [Fact]
@@ -41,22 +73,21 @@ public class ResultSnapshotTests
         var name = new SnapshotName("ATests_quick.snap", "/repo/experiments/HW1.Experiments/Optimization");
         Assert.Equal(name with { Filename = "ATests_quick.claims.snap" }, ResultSnapshot.ClaimsName(name));
 
-        var knifeEdge = Claim.ByRatio("s", "Large is sharper", "rule", "why", [1.0000004, 1.3, 0.9], 1);
+        var knifeEdge = Statistic.GeometricMean("large / small").Above(1).Decide("s", "Large is sharper", "why", [1.0000004, 1.3, 0.9]);
         var json = ResultSnapshot.Rounded(ResultSnapshot.ClaimsOf([knifeEdge]), ResultSnapshot.ClaimDigits);
-        var claim = json[0]!;
-        Assert.Equal("Large is sharper", claim["Statement"]!.Value<string>());
-        Assert.Equal(knifeEdge.Verdict, claim["Verdict"]!.Value<string>());
-        Assert.Equal(3, claim["Seeds"]!.Value<int>());
+        var claim = json![0]!;
+        Assert.Equal("Large is sharper", claim["Statement"]!.GetValue<string>());
+        Assert.Equal(knifeEdge.Verdict, claim["Verdict"]!.GetValue<string>());
+        Assert.Equal(3, claim["Seeds"]!.GetValue<int>());
         // the per-seed ratio that three digits would round to 1 keeps the digits that tell it from 1
-        Assert.Equal(1.0000004, claim["Values"]![0]!.Value<double>());
-        Assert.Equal(SignificantDigits.Round(knifeEdge.Low!.Value, ResultSnapshot.ClaimDigits), claim["Low"]!.Value<double>());
-        Assert.Equal(1.0, claim["Threshold"]!.Value<double>());
+        Assert.Equal(1.0000004, claim["Values"]![0]!.GetValue<double>());
+        Assert.Equal(SignificantDigits.Round(knifeEdge.Low!.Value, ResultSnapshot.ClaimDigits), claim["Low"]!.GetValue<double>());
+        Assert.Equal(1.0, claim["Threshold"]!.GetValue<double>());
 
         // A flipped verdict is a difference the snapshot check reports.
         var flipped = knifeEdge with { Holds = !knifeEdge.Holds, Inconclusive = false };
-        var before = JsonNode.Parse(json.ToString(Newtonsoft.Json.Formatting.None));
-        var after = JsonNode.Parse(ResultSnapshot.Rounded(ResultSnapshot.ClaimsOf([flipped]), ResultSnapshot.ClaimDigits).ToString(Newtonsoft.Json.Formatting.None));
-        Assert.Contains(SnapshotFiles.Differences(before, after), d => d.ToString().Contains("Verdict", StringComparison.Ordinal));
+        var after = ResultSnapshot.Rounded(ResultSnapshot.ClaimsOf([flipped]), ResultSnapshot.ClaimDigits);
+        Assert.Contains(SnapshotFiles.Differences(json, after), d => d.ToString().Contains("Verdict", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -129,9 +160,9 @@ public class ResultSnapshotTests
             var fourth = With(key, FourthDigitChanged);
             var second = With(key, SecondDigitChanged);
             // Unrounded, the 4th-digit change is a difference: the equality below comes from the rounding alone.
-            Assert.False(JToken.DeepEquals(JToken.FromObject(Committed), JToken.FromObject(fourth)), key);
-            Assert.True(JToken.DeepEquals(ResultSnapshot.Rounded(Committed), ResultSnapshot.Rounded(fourth)), key);
-            Assert.False(JToken.DeepEquals(ResultSnapshot.Rounded(Committed), ResultSnapshot.Rounded(second)), key);
+            Assert.False(JsonNode.DeepEquals(ResultSnapshot.Rounded(Committed, 17), ResultSnapshot.Rounded(fourth, 17)), key);
+            Assert.True(JsonNode.DeepEquals(ResultSnapshot.Rounded(Committed), ResultSnapshot.Rounded(fourth)), key);
+            Assert.False(JsonNode.DeepEquals(ResultSnapshot.Rounded(Committed), ResultSnapshot.Rounded(second)), key);
         }
 
         // The same through the committed snapshot file, which holds the committed values rounded to 3 digits.
@@ -195,7 +226,7 @@ public class ResultSnapshotTests
         var cpu = CpuFeatures.Current() with { Architecture = "Arm64", Avx2 = false, Fma = false, Model = "Neoverse-V2" };
         var state = new KernelState(KernelMode.Pinned, Pinned: false, cpu, new Dictionary<string, string?>());
 
-        var message = ResultSnapshot.MismatchMessage("x.snap", JsonNode.Parse("""{ "A": 1.0 }"""), JToken.Parse("""{ "A": 1.01 }"""), state);
+        var message = ResultSnapshot.MismatchMessage("x.snap", JsonNode.Parse("""{ "A": 1.0 }"""), JsonNode.Parse("""{ "A": 1.01 }"""), state);
 
         Assert.Contains("A: 1.0 → 1.01 (+1.0%)", message, StringComparison.Ordinal);
         Assert.Contains("cannot be pinned on this machine", message, StringComparison.Ordinal);

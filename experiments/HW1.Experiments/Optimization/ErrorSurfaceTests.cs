@@ -61,17 +61,15 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
         var through = results.Count(r => Math.Round(r.Centre, 6) == Math.Round(r.TrainedLoss, 6));
         yield return Claim.Sanity("The plane passes through the trained weights", "grid centre's loss equal to the trained weights' to 6 decimals, every seed", "the same weights on the same data",
             string.Join("; ", results.Select(r => $"{r.Centre:0.######} vs {r.TrainedLoss:0.######}")), through == results.Count);
-        string quick = Profile.IsFull ? "" : $" (quick profile: {c.Seeds} seeds)";
         var bottoms = results.Select(r => r.Minimum / r.Centre).ToArray();
-        var bottom = Statistics.MeanInterval(bottoms);
-        yield return Claim.ByInterval("Li et al. 2018", $"Trained weights lie at the bottom of a basin{quick}", "the 95% interval over seeds of (grid minimum / centre) lies above 0.95",
+        yield return Statistic.Mean("(grid minimum / centre)").Above(0.95).Decide("Li et al. 2018", "Trained weights lie at the bottom of a basin",
             "along random filter-normalized directions a trained network's loss rises on every side; 5% leaves room for a bottom slightly off the trained point",
-            bottom.Format("0.####"), bottom.Low, bottom.High, 0.95, c.Seeds, values: bottoms) with
+            bottoms) with
         { Label = "Trained weights sit at a basin's bottom" };
-        yield return Claim.ByRatio("Li et al. 2018", $"The basin's walls rise once the weights move by their own scale{quick}",
-            $"the 95% interval over seeds of the geometric-mean ratio (lowest corner's loss, one filter-norm in both directions) / centre's lies above {WallRatio}",
+        yield return Statistic.GeometricMean("(lowest corner's loss, one filter-norm in both directions) / centre's", "0.#").Above(WallRatio).Decide(
+            "Li et al. 2018", "The basin's walls rise once the weights move by their own scale",
             "Li et al.'s MLP surfaces rise several-fold within one filter-norm; twice is the least that shows a wall",
-            LowestCornerOverCentre(results), WallRatio, "0.#") with
+            LowestCornerOverCentre(results)) with
         { Label = "Walls rise within one filter-norm" };
     }
 

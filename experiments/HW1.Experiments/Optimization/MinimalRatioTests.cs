@@ -46,7 +46,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
 
     public sealed record Training(int Seed, int Phase1Budget, double Phase1Loss, double Phase1GradientNorm, double Loss, double GradientNorm, bool Reached,
         int Iterations, double MinimalRatio, int Positive, int Negative, int Zero, double Asymmetry, double ParameterNorm, double SampledRatio,
-        [property: Newtonsoft.Json.JsonIgnore] double[] Eigenvalues)
+        [property: SnapshotIgnore] double[] Eigenvalues)
     {
         /// <summary>‖∇L‖·‖θ‖ / L: the gradient relative to the loss and the weights' scale.</summary>
         public double RelativeGradient => GradientNorm * ParameterNorm / Loss;
@@ -143,14 +143,14 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         // The rule, written before the run that decides it: the share of upward directions among the curved ones, at the smallest band
         // float64 vouches for, against loss, over the points that are critical by the relative criterion.
         const string source = "the assignment's figure", statement = "At critical points, lower loss goes with a larger share of upward curvature (nearer to minima)";
-        var rule = $"Spearman's ρ(positive / (positive + negative) eigenvalues, |λ| ≤ {MinimalRatio.RelativeTolerance:0E0} × max|λ| counted as neither; loss) over the points that reach " +
-            $"‖∇L‖·‖θ‖ / L ≤ {c.RelativeTolerance:0E0} (one training each), its 95% bootstrap interval below 0";
+        var rule = Statistic.Given($"Spearman's ρ(positive / (positive + negative) eigenvalues, |λ| ≤ {MinimalRatio.RelativeTolerance:0E0} × max|λ| counted as neither; loss) over the points that reach " +
+            $"‖∇L‖·‖θ‖ / L ≤ {c.RelativeTolerance:0E0} (one training each)", "95% bootstrap interval").Below(0);
         const string reason = "the course figure shows the ratio falling as loss rises; counting flat directions as non-positive would let the number of near-zero eigenvalues, " +
             "not the curvature, decide the ratio, so they are left out of both counts";
         if (Trend(c, critical, v => v.At(MinimalRatio.RelativeTolerance).SignedRatio) is var (rho, low, high))
-            yield return Claim.ByInterval(source, statement, rule, reason, $"ρ = {rho:0.00} [{low:0.00}, {high:0.00}] over {critical.Count} critical points", low, high, 0, critical.Count, above: false) with { Label = "Lower loss, more upward curvature" };
+            yield return rule.Decide(source, statement, reason, new Interval(rho, low, high, critical.Count), $"ρ = {rho:0.00} [{low:0.00}, {high:0.00}] over {critical.Count} critical points") with { Label = "Lower loss, more upward curvature" };
         else
-            yield return Claim.Undecidable(source, statement, rule, reason,
+            yield return rule.Undecidable(source, statement, reason,
                 critical.Count < 3 ? $"only {critical.Count} points reach the criterion" : "the ratio or the loss is the same at every critical point", critical.Count) with
             {
                 KnownFailure = NotCritical(c, t),
@@ -161,14 +161,15 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         var hessian = critical.Select(v => v.MinimalRatio).ToArray();
         const string agreementSource = "the assignment (sampling alternative)", agreementStatement = "The sampling estimate ranks the points as the Hessian ratio does";
         const string agreementReason = "both measure how many directions curve upward; the sampled fraction weighs each eigenvalue by its size, so the two agree in rank, not in value";
-        var agreementRule = $"Spearman's ρ(fraction of {c.Samples} samples at radius {c.SampleRadius:0E0}·‖θ‖ with higher loss, Hessian minimal ratio) over the critical points (one training each), its 95% bootstrap interval above 0";
+        var agreementRule = Statistic.Given($"Spearman's ρ(fraction of {c.Samples} samples at radius {c.SampleRadius:0E0}·‖θ‖ with higher loss, Hessian minimal ratio) over the critical points (one training each)",
+            "95% bootstrap interval").Above(0);
         if (critical.Count < 3 || !Statistics.HasSpread(sampled) || !Statistics.HasSpread(hessian))
         {
             // A constant variable has no ranks to compare: the claim cannot be decided, whatever the other variable does.
             var why = critical.Count < 3 ? $"only {critical.Count} points reach the criterion"
                 : Statistics.HasSpread(sampled) ? $"the Hessian ratio is {hessian[0]:0.###} at every one of the {critical.Count} critical points, so ρ is undefined"
                 : $"the sampled fraction is {sampled[0]:0.###} at every one of the {critical.Count} critical points, so ρ is undefined";
-            yield return Claim.Undecidable(agreementSource, agreementStatement, agreementRule, agreementReason, why, critical.Count) with
+            yield return agreementRule.Undecidable(agreementSource, agreementStatement, agreementReason, why, critical.Count) with
             {
                 KnownFailure = critical.Count < 3 ? NotCritical(c, t) :
                     "nearly every random direction curves upward at these points (the positive eigenvalues outweigh the negative ones), so the sampling " +
@@ -180,9 +181,8 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         {
             var agreement = Statistics.Spearman(sampled, hessian);
             var (agreementLow, agreementHigh) = Statistics.SpearmanInterval(sampled, hessian, seed: (int)c.FirstSeed);
-            yield return KnownFailureInFull(Claim.ByInterval(agreementSource, agreementStatement, agreementRule, agreementReason,
-                $"ρ = {agreement:0.00} [{agreementLow:0.00}, {agreementHigh:0.00}] over {critical.Count} points; mean sampled {sampled.Average():0.###} vs Hessian {hessian.Average():0.###}",
-                agreementLow, agreementHigh, 0, critical.Count),
+            yield return KnownFailureInFull(agreementRule.Decide(agreementSource, agreementStatement, agreementReason, new Interval(agreement, agreementLow, agreementHigh, critical.Count),
+                $"ρ = {agreement:0.00} [{agreementLow:0.00}, {agreementHigh:0.00}] over {critical.Count} points; mean sampled {sampled.Average():0.###} vs Hessian {hessian.Average():0.###}"),
                 "the sampled fraction is near 1 at almost every point: the positive eigenvalues outweigh the negative ones, so nearly every random direction " +
                 "curves upward and the sampling cannot see the saddle directions the eigenvalue count finds; with almost no spread it cannot rank the points") with
             { Label = "Sampling ranks points as the Hessian does" };

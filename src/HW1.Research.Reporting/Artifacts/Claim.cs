@@ -25,85 +25,11 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         new(ClaimKind.Finding, source, statement, rule, reason, measured, holds);
 
     /// <summary>
-    /// A finding decided by an interval over replicated seeds: it holds when the whole 95% interval [<paramref name="low"/>,
-    /// <paramref name="high"/>] lies above <paramref name="threshold"/> (below it when <paramref name="above"/> is false), does not hold
-    /// when the whole interval lies on the other side, and is inconclusive when the interval contains the threshold.
-    /// <paramref name="values"/> are the per-seed values the interval was computed from, kept so a reviewer can recompute it.
-    /// </summary>
-    public static Claim ByInterval(string source, string statement, string rule, string reason, string measured,
-        double low, double high, double threshold, int seeds, bool above = true, IReadOnlyList<double>? values = null)
-    {
-        if (!(low <= high)) throw new ArgumentException($"An interval needs low ≤ high; found [{low}, {high}] for \"{statement}\".");
-        bool holds = above ? low > threshold : high < threshold;
-        bool against = above ? high <= threshold : low >= threshold;
-        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds)
-        {
-            Inconclusive = !holds && !against,
-            Seeds = seeds,
-            Low = low,
-            High = high,
-            Threshold = threshold,
-            Values = values == null ? null : [.. values],
-        };
-    }
-
-    /// <summary>
-    /// A finding that an effect is absent: decided by the 95% interval [<paramref name="low"/>, <paramref name="high"/>] of the effect
-    /// against the margin ±<paramref name="margin"/> that the rule calls no effect. It holds when the whole interval lies within the
-    /// margin, does not hold when the whole interval lies outside it (on either side), and is inconclusive when the interval crosses
-    /// an end of the margin. <paramref name="values"/> are the per-seed values the interval was computed from.
-    /// </summary>
-    public static Claim ByEquivalence(string source, string statement, string rule, string reason, string measured,
-        double low, double high, double margin, int seeds, IReadOnlyList<double>? values = null)
-    {
-        if (!(low <= high)) throw new ArgumentException($"An interval needs low ≤ high; found [{low}, {high}] for \"{statement}\".");
-        if (!(margin > 0)) throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{statement}\".");
-        bool holds = low > -margin && high < margin;
-        bool against = low >= margin || high <= -margin;
-        return new(ClaimKind.Finding, source, statement, rule, reason, measured, holds)
-        {
-            Inconclusive = !holds && !against,
-            Seeds = seeds,
-            Low = low,
-            High = high,
-            Threshold = margin,
-            Values = values == null ? null : [.. values],
-        };
-    }
-
-    /// <summary>
-    /// A finding about a ratio measured once per seed (paired or per model): decided by the 95% interval of the geometric mean of
-    /// <paramref name="ratios"/> (a t interval of their logarithms) against <paramref name="threshold"/>; measured as "1.12 [1.02, 1.24]×".
-    /// </summary>
-    public static Claim ByRatio(string source, string statement, string rule, string reason, IReadOnlyList<double> ratios, double threshold,
-        string format = "0.##", bool above = true)
-    {
-        ArgumentNullException.ThrowIfNull(ratios);
-        if (ratios.Any(r => !(r > 0) || !double.IsFinite(r)))
-            throw new ArgumentException($"The ratios of \"{statement}\" must be positive and finite; found {string.Join(", ", ratios)}.");
-        var log = Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
-        return ByInterval(source, statement, rule, reason, $"{log.Exp().Format(format)}×", log.Low, log.High, Math.Log(threshold), ratios.Count, above) with
-        {
-            Low = Math.Exp(log.Low),
-            High = Math.Exp(log.High),
-            Threshold = threshold,
-            Values = [.. ratios],
-        };
-    }
-
-    /// <summary>
-    /// A finding the data cannot decide whatever the seeds say (a variable with no spread makes a rank correlation undefined): it does
-    /// not hold, is counted as inconclusive, reads "undecidable" with <paramref name="why"/>, and never prints a number for the statistic.
-    /// </summary>
-    public static Claim Undecidable(string source, string statement, string rule, string reason, string why, int? seeds = null) =>
-        new(ClaimKind.Finding, source, statement, rule, reason, $"undefined: {why}", false) { Inconclusive = true, Undecided = why, Seeds = seeds };
-
-    /// <summary>
     /// A finding that <paramref name="xName"/> and <paramref name="yName"/> rise together (or, with <paramref name="above"/> false, that one
     /// falls as the other rises), over models that share seeds: Spearman's ρ is taken within each seed (tied values at average ranks) and
     /// the claim is decided by the 95% Student-t interval over seeds of their mean against 0 (<see cref="Statistics.SpearmanOverSeeds"/>), so
     /// models trained from one seed are not counted as independent. A variable without spread, overall or within a seed, makes it
-    /// <see cref="Undecidable"/>. The rule's text is written from the statistic and the direction.
+    /// undecidable (<see cref="Rule.Undecidable"/>). The rule's text is written from the statistic and the direction.
     /// </summary>
     public static Claim ByRankCorrelation(string source, string statement, string reason, string xName, string yName,
         IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<long> seeds, bool above = true)
@@ -112,16 +38,20 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(seeds);
         var seedCount = seeds.Distinct().Count();
-        var rule = $"Spearman's ρ({xName}, {yName}) within each seed; the 95% Student-t interval over the {seedCount} seeds of their mean lies {(above ? "above" : "below")} 0";
+        var statistic = Statistic.Given($"the mean of Spearman's ρ({xName}, {yName}) taken within each seed", "95% Student-t interval over seeds");
+        var rule = above ? statistic.Above(0) : statistic.Below(0);
         if (!x.All(double.IsFinite) || !y.All(double.IsFinite))
-            return Undecidable(source, statement, rule, reason, $"some {(x.All(double.IsFinite) ? yName : xName)} values are not finite, so they have no rank", seedCount);
+            return rule.Undecidable(source, statement, reason, $"some {(x.All(double.IsFinite) ? yName : xName)} values are not finite, so they have no rank", seedCount);
         if (!Statistics.HasSpread(x) || !Statistics.HasSpread(y))
-            return Undecidable(source, statement, rule, reason, $"every one of the {x.Count} {(Statistics.HasSpread(x) ? yName : xName)} values is the same ({(Statistics.HasSpread(x) ? y : x)[0]:G4}), so ρ is undefined", seedCount);
+            return rule.Undecidable(source, statement, reason, $"every one of the {x.Count} {(Statistics.HasSpread(x) ? yName : xName)} values is the same ({(Statistics.HasSpread(x) ? y : x)[0]:G4}), so ρ is undefined", seedCount);
         var interval = Statistics.SpearmanOverSeeds(x, y, seeds);
         if (interval == null)
-            return Undecidable(source, statement, rule, reason, seedCount < 2 ? "fewer than 2 seeds" : "within some seed one variable has no spread, so its ρ is undefined", seedCount);
-        return ByInterval(source, statement, rule, reason, $"ρ = {interval.Format("0.00")} within seeds, {x.Count} models",
-            interval.Low, interval.High, 0, seedCount, above, Statistics.SpearmanPerSeed(x, y, seeds));
+            return rule.Undecidable(source, statement, reason, seedCount < 2 ? "fewer than 2 seeds" : "within some seed one variable has no spread, so its ρ is undefined", seedCount);
+        return rule.Decide(source, statement, reason, interval, $"ρ = {interval.Format("0.00")} within seeds, {x.Count} models") with
+        {
+            Seeds = seedCount,
+            Values = Statistics.SpearmanPerSeed(x, y, seeds),
+        };
     }
 
     /// <summary>
@@ -150,6 +80,7 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         {
             Inconclusive = inconclusive,
             WeakerThanReported = weaker,
+            OverSeeds = true,
             Seeds = ratios.Count,
             Paper = $"{paperRatio.ToString("0.#", c)}× ({paper})",
             Low = Math.Exp(log.Low),
@@ -176,13 +107,15 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
             throw new ArgumentException($"The differences of \"{statement}\" must be finite; found {string.Join(", ", differences)}.");
         var half = paperDifference / 2;
         var interval = Statistics.MeanInterval(differences);
-        var rule = $"the 95% interval over seeds of {statistic} lies above half the paper's difference; weaker than reported when it lies above 0 but below that half, " +
-            "not reproduced when below 0";
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var rule = $"the 95% interval over seeds of the mean of {statistic} lies above {half.ToString(format, c)} {unit} (half the paper's {paperDifference.ToString(format, c)} {unit}); " +
+            "weaker than reported when it lies above 0 but below that, not reproduced when below 0";
         var (holds, weaker, inconclusive) = AgainstPaper(interval.Low, interval.High, none: 0, bar: half);
         return new(ClaimKind.Finding, source, statement, rule, reason, $"{interval.Format(format)} {unit}", holds)
         {
             Inconclusive = inconclusive,
             WeakerThanReported = weaker,
+            OverSeeds = true,
             Seeds = differences.Count,
             Paper = paper,
             Low = interval.Low,
@@ -237,11 +170,17 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// <summary>The measured effect has the paper's direction at a small part of its size (<see cref="ByRatioAgainstPaper"/>): not a reproduction.</summary>
     public bool WeakerThanReported { get; init; }
 
-    /// <summary>Why the data cannot decide the claim at all (see <see cref="Undecidable"/>); null for a claim its rule decides.</summary>
+    /// <summary>Why the data cannot decide the claim at all (see <see cref="Rule.Undecidable"/>); null for a claim its rule decides.</summary>
     public string? Undecided { get; init; }
 
-    /// <summary>How many seeds (independent trainings per compared model) the rule's statistic rests on; null where not stated.</summary>
+    /// <summary>
+    /// How many seeds (independent trainings per compared model) the rule's statistic rests on, or how many points where its interval is
+    /// over the points of one training (<see cref="OverSeeds"/> false); null where not stated.
+    /// </summary>
     public int? Seeds { get; init; }
+
+    /// <summary>The rule's interval is over replicated seeds (<see cref="Seeds"/> of them); the quick profile's statement then says how many.</summary>
+    public bool OverSeeds { get; init; }
 
     /// <summary>
     /// The decisive numbers unrounded, so that a reviewer can see how near the edge a verdict is and recompute it: the 95% interval's

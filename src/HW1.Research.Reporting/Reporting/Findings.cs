@@ -291,7 +291,8 @@ public static class Findings
     /// </summary>
     private static (Interval Ratio, bool Holds, bool Against) RatioVerdict(IReadOnlyList<double> ratios, double threshold, bool above)
     {
-        var claim = Artifacts.Claim.ByRatio("", "", "", "", ratios, threshold, above: above);
+        var statistic = Artifacts.Statistic.GeometricMean("the ratios");
+        var claim = (above ? statistic.Above(threshold) : statistic.Below(threshold)).Decide("", "", "", ratios);
         return (Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray()).Exp(), claim.Holds, !claim.Holds && !claim.Inconclusive);
     }
 

@@ -102,7 +102,7 @@ public sealed class ComputePresentationSplitTests(RepositoryCopy copy) : IClassF
 
         // Presentation only: a sentence, and the threshold of the growth claim raised far past what any seed measures.
         Edit("the mini-batch loss fell from a mean of", "the mini-batch loss went down from a mean of");
-        Edit("r.Of(t => t.NormRatio), 1),", "r.Of(t => t.NormRatio), 1e6),");
+        Edit("(first tenth's)\").Above(1).Decide(", "(first tenth's)\").Above(1e6).Decide(");
         Build();
         var second = Run();
         Assert.Contains("without training", second.Output, StringComparison.Ordinal);
@@ -115,6 +115,8 @@ public sealed class ComputePresentationSplitTests(RepositoryCopy copy) : IClassF
         Assert.Contains(section.Comments, c => c.Contains("went down from a mean of", StringComparison.Ordinal));
         var growth = Assert.Single(section.Claims, c => c.Statement.Contains("grows", StringComparison.Ordinal));
         Assert.False(growth.Holds);
+        // The rule's sentence is written from the threshold it decides against, so it moved with it.
+        Assert.EndsWith("lies above 1000000", growth.Rule, StringComparison.Ordinal);
         Assert.Equal(SectionStatus.NotReproduced, section.Status);
         Assert.True(second.Code != 0, "a claim that no longer holds fails the run: " + second.Output);
 
@@ -148,7 +150,7 @@ public sealed class ComputePresentationSplitTests(RepositoryCopy copy) : IClassF
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(file)!, "__snapshots__", "FitLineTests_quick.snap")), "the first run records the new experiment's snapshot");
         var section = SectionStore.Read(SectionStore.PathOf("quick", "1-1-fit-line", artifacts), "quick");
         Assert.Equal(SectionStatus.Reproduced, section.Status);
-        Assert.Contains(section.Claims, c => c.Statement == "A small MLP fits a straight line" && c.Holds);
+        Assert.Contains(section.Claims, c => c.Statement == "A small MLP fits a straight line (quick profile: 3 seeds)" && c.Holds);
         // The report is rendered from what is stored; the other questions were not run here, so it lists them as missing.
         copy.Tool(artifacts, "render");
         var summary = File.ReadAllText(Path.Combine(artifacts, "quick", "report", "summary.md"));

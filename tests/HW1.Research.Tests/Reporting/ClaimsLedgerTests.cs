@@ -33,7 +33,7 @@ public sealed class ClaimsLedgerTests
         var labelled = Claim.ByRatioAgainstPaper("Keskar et al. 2017", "At ε = 1e-3 the large batch finds a much sharper minimum than the small batch", "why",
             "ε-sharpness, large / small", "Keskar et al. 2017, Table 3, F1", 167, [100, 120, 150]) with
         { Label = "Sharper at the large batch" };
-        var undecidable = Claim.Undecidable("s", "Lower loss goes with more upward curvature", "r", "why", "only 0 points reach the criterion", 0);
+        var undecidable = Statistic.Given("ρ", "95% bootstrap interval").Below(0).Undecidable("s", "Lower loss goes with more upward curvature", "why", "only 0 points reach the criterion", 0);
         var rows = ClaimsLedger.Rows([Section("1-3-a", 1, labelled, undecidable)]);
         var column = ClaimsLedger.Columns.ToList();
         Assert.Equal("Sharper at the large batch", rows[0][column.IndexOf("claim")]);
@@ -47,8 +47,8 @@ public sealed class ClaimsLedgerTests
     [Fact]
     public void The_quick_profile_says_it_checks_the_machinery_and_prints_no_interval_that_decided_nothing()
     {
-        var undecided = Claim.ByRatio("s", "x is larger", "r", "why", [0.5, 40], 1, "0.##");
-        var decided = Claim.ByRatio("s", "y is larger", "r", "why", [2.0, 2.1], 1, "0.##");
+        var undecided = Statistic.GeometricMean("x / y").Above(1).Decide("s", "x is larger", "why", [0.5, 40]);
+        var decided = Statistic.GeometricMean("y / x").Above(1).Decide("s", "y is larger", "why", [2.0, 2.1]);
         Assert.True(undecided.Inconclusive);
         Assert.True(decided.Holds);
         var quick = Section("1-2-q", 1, undecided, decided);
@@ -82,6 +82,30 @@ public sealed class ClaimsLedgerTests
         Assert.Equal(["holds", "not reproduced"], rows.Select(r => r[^1]));
     }
 
+    /// <summary>A rule over an interval given as it is (the tests choose its ends), against 0.</summary>
+    private static Rule Given(Side side) =>
+        side == Side.Above ? Statistic.Given("x", "95% interval over seeds").Above(0) : Statistic.Given("x", "95% interval over seeds").Below(0);
+
+    [Fact]
+    public void A_rule_writes_its_own_sentence_from_its_statistic_side_and_threshold()
+    {
+        Assert.Equal("the 95% interval over seeds of the mean of test accuracy, A − B, paired by seed, lies above −0.39 points",
+            Statistic.Mean("test accuracy, A − B, paired by seed", Unit.Points()).Above(-0.0039).Text);
+        Assert.Equal("the 95% interval over seeds of the geometric mean of large / small lies below 0.9",
+            Statistic.GeometricMean("large / small").Below(0.9).Text);
+        Assert.Equal("the 95% interval over seeds of the mean of accuracy − chance lies within ±0.6 points",
+            Statistic.Mean("accuracy − chance", Unit.Points()).Within(0.006).Text);
+        Assert.Equal("the 95% bootstrap interval of ρ(x, y) lies above 0", Statistic.Given("ρ(x, y)", "95% bootstrap interval").Above(0).Text);
+
+        // The claim carries the rule's sentence and decides against the same number: a threshold of 2 reads "above 2" and decides at 2.
+        var claim = Statistic.GeometricMean("x / y").Above(2).Decide("s", "x is twice y", "why", [2.5, 2.6, 2.7]);
+        Assert.Equal("the 95% interval over seeds of the geometric mean of x / y lies above 2", claim.Rule);
+        Assert.Equal(2, claim.Threshold);
+        Assert.True(claim.Holds);
+        Assert.False(Statistic.GeometricMean("x / y").Above(3).Decide("s", "x is three times y", "why", [2.5, 2.6, 2.7]).Holds);
+        Assert.Equal("2.56 points [2.1, 3.02]", Unit.Points().Measured(new Interval(0.0256, 0.021, 0.0302, 5)));
+    }
+
     [Theory]
     [InlineData(1.2, 3.0, "reproduced", false)]
     [InlineData(-0.5, 3.0, "inconclusive", true)]
@@ -89,7 +113,7 @@ public sealed class ClaimsLedgerTests
     [InlineData(-3.0, 1.0, "inconclusive", true)]
     public void A_claim_decided_by_an_interval_is_reproduced_not_reproduced_or_inconclusive(double low, double high, string verdict, bool inconclusive)
     {
-        var claim = Claim.ByInterval("Keskar et al. 2017", "Large batches are sharper", "log ratio > 0", "why", "m", low, high, threshold: 0, seeds: 5);
+        var claim = Given(Side.Above).Decide("Keskar et al. 2017", "Large batches are sharper", "why", new Interval(low, low, high, 5), "m");
         Assert.Equal(verdict, claim.Verdict);
         Assert.Equal(inconclusive, claim.Inconclusive);
         Assert.Equal(verdict == "reproduced", claim.Holds);
@@ -101,12 +125,12 @@ public sealed class ClaimsLedgerTests
     [InlineData(1.0, 2.0, "not reproduced")]
     [InlineData(-1.0, 2.0, "inconclusive")]
     public void A_claim_below_a_threshold_is_decided_the_other_way(double low, double high, string verdict) =>
-        Assert.Equal(verdict, Claim.ByInterval("s", "x < 0", "r", "why", "m", low, high, threshold: 0, seeds: 5, above: false).Verdict);
+        Assert.Equal(verdict, Given(Side.Below).Decide("s", "x < 0", "why", new Interval(low, low, high, 5), "m").Verdict);
 
     [Fact]
     public void An_inconclusive_known_failure_says_both_and_the_tally_counts_it()
     {
-        var claim = Claim.ByInterval("s", "x > 0", "r", "why", "m", -1, 1, threshold: 0, seeds: 5) with { KnownFailure = "too few seeds" };
+        var claim = Given(Side.Above).Decide("s", "x > 0", "why", new Interval(0, -1, 1, 5), "m") with { KnownFailure = "too few seeds" };
         Assert.Equal("inconclusive (known failure)", claim.Verdict);
         Assert.Equal("0 of 1 findings hold (1 inconclusive), 1 of the rest marked as known failures with their reasons; 0 of 0 sanity checks hold.",
             ClaimsLedger.Tally([Section("1-2-c", 3, claim)]));
@@ -121,17 +145,17 @@ public sealed class ClaimsLedgerTests
     {
         // Ratios 2, 4, 8 have logs ln2·(1, 2, 3): mean 2·ln2 (geometric mean 4), standard deviation ln2, so the interval is
         // 4 · 2^(±t(0.975, 2)/√3) = 4 · 2^(±2.4841) = [0.715, 22.38]: it contains 1, so the claim "above 1" is undecided.
-        var claim = Claim.ByRatio("s", "x is larger", "ratio > 1", "why", [2, 4, 8], threshold: 1);
+        var claim = Statistic.GeometricMean("x / y").Above(1).Decide("s", "x is larger", "why", [2, 4, 8]);
         Assert.Equal("4 [0.71, 22.38]×", claim.Measured);
         Assert.True(claim.Inconclusive);
         Assert.Equal(3, claim.Seeds);
-        Assert.Equal("reproduced", Claim.ByRatio("s", "x is larger", "ratio > 1", "why", [3.9, 4, 4.1], threshold: 1).Verdict);
-        Assert.Throws<ArgumentException>(() => Claim.ByRatio("s", "x", "r", "why", [1, 0], threshold: 1));
+        Assert.Equal("reproduced", Statistic.GeometricMean("x / y").Above(1).Decide("s", "x is larger", "why", [3.9, 4, 4.1]).Verdict);
+        Assert.Throws<ArgumentException>(() => Statistic.GeometricMean("x / y").Above(1).Decide("s", "x", "why", [1, 0]));
     }
 
     [Fact]
     public void An_interval_upside_down_is_refused() =>
-        Assert.Throws<ArgumentException>(() => Claim.ByInterval("s", "x > 0", "r", "why", "m", 1, -1, threshold: 0, seeds: 5));
+        Assert.Throws<ArgumentException>(() => Given(Side.Above).Decide("s", "x > 0", "why", new Interval(0, 1, -1, 5), "m"));
 
     [Theory]
     [InlineData(-0.5, 0.5, "reproduced")]
@@ -142,11 +166,11 @@ public sealed class ClaimsLedgerTests
     [InlineData(-2, 2, "inconclusive")]
     public void An_absence_holds_only_when_the_whole_interval_lies_within_the_margin(double low, double high, string verdict)
     {
-        var claim = Claim.ByEquivalence("s", "no effect", "within ±1", "why", "m", low, high, margin: 1, seeds: 5);
+        var claim = Statistic.Given("x − y", "95% interval over seeds").Within(1).Decide("s", "no effect", "why", new Interval((low + high) / 2, low, high, 5), "m");
         Assert.Equal(verdict, claim.Verdict);
         Assert.Equal(verdict == "inconclusive", claim.Inconclusive);
         Assert.Equal(5, claim.Seeds);
-        Assert.Throws<ArgumentException>(() => Claim.ByEquivalence("s", "x", "r", "why", "m", -1, 1, margin: 0, seeds: 5));
+        Assert.Throws<ArgumentException>(() => Statistic.Mean("x − y").Within(0));
     }
 
     [Fact]
@@ -170,7 +194,7 @@ public sealed class ClaimsLedgerTests
         var rises = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness rises with batch size", "why", "batch size", "sharpness", batch, sharpness, seeds);
         Assert.True(rises.Holds, rises.ToString());
         Assert.Equal(3, rises.Seeds);
-        Assert.Equal("Spearman's ρ(batch size, sharpness) within each seed; the 95% Student-t interval over the 3 seeds of their mean lies above 0", rises.Rule);
+        Assert.Equal("the 95% Student-t interval over seeds of the mean of Spearman's ρ(batch size, sharpness) taken within each seed lies above 0", rises.Rule);
         var falls = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness falls with batch size", "why", "batch size", "sharpness", batch, sharpness, seeds, above: false);
         Assert.Equal("not reproduced", falls.Verdict);
         Assert.EndsWith("lies below 0", falls.Rule, StringComparison.Ordinal);

@@ -78,7 +78,7 @@ public sealed class DescriptionFindingsTests
     [InlineData(new[] { 0.999, 0.998 })]
     public void The_sentence_on_depth_follows_the_depth_claims_verdict_on_the_same_ratios(double[] ratios)
     {
-        var claim = Claim.ByRatio("", "", "", "", ratios, 1, "0.###", above: false);
+        var claim = Statistic.GeometricMean("", "0.###").Below(1).Decide("", "", "", ratios);
         var text = Findings.DepthOnDiscontinuous(Sgn, Deep, Shallow, Deep, ratios);
         Assert.Equal(claim.Holds, text.Contains(WhyDepth, Exact));
         Assert.Equal(claim.Inconclusive, text.Contains("the seeds do not decide", Exact));
@@ -132,7 +132,7 @@ public sealed class DescriptionFindingsTests
     [InlineData(new[] { 2.0, 2.0, 2.0 })]
     public void The_sentence_on_the_walls_follows_the_walls_claims_verdict_on_the_same_ratios(double[] ratios)
     {
-        var claim = Claim.ByRatio("", "", "", "", ratios, 2, "0.#");
+        var claim = Statistic.GeometricMean("", "0.#").Above(2).Decide("", "", "", ratios);
         var text = Findings.BasinWalls(1.0, [3, 4, 5, 6], new Interval(4.5, 4, 5, ratios.Length), ratios, 2);
         Assert.Equal(claim.Holds, text.Contains("walls rise steeply", Exact));
         Assert.Equal(claim.Inconclusive, text.Contains("the seeds do not decide", Exact));

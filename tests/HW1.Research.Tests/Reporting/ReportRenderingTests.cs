@@ -245,8 +245,8 @@ public sealed class ReportRenderingTests : IDisposable
     public void Forty_findings_fill_the_ledger_within_its_pages_and_the_check_counts_them()
     {
         // Forty findings with statements of the report's length: the ledger's budget is one line or two a claim on two pages.
-        var claims = Enumerable.Range(1, 40).Select(i => Claim.ByRatio("Keskar et al. 2017", $"At the same training accuracy the large batch {i} finds a sharper minimum than the small batch",
-            "r", "why", [1.5, 2.5, 2], 1) with
+        var claims = Enumerable.Range(1, 40).Select(i => Statistic.GeometricMean("large / small").Above(1).Decide("Keskar et al. 2017",
+            $"At the same training accuracy the large batch {i} finds a sharper minimum than the small batch", "why", [1.5, 2.5, 2]) with
         { Label = $"Sharper at the large batch {i}" }).ToArray();
         var section = Sections()[2] with { Id = "2-9-ledger", Claims = claims };
         var result = ReportWriter.Write([section], Manifest(), _folder);
