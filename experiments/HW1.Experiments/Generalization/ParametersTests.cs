@@ -102,8 +102,11 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         var byWidth = c.Widths.Select(w => OfWidth(models, w)).ToList();
         Interval Over(Model[] ms, Func<Model, double> f) => Statistics.MeanInterval(ms.Select(f).ToArray());
         Interval OverPositive(Model[] ms, Func<Model, double> f) => Statistics.GeometricMeanInterval(ms.Select(f).ToArray());
-        Series S(string name, Func<Model, double> f, SeriesStyle style = SeriesStyle.LineAndMarkers) =>
-            Series.OfIntervals(name, byWidth, ms => ms[0].Parameters, ms => { var i = Over(ms, f); return (i.Estimate, i.Low, i.High); }, style);
+        // Losses are positive: geometric means with log-scale intervals, as in the table; accuracies stop at their range.
+        Series S(string name, Func<Model[], Interval> interval, SeriesStyle style = SeriesStyle.LineAndMarkers) =>
+            Series.OfIntervals(name, byWidth, ms => ms[0].Parameters, ms => { var i = interval(ms); return (i.Estimate, i.Low, i.High); }, style);
+        Interval Loss(Model[] ms, Func<Model, double> f) => OverPositive(ms, f);
+        Interval Accuracy(Model[] ms, Func<Model, double> f) => Over(ms, f).Within(0, 1);
         string Percent(Interval i) => $"{i.Estimate * 100:0.00}% [{i.Low * 100:0.00}, {i.High * 100:0.00}]";
         var (smallestWidth, medianWidth, largestWidth, bestSmaller) = Widths(c, models);
         var (smallest, median, largest) = (OfWidth(models, smallestWidth), OfWidth(models, medianWidth), OfWidth(models, largestWidth));
@@ -126,10 +129,10 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
             ],
             Figures =
             [
-                new Figure("parameters-loss", "Loss against the number of parameters", $"Training and test cross-entropy against the parameter count (log scale): mean over {c.Seeds} seeds with 95% intervals.",
-                    [new Panel("", new Axis("parameters (log scale)", Log: true), new Axis("cross-entropy"), [S("training", m => m.TrainLoss), S("test", m => m.TestLoss, SeriesStyle.DashedLine)])]),
+                new Figure("parameters-loss", "Loss against the number of parameters", $"Training and test cross-entropy against the parameter count (log scale): geometric mean over {c.Seeds} seeds with 95% intervals.",
+                    [new Panel("", new Axis("parameters (log scale)", Log: true), new Axis("cross-entropy"), [S("training", ms => Loss(ms, m => m.TrainLoss)), S("test", ms => Loss(ms, m => m.TestLoss), SeriesStyle.DashedLine)])]),
                 new Figure("parameters-accuracy", "Accuracy against the number of parameters", $"Training and test accuracy against the parameter count (log scale): mean over {c.Seeds} seeds with 95% intervals.",
-                    [new Panel("", new Axis("parameters (log scale)", Log: true), new Axis("accuracy"), [S("training", m => m.TrainAccuracy), S("test", m => m.TestAccuracy, SeriesStyle.DashedLine)])]),
+                    [new Panel("", new Axis("parameters (log scale)", Log: true), new Axis("accuracy"), [S("training", ms => Accuracy(ms, m => m.TrainAccuracy)), S("test", ms => Accuracy(ms, m => m.TestAccuracy), SeriesStyle.DashedLine)])]),
             ],
             Comments =
             [

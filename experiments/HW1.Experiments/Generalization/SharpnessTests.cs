@@ -225,10 +225,10 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         { Seeds = c.Seeds, Label = "Rescaling keeps the function" };
         var bySeed = r.Rescaled.GroupBy(x => x.Seed).ToList();
         var spreads = bySeed.Select(g => Math.Log10(g.Max(x => x.TopEigenvalue) / g.Min(x => x.TopEigenvalue))).ToArray();
-        yield return Statistic.Mean($"log₁₀(largest / smallest top eigenvalue over a = {c.Rescalings[0]} … {c.Rescalings[^1]})", Unit.Number("0.#")).Above(2).Decide(
-            dinh, "Rescaling makes the same function sharper by orders of magnitude",
+        yield return Statistic.Mean($"log₁₀(largest / smallest top eigenvalue over a = {c.Rescalings[0]} … {c.Rescalings[^1]})", new Unit("0.#", " orders of magnitude"))
+            .Above(2).Decide(dinh, "Rescaling makes the same function sharper by orders of magnitude",
             "Dinh et al.'s point is that sharpness can be moved at will; two orders of magnitude is the least that says so",
-            spreads, spread => $"10^{spread.Format("0.#")}") with
+            spreads) with
         { Label = "Rescaling: sharper by orders of magnitude" };
         yield return Statistic.GeometricMean("(the flattest top eigenvalue found on the seed's per-unit rescaling orbit) / (the unscaled model's)", "0.###").Below(FlatterRatio).Decide(
             dinh, "A rescaling makes the same function flatter as well",
