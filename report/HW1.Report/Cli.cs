@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using HW1.Research;
 using HW1.Research.Data;
 using HW1.Research.Training;
 
@@ -23,8 +24,8 @@ internal static class Cli
     public const string Notes = """
         Run as: dotnet run --project report/HW1.Report -c Release -- <command> [options]
         Options take their value as --name value or --name=value; <command> --help lists a command's options.
-        Environment: HW1_PROFILE, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_KERNELS (pinned | native),
-          HW1_COMMAND_TIMEOUT (seconds for each outside command, default 300), HW1_SEED_OFFSET.
+        Environment (read once, see docs/usage.md): HW1_PROFILE, HW1_SEED_OFFSET, HW1_THREADS, HW1_KERNELS (pinned | native),
+          HW1_DATA_DIR, HW1_ARTIFACTS_DIR; for fetching data, HW1_NPM and HW1_COMMAND_TIMEOUT (seconds for each outside command, default 300).
         Exit codes: 0 success; 1 a section not reproduced, missing, or a check failed; 2 bad usage or input.
         """;
 
@@ -91,9 +92,12 @@ internal static class Cli
         };
         profileOption.Validators.Add(NoOptionAsValue);
         root.Options.Add(profileOption);
-        // Read when a command runs (not for help), so a bad --profile or HW1_PROFILE is an error of that command.
+        // The process edge: the settings (RunSettings) are read once, when the first command that needs them runs (not for help, so a
+        // malformed variable is an error of that command), and passed down from here.
+        RunSettings? settings = null;
+        RunSettings Settings() => settings ??= RunSettings.Read();
         string ProfileOf(ParseResult parse) =>
-            parse.GetValue(profileOption) is { } p ? Profile.Parse(p, "--profile").Name : Profile.Current.Name;
+            parse.GetValue(profileOption) is { } p ? Profile.Parse(p, "--profile").Name : Settings().Profile.Name;
 
         var data = new Command("data", "Fetch (when missing) and verify every data set the experiments use.");
         data.SetAction(parse => Commands.Data(ProfileOf(parse)));
@@ -113,7 +117,7 @@ internal static class Cli
         var experimentsProject = Project();
         var experimentsStarted = Value("--started", "TIME", "When the pipeline started (ISO 8601); its wall time counts from then (default: now).");
         AddOptions(experiments, experimentsOnly, experimentsShard, experimentsForce, experimentsParallel, experimentsConfiguration, experimentsProject, experimentsStarted);
-        experiments.SetAction(parse => Commands.Experiments(ProfileOf(parse),
+        experiments.SetAction(parse => Commands.Experiments(ProfileOf(parse), Settings(),
             project: parse.GetValue(experimentsProject),
             configuration: parse.GetValue(experimentsConfiguration),
             only: parse.GetValue(experimentsOnly),
@@ -131,7 +135,7 @@ internal static class Cli
         var mergeConfiguration = Configuration("this checkout is built in");
         var mergeProject = Project();
         AddOptions(merge, mergeFrom, mergeInto, mergeConfiguration, mergeProject);
-        merge.SetAction(parse => Commands.Merge(ProfileOf(parse),
+        merge.SetAction(parse => Commands.Merge(ProfileOf(parse), Settings(),
             from: parse.GetRequiredValue(mergeFrom),
             into: parse.GetValue(mergeInto),
             project: parse.GetValue(mergeProject),

@@ -25,9 +25,10 @@ internal static class Commands
     }
 
     /// <summary>Runs the experiments for the pipeline; non-zero when any failed.</summary>
-    public static int Experiments(string profile, string? project, string? configuration, string? only, string? startedText, bool force, string? parallelText,
-        string? shardText)
+    public static int Experiments(string profile, RunSettings settings, string? project, string? configuration, string? only, string? startedText, bool force,
+        string? parallelText, string? shardText)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         project ??= ExperimentsProject;
         configuration ??= "Release";
         HW1.Research.Pipeline.Shard? shard = null;
@@ -40,7 +41,7 @@ internal static class Commands
             throw new UsageException(e.Message);
         }
         if (!File.Exists(project)) throw new UsageException($"--project {project}: no such project file.");
-        int parallel = HW1.Research.Pipeline.ExperimentRunner.DefaultParallel;
+        int parallel = HW1.Research.Pipeline.ExperimentRunner.DefaultParallel(settings.Threads);
         if (parallelText != null && (!int.TryParse(parallelText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parallel) || parallel < 1))
             throw new UsageException($"--parallel expects a whole number of experiments to run at once, at least 1; found '{parallelText}'.");
         DateTimeOffset? started = null;
@@ -50,28 +51,31 @@ internal static class Commands
                 throw new UsageException($"--started expects a date and time (ISO 8601), found '{startedText}'.");
             started = parsed;
         }
-        var offset = HW1.Research.Training.Reproducibility.SeedOffset;
         var options = new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration)
         {
             Only = only,
             Force = force,
             PipelineStarted = started,
-            SeedOffset = offset,
+            SeedOffset = settings.SeedOffset,
+            Threads = settings.Threads,
             Parallel = parallel,
-            Environment = RunnerEnvironment(profile, offset),
+            ArtifactsRoot = settings.ArtifactsDir,
+            Environment = RunnerEnvironment(profile, settings.SeedOffset, settings.Threads),
             Shard = shard,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
     }
 
     /// <summary>
-    /// What each experiment process of a pipeline run is told besides the runner's own variables: the profile and, when not 0, the
-    /// seed offset, under the names the training layer reads.
+    /// What each experiment process of a pipeline run is told besides the runner's own variables: the profile and, when set, the seed
+    /// offset and the thread override, under the names <see cref="RunSettings.Read"/> reads there (the same names as here).
     /// </summary>
-    public static IReadOnlyDictionary<string, string> RunnerEnvironment(string profile, long seedOffset)
+    public static IReadOnlyDictionary<string, string> RunnerEnvironment(string profile, long seedOffset, int? threads)
     {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
         var environment = new Dictionary<string, string> { [HW1.Research.Training.Profile.Variable] = profile };
-        if (seedOffset != 0) environment[HW1.Research.Training.Reproducibility.SeedOffsetVariable] = seedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (seedOffset != 0) environment[HW1.Research.Training.Reproducibility.SeedOffsetVariable] = seedOffset.ToString(c);
+        if (threads is { } n) environment[ThreadOverride.Variable] = n.ToString(c);
         return environment;
     }
 
@@ -245,10 +249,11 @@ internal static class Commands
     /// every replicated experiment whose seeds the shards shared: it runs once more here, reading every shard's seeds from their replicas
     /// (and training any seed no shard stored), so this checkout must be built (--configuration, default Release) from the shards' commit.
     /// </summary>
-    public static int Merge(string profile, string from, string? into, string? project, string? configuration)
+    public static int Merge(string profile, RunSettings settings, string from, string? into, string? project, string? configuration)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         // Absolute: the experiment processes the completion starts resolve paths against their own working folder.
-        into = Path.GetFullPath(into ?? RepoPaths.ArtifactsDir);
+        into = Path.GetFullPath(into ?? settings.ArtifactsDir);
         project ??= ExperimentsProject;
         configuration ??= "Release";
         var sources = from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -257,7 +262,7 @@ internal static class Commands
         var merged = HW1.Research.Pipeline.RunMerge.Merge(profile, sources, into, Console.WriteLine);
         var partial = merged.Experiments.Where(e => e.Outcome == PipelineExperiment.Partial).Select(e => e.Name).ToList();
         if (partial.Count == 0) return 0;
-        var offset = HW1.Research.Training.Reproducibility.SeedOffset;
+        var offset = settings.SeedOffset;
         if (offset != merged.SeedOffset)
             throw new UsageException($"{HW1.Research.Training.Reproducibility.SeedOffsetVariable}={offset} here, but the shards ran with seed offset {merged.SeedOffset}: complete the merge with the shards' offset.");
         Console.WriteLine($"merge: completing {partial.Count} replicated experiment(s) from their seed replicas: {string.Join(", ", partial.Select(RunText.ShortName))}");
@@ -265,7 +270,8 @@ internal static class Commands
         {
             Only = string.Join(',', partial),
             SeedOffset = merged.SeedOffset,
-            Environment = RunnerEnvironment(profile, merged.SeedOffset),
+            Threads = settings.Threads,
+            Environment = RunnerEnvironment(profile, merged.SeedOffset, settings.Threads),
             ArtifactsRoot = into,
             Completes = merged,
             // The merged run's wall time runs from its first shard's start to the end of the completion.

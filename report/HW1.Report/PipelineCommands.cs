@@ -69,7 +69,7 @@ internal static class PipelineCommands
                 Only = only,
                 Force = true,
                 SeedOffset = offset,
-                Environment = Commands.RunnerEnvironment(profile, offset),
+                Environment = Commands.RunnerEnvironment(profile, offset, threads: null),
                 ArtifactsRoot = folder,
             };
             return (folder, new ExperimentRunner(options, Console.WriteLine).Run());

@@ -31,7 +31,11 @@ public sealed class SimulateFunctionTests(ITestOutputHelper output) : Experiment
         int MaxEpochs,
         long[] Seeds,
         int Threads,
-        int Workers);
+        int Workers) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { Seeds = [.. Seeds.Select(s => checked(s + seedOffset))], Threads = threads ?? Threads };
+    }
 
     public override Config Quick => new(
         [TargetFunction.Sinc, TargetFunction.SignOfSine],

@@ -63,7 +63,11 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
     public sealed record Expectation(double MlpTestAccuracy, double CnnTestAccuracy, double LossFraction, string Reason);
 
     /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts every model (initialization and batch order).</summary>
-    public sealed record Config(string Task, int TrainExamples, int TestExamples, int Epochs, int BatchSize, double LearningRate, long Budget, long FirstSeed, int Seeds, int Threads);
+    public sealed record Config(string Task, int TrainExamples, int TestExamples, int Epochs, int BatchSize, double LearningRate, long Budget, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+    }
 
     /// <summary>The task's name as the report writes it.</summary>
     protected abstract string Task { get; }

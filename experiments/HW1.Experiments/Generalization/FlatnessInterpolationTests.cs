@@ -20,7 +20,11 @@ public sealed class FlatnessInterpolationTests(ITestOutputHelper output) : Exper
     /// Both approaches train until their training accuracy reaches <paramref name="TargetTrainAccuracy"/> (at most <paramref name="MaxEpochs"/>), from the
     /// same initialization for a given seed; seeds FirstSeed … FirstSeed + Seeds − 1, one line per seed.
     /// </summary>
-    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, double TargetTrainAccuracy, int MaxEpochs, int AlphaPoints, long FirstSeed, int Seeds, int Threads, Approach[] Approaches);
+    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, double TargetTrainAccuracy, int MaxEpochs, int AlphaPoints, long FirstSeed, int Seeds, int Threads, Approach[] Approaches) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+    }
 
     public override Config Quick => new(5_000, 2_000, [64, 32], TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, AlphaPoints: 31, FirstSeed: 71, Seeds: 2, Threads: 2,
         [new("m1", 64, 1e-3), new("m2", 1024, 1e-2)]);

@@ -18,7 +18,11 @@ public sealed class FlatnessSensitivityTests(ITestOutputHelper output) : Experim
     /// so the models are compared at the same fit, on seeds FirstSeed … FirstSeed + Seeds − 1 (each seed shared by every batch size).
     /// </summary>
     public sealed record Config(int TrainExamples, int TestExamples, int SensitivityExamples, int[] Hidden, int[] BatchSizes, double TargetTrainAccuracy, int MaxEpochs,
-        double LearningRate, long FirstSeed, int Seeds, int Threads);
+        double LearningRate, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+    }
 
     public override Config Quick => new(5_000, 2_000, 1_000, [64, 32], [16, 64, 256, 1024], TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, LearningRate: 1e-3,
         FirstSeed: 81, Seeds: 2, Threads: 2);

@@ -29,8 +29,11 @@ public sealed class KeskarF1Tests(ITestOutputHelper output) : Experiment<KeskarF
     /// <paramref name="BoxIterations"/> loss evaluations; top Hessian eigenvalue on the first <paramref name="HessianExamples"/>.
     /// </summary>
     public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int SmallBatch, double LargeBatchFraction, double TargetTrainLoss,
-        int MaxEpochs, double LearningRate, double[] Epsilons, int SharpnessExamples, int HessianExamples, int BoxIterations, long FirstSeed, int Seeds, int Threads)
+        int MaxEpochs, double LearningRate, double[] Epsilons, int SharpnessExamples, int HessianExamples, int BoxIterations, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
     {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+
         /// <summary>The large batch: <see cref="LargeBatchFraction"/> of the training images, rounded.</summary>
         public int LargeBatch => (int)Math.Round(LargeBatchFraction * TrainExamples);
     }

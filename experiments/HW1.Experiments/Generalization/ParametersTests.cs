@@ -14,7 +14,11 @@ public sealed class ParametersTests(ITestOutputHelper output) : Experiment<Param
         "Train at least 10 similar models with different numbers of parameters; plot training and test loss and accuracy against the number of parameters.");
 
     /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts every width (initialization and batch order).</summary>
-    public sealed record Config(int TrainExamples, int TestExamples, int[] Widths, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads);
+    public sealed record Config(int TrainExamples, int TestExamples, int[] Widths, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+    }
 
     public override Config Quick => new(10_000, 2_000, [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 101, Seeds: 3, Threads: 2);
 

@@ -16,7 +16,11 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
         "Train on MNIST with the training labels randomly shuffled; plot training and test loss against epochs.");
 
     /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed draws its own permutation, initialization and batch order.</summary>
-    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int BatchSize, double LearningRate, int MaxEpochs, double TargetAccuracy, long FirstSeed, int Seeds, int Threads);
+    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int BatchSize, double LearningRate, int MaxEpochs, double TargetAccuracy, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+    }
 
     public override Config Quick => new(5_000, 10_000, [256, 256, 256], BatchSize: 128, LearningRate: 1e-3, MaxEpochs: 200, TargetAccuracy: 0.90, FirstSeed: 91, Seeds: 3, Threads: 2);
 

@@ -25,7 +25,11 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
     /// </summary>
     public sealed record Config(int TrainExamples, int TestExamples, int HessianExamples, int SharpnessExamples, int[] Hidden, int[] BatchSizes,
         int SmallBatch, int LargeBatch, double TargetTrainAccuracy, int MaxEpochs, double LearningRate, double[] Epsilons, double[] Rescalings,
-        long FirstSeed, int Seeds, int Threads);
+        long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+    }
 
     public override Config Quick => new(5_000, 2_000, 500, 500, [32], [16, 64, 256, 500, 1000], SmallBatch: 256, LargeBatch: 500,
         TargetTrainAccuracy: 0.99, MaxEpochs: 2_000, LearningRate: 1e-3, Epsilons: [1e-4, 5e-4, 1e-3],

@@ -49,16 +49,16 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     protected void Log(string line) => Session.Log(line);
 
     /// <summary>MNIST, with its first <paramref name="train"/> training and <paramref name="test"/> test images.</summary>
-    protected DataSubset Mnist(int train, int test) => DataSubset.Of(HW1.Research.Data.Mnist.Load(log: Log), train, test);
+    protected DataSubset Mnist(int train, int test) => DataSubset.Of(HW1.Research.Data.Mnist.Load(Session.Settings.DataDir, Log), train, test);
 
     /// <summary>Fashion-MNIST, with its first <paramref name="train"/> training and <paramref name="test"/> test images.</summary>
-    protected DataSubset FashionMnist(int train, int test) => DataSubset.Of(HW1.Research.Data.FashionMnist.Load(log: Log), train, test);
+    protected DataSubset FashionMnist(int train, int test) => DataSubset.Of(HW1.Research.Data.FashionMnist.Load(Session.Settings.DataDir, Log), train, test);
 
     [SkippableFact]
     public void Reproduces()
     {
         _run = new ExperimentRun(output, GetType().Name);
-        var config = _run.Profile.Pick(Quick, Full);
+        var config = ForRun(_run.Profile.Pick(Quick, Full), _run.Settings);
         TResult result;
         using (TrainingProgress.Route(_run.Progress))
             result = _run.Measure(GetType().Name, () =>
@@ -98,6 +98,22 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     }
 
     private bool _perSeedUsed;
+
+    /// <summary>
+    /// The one place a run's seed offset and thread override reach an experiment: the configuration it declared, with every seed shifted
+    /// and every thread count replaced (<see cref="IRunConfig{TConfig}.ForRun"/>), so the seeds its code passes to
+    /// <see cref="Reproducibility.Seed"/> are the seeds it trains, and the section's settings show them. With neither set, the declared
+    /// configuration itself.
+    /// </summary>
+    public static TConfig ForRun(TConfig declared, RunSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.SeedOffset == 0 && settings.Threads == null) return declared;
+        return declared is IRunConfig<TConfig> config
+            ? config.ForRun(settings.SeedOffset, settings.Threads)
+            : throw new InvalidOperationException($"{typeof(TConfig).FullName} does not implement {nameof(IRunConfig<TConfig>)}, so {Reproducibility.SeedOffsetVariable} and " +
+                $"{ThreadOverride.Variable} cannot reach its seeds and threads; implement ForRun on the configuration.");
+    }
 
     /// <summary>
     /// Trains seeds <paramref name="firstSeed"/> … <paramref name="firstSeed"/> + <paramref name="seeds"/> − 1 with <paramref name="train"/>

@@ -22,11 +22,13 @@ public sealed class ExperimentRun
     public ExperimentRun(ITestOutputHelper output, string? experiment = null)
     {
         _output = output;
+        // The process edge of an experiment: every setting read once, here, and passed down from this session.
+        Settings = RunSettings.Read();
         var planned = experiment != null && ExperimentPlan.Current is { } plan ? plan.GetValueOrDefault(experiment) : null;
         Key = planned?.RunKey ?? (Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null);
         ComputeKey = Key == null ? null : planned?.ComputeKey ?? (Environment.GetEnvironmentVariable(StoredResults.ComputeKeyVariable) is { Length: > 0 } compute ? compute : null);
         _progressFile = planned?.ProgressFile ?? (Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null);
-        SectionStore.EnsureFolder(Profile.Name);
+        SectionStore.EnsureFolder(Profile.Name, Settings.ArtifactsDir);
         if (SeedShare != null && ReplicaFolder == null)
             throw new InvalidOperationException($"{SeedReplicas.ShareVariable}={SeedShare} needs the pipeline's run key and {SeedReplicas.FolderVariable}: a share's seeds are only kept as replicas. Run shards through the report tool's experiments --shard.");
         if (Kernels.Warning is { } warning) Log(warning);
@@ -34,13 +36,17 @@ public sealed class ExperimentRun
             Log($"seeds shifted by {Reproducibility.SeedOffsetVariable}={SeedOffset}: the snapshot is not compared, the section records the offset");
     }
 
-    public Profile Profile { get; } = Profile.Current;
+    /// <summary>The settings this run depends on (<see cref="RunSettings"/>), read once when the session starts.</summary>
+    public RunSettings Settings { get; }
+
+    public Profile Profile => Settings.Profile;
 
     /// <summary>The CPU kernels this process runs (pinned unless <see cref="CpuKernels.ModeVariable"/>=native, or the CPU cannot run the pin).</summary>
     public KernelState Kernels { get; } = CpuKernels.State;
 
-    /// <summary>The offset added to every seed (<see cref="Reproducibility.SeedOffsetVariable"/>); 0 for the canonical seeds.</summary>
-    public long SeedOffset { get; } = Reproducibility.SeedOffset;
+    /// <summary>The offset added to every seed of the configuration (<see cref="Reproducibility.SeedOffsetVariable"/>); 0 for the canonical
+    /// seeds.</summary>
+    public long SeedOffset => Settings.SeedOffset;
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
@@ -66,7 +72,7 @@ public sealed class ExperimentRun
     public string? ReplicaFolder => ComputeKey != null ? SeedReplicas.Folder : null;
 
     /// <summary>Where the procedure's whole result is stored and read, only under the pipeline; null under plain <c>dotnet test</c>.</summary>
-    public string? ResultFolder => ComputeKey != null ? StoredResults.FolderOf(Profile.Name, RepoPaths.ArtifactsDir) : null;
+    public string? ResultFolder => ComputeKey != null ? StoredResults.FolderOf(Profile.Name, Settings.ArtifactsDir) : null;
 
     /// <summary>The training time of a result read from the store (see <see cref="ReportSection.WallSeconds"/>).</summary>
     private double _secondsReadFromStore;
@@ -148,10 +154,10 @@ public sealed class ExperimentRun
         };
         if (!Kernels.Pinned)
             timed = timed with { Settings = [.. timed.Settings, new Setting("CPU kernels", $"{Kernels.Description}: results depend on this CPU and were not compared with the snapshots")] };
-        if (ThreadOverride.Value is { } threads)
+        if (Settings.Threads is { } threads)
             timed = timed with { Settings = [.. timed.Settings, new Setting("threads", $"{threads} ({ThreadOverride.Variable}): every configuration's own thread count was overridden, so the numbers may differ from the snapshots' in the last bits")] };
         if (SeedOffset != 0)
-            timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed above was shifted by it")] };
+            timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed of the configuration was shifted by it (the seeds above include it)")] };
         try
         {
             // The snapshot first: a missing one is recorded (outside CI) even when a claim fails, since it holds what the code computes,
@@ -167,7 +173,7 @@ public sealed class ExperimentRun
             {
                 try
                 {
-                    checks.Add(ResultSnapshot.Match(metrics, Profile, digits, seedOffset: SeedOffset, log: Log, kernels: Kernels, name: name));
+                    checks.Add(ResultSnapshot.Match(metrics, Settings, digits, log: Log, kernels: Kernels, name: name));
                 }
                 catch (SnapshotMismatchException e)
                 {
@@ -197,11 +203,11 @@ public sealed class ExperimentRun
         }
         catch (Exception e)
         {
-            var path = SectionStore.Write(timed with { Status = SectionStatus.NotReproduced, Failure = e.Message });
+            var path = SectionStore.Write(timed with { Status = SectionStatus.NotReproduced, Failure = e.Message }, Settings.ArtifactsDir);
             Log($"{section.Id}: NOT reproduced after {timed.WallSeconds} s; section stored at {path}");
             throw;
         }
-        var stored = SectionStore.Write(timed with { Status = SectionStatus.Reproduced, Failure = null });
+        var stored = SectionStore.Write(timed with { Status = SectionStatus.Reproduced, Failure = null }, Settings.ArtifactsDir);
         Log($"{section.Id}: reproduced in {timed.WallSeconds} s ({Profile} profile); section stored at {stored}");
     }
 }

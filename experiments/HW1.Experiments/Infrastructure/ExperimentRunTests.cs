@@ -79,6 +79,21 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_seed_offset_and_the_thread_override_reach_the_configuration_in_one_place()
+    {
+        var declared = new HW1.Experiments.Optimization.GradientNormTests(output).Quick;
+        var none = RunSettings.Read(_ => null);
+        Assert.Same(declared, Experiment<HW1.Experiments.Optimization.GradientNormTests.Config, HW1.Experiments.Optimization.GradientNormTests.Result>.ForRun(declared, none));
+
+        var run = Experiment<HW1.Experiments.Optimization.GradientNormTests.Config, HW1.Experiments.Optimization.GradientNormTests.Result>.ForRun(
+            declared, none with { SeedOffset = 1000, Threads = 1 });
+        Assert.Equal(declared.FirstSeed + 1000, run.FirstSeed);
+        Assert.Equal(1, run.Threads);
+        Assert.Equal(declared with { FirstSeed = run.FirstSeed, Threads = 1 }, run);
+        Assert.Throws<OverflowException>(() => declared.ForRun(long.MaxValue, null));
+    }
+
+    [Fact]
     public void A_known_failure_is_reported_without_failing_and_one_that_holds_again_fails_until_the_mark_goes()
     {
         Set(RepoPaths.ArtifactsDirVariable, _dir);

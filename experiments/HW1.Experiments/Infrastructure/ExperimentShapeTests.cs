@@ -31,6 +31,15 @@ public sealed class ExperimentShapeTests
     }
 
     [Fact]
+    public void Every_configuration_takes_the_run_s_seed_offset_and_thread_override()
+    {
+        // Without it, HW1_SEED_OFFSET and HW1_THREADS could not reach the experiment (Experiment.ForRun refuses such a run).
+        var missing = Experiments().Select(t => (t, Config: ((object)Declared(t).Quick).GetType()))
+            .Where(x => !typeof(IRunConfig<>).MakeGenericType(x.Config).IsAssignableFrom(x.Config)).Select(x => x.t.Name).ToList();
+        Assert.Empty(missing);
+    }
+
+    [Fact]
     public void Configurations_are_getters_so_the_compute_key_reads_them_without_the_question_text()
     {
         // A configuration stored by a constructor initializer ({ get; } = ...) would make the procedure hash take the constructor,

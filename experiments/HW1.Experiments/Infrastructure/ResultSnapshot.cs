@@ -34,22 +34,22 @@ public sealed record SnapshotName(string Filename, string FolderPath)
 public static class ResultSnapshot
 {
     /// <summary>
-    /// Matches <paramref name="metrics"/> against the committed snapshot <paramref name="name"/> (by default the calling test's); with a non-zero
-    /// <paramref name="seedOffset"/> (by default the one <see cref="Reproducibility.SeedOffsetVariable"/> sets) it
-    /// compares nothing, writes nothing, and says so through <paramref name="log"/>.
+    /// Matches <paramref name="metrics"/> against the committed snapshot <paramref name="name"/> (by default the calling test's) of
+    /// <paramref name="run"/>'s profile; a run whose seeds are shifted or whose threads are overridden compares nothing, writes nothing,
+    /// and says so through <paramref name="log"/>.
     /// </summary>
-    public static SnapshotCheck Match(object metrics, Profile? profile = null, int digits = SignificantDigits.Snapshot, bool? ci = null,
-        long? seedOffset = null, Action<string>? log = null, KernelState? kernels = null, SnapshotName? name = null,
+    public static SnapshotCheck Match(object metrics, RunSettings run, int digits = SignificantDigits.Snapshot, bool? ci = null,
+        Action<string>? log = null, KernelState? kernels = null, SnapshotName? name = null,
         [CallerMemberName] string member = "", [CallerFilePath] string file = "")
     {
-        var offset = seedOffset ?? Reproducibility.SeedOffset;
-        if (offset != 0)
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.SeedOffset != 0)
         {
             (log ?? Console.WriteLine)(
-                $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={offset}, and the committed snapshots hold the canonical seeds' results.");
+                $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={run.SeedOffset}, and the committed snapshots hold the canonical seeds' results.");
             return SnapshotCheck.NotCompared;
         }
-        if (ThreadOverride.Value is { } threads)
+        if (run.Threads is { } threads)
         {
             (log ?? Console.WriteLine)(
                 $"Snapshot not compared: {ThreadOverride.Variable}={threads} overrides every configuration's thread count; the committed snapshots hold each configuration's own.");
@@ -62,7 +62,7 @@ public static class ResultSnapshot
                 $"Snapshot not compared: CPU kernels are {state.Description}; the committed snapshots hold the pinned kernels' results.");
             return SnapshotCheck.NotCompared;
         }
-        var fullName = name ?? SnapshotName.OfCaller(profile ?? Profile.Current, member, file);
+        var fullName = name ?? SnapshotName.OfCaller(run.Profile, member, file);
         var actual = Rounded(metrics, digits);
         var path = PathOf(fullName);
         var mismatch = MismatchPathOf(fullName);

@@ -5,6 +5,9 @@ namespace HW1.Experiments.Infrastructure;
 
 public class ResultSnapshotTests
 {
+    /// <summary>The settings of a run of <paramref name="profile"/> with no variable set but the seed offset.</summary>
+    private static RunSettings Run(Profile profile, long seedOffset = 0) => RunSettings.Read(_ => null) with { Profile = profile, SeedOffset = seedOffset };
+
     [Fact]
     public void Snapshots_are_kept_per_profile()
     {
@@ -14,8 +17,8 @@ public class ResultSnapshotTests
         Assert.Equal("ResultSnapshotTests.Snapshots_are_kept_per_profile_full.snap", full.Filename);
 
         // Both committed files hold different values: each profile is checked against its own.
-        ResultSnapshot.Match(new { Profile = "quick", Epochs = 2, Accuracy = 0.91 }, Profile.Quick, seedOffset: 0);
-        ResultSnapshot.Match(new { Profile = "full", Epochs = 30, Accuracy = 0.98 }, Profile.Full, seedOffset: 0);
+        ResultSnapshot.Match(new { Profile = "quick", Epochs = 2, Accuracy = 0.91 }, Run(Profile.Quick));
+        ResultSnapshot.Match(new { Profile = "full", Epochs = 30, Accuracy = 0.98 }, Run(Profile.Full));
         Assert.True(File.Exists(ResultSnapshot.PathOf(quick)));
         Assert.True(File.Exists(ResultSnapshot.PathOf(full)));
     }
@@ -24,8 +27,8 @@ public class ResultSnapshotTests
     public void Values_are_rounded_to_three_significant_digits_before_matching()
     {
         // Both differ from the committed 0.123 / 45600 only beyond the third significant digit.
-        ResultSnapshot.Match(new { Loss = 0.123449, Large = 45612.0, Count = 60000 }, Profile.Quick, seedOffset: 0);
-        ResultSnapshot.Match(new { Loss = 0.12301, Large = 45589.7, Count = 60000 }, Profile.Quick, seedOffset: 0);
+        ResultSnapshot.Match(new { Loss = 0.123449, Large = 45612.0, Count = 60000 }, Run(Profile.Quick));
+        ResultSnapshot.Match(new { Loss = 0.12301, Large = 45589.7, Count = 60000 }, Run(Profile.Quick));
 
         var rounded = ResultSnapshot.Rounded(new { Loss = 0.123449, Nested = new[] { new { A = 0.98765f } }, Count = 60000 });
         Assert.Equal(0.123, rounded!["Loss"]!.GetValue<double>());
@@ -96,7 +99,7 @@ public class ResultSnapshotTests
         var path = ResultSnapshot.PathOf(ResultSnapshot.FullName(Profile.Quick));
         Assert.False(File.Exists(path), $"{path} must never be committed: this test needs it absent.");
 
-        var e = Assert.Throws<SnapshotMissingException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0));
+        var e = Assert.Throws<SnapshotMissingException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Run(Profile.Quick), ci: true));
 
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("CI=true", e.Message, StringComparison.Ordinal);
@@ -110,7 +113,7 @@ public class ResultSnapshotTests
         Assert.False(File.Exists(path), $"{path} must never be committed: this test needs it absent.");
         try
         {
-            ResultSnapshot.Match(new { Value = 0.123456 }, Profile.Full, ci: false, seedOffset: 0);
+            ResultSnapshot.Match(new { Value = 0.123456 }, Run(Profile.Full), ci: false);
             Assert.Contains("0.123", File.ReadAllText(path), StringComparison.Ordinal);
             Assert.DoesNotContain("0.1234", File.ReadAllText(path), StringComparison.Ordinal);
         }
@@ -166,15 +169,15 @@ public class ResultSnapshotTests
         }
 
         // The same through the committed snapshot file, which holds the committed values rounded to 3 digits.
-        ResultSnapshot.Match(Committed, Profile.Quick, seedOffset: 0);
-        ResultSnapshot.Match(FourthDigitChanged, Profile.Quick, seedOffset: 0);
+        ResultSnapshot.Match(Committed, Run(Profile.Quick));
+        ResultSnapshot.Match(FourthDigitChanged, Run(Profile.Quick));
         var fullName = ResultSnapshot.FullName(Profile.Quick);
         var mismatch = Path.Combine(fullName.FolderPath, "__snapshots__", "__mismatch__", fullName.Filename);
         try
         {
             foreach (var key in Committed.Keys)
             {
-                var e = Assert.Throws<SnapshotMismatchException>(() => ResultSnapshot.Match(With(key, SecondDigitChanged), Profile.Quick, seedOffset: 0));
+                var e = Assert.Throws<SnapshotMismatchException>(() => ResultSnapshot.Match(With(key, SecondDigitChanged), Run(Profile.Quick)));
                 // The message names the one value that moved, the file, where the new values went, and why bits could differ.
                 Assert.Contains("1 value(s) changed", e.Message, StringComparison.Ordinal);
                 Assert.Contains($"{key}: ", e.Message, StringComparison.Ordinal);
@@ -199,11 +202,11 @@ public class ResultSnapshotTests
         var lines = new List<string>();
 
         // Without the offset this call fails (see A_missing_snapshot_fails_in_ci_and_writes_nothing).
-        ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 1000, log: lines.Add);
+        ResultSnapshot.Match(new { Value = 1.0 }, Run(Profile.Quick, 1000), ci: true, log: lines.Add);
 
         Assert.False(File.Exists(path));
         Assert.Contains("Snapshot not compared: seeds are shifted by HW1_SEED_OFFSET=1000", Assert.Single(lines), StringComparison.Ordinal);
-        Assert.Throws<SnapshotMissingException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0));
+        Assert.Throws<SnapshotMissingException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Run(Profile.Quick), ci: true));
     }
 
     [Fact]
@@ -241,7 +244,7 @@ public class ResultSnapshotTests
         var native = new KernelState(KernelMode.Native, Pinned: false, CpuFeatures.Current(), new Dictionary<string, string?>());
         var lines = new List<string>();
 
-        ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0, log: lines.Add, kernels: native);
+        ResultSnapshot.Match(new { Value = 1.0 }, Run(Profile.Quick), ci: true, log: lines.Add, kernels: native);
 
         Assert.False(File.Exists(path));
         Assert.Contains("Snapshot not compared: CPU kernels are native", Assert.Single(lines), StringComparison.Ordinal);
@@ -255,7 +258,7 @@ public class ResultSnapshotTests
         File.WriteAllText(path, "{ \"broken\": ");
         try
         {
-            var e = Assert.Throws<SnapshotUnreadableException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Profile.Quick, ci: true, seedOffset: 0));
+            var e = Assert.Throws<SnapshotUnreadableException>(() => ResultSnapshot.Match(new { Value = 1.0 }, Run(Profile.Quick), ci: true));
             Assert.Contains(path, e.Message, StringComparison.Ordinal);
             Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
             Assert.Contains("git checkout --", e.Message, StringComparison.Ordinal);

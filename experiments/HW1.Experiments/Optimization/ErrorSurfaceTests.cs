@@ -14,8 +14,11 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
         "Visualize the error surface around trained weights and describe the method.")
     { Bonus = true };
 
-    public sealed record Config(int TrainExamples, int SurfaceExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, int GridPoints, double Span, long FirstSeed, int Seeds, int Threads)
+    public sealed record Config(int TrainExamples, int SurfaceExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, int GridPoints, double Span, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
     {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+
         public double[] Axis => Enumerable.Range(0, GridPoints).Select(i => -Span + (2 * Span * i / (GridPoints - 1))).ToArray();
     }
 

@@ -13,8 +13,11 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
         "Record the 2-norm of the gradient over all parameters and the loss at every iteration; plot both against iterations.");
 
     /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts its own training (initialization and batch order).</summary>
-    public sealed record Config(int TrainExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads)
+    public sealed record Config(int TrainExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
     {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+
         public int StepsPerEpoch => (int)Math.Ceiling(TrainExamples / (double)BatchSize);
     }
 

@@ -24,8 +24,12 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
     /// a point that does not get there is dropped from the claims and counted.
     /// </summary>
     public sealed record Config(int Trainings, int Points, int[] Hidden, int[] Phase1Budgets, double Phase1Rate, ConvergenceCriterion Phase1Criterion,
-        double RelativeTolerance, int Phase2Iterations, long FirstSeed, int Workers)
+        double RelativeTolerance, int Phase2Iterations, long FirstSeed, int Workers) : IRunConfig<Config>
     {
+        /// <inheritdoc/>
+        // Its trainings run one thread each, Workers of them at once; a thread override leaves them so.
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset) };
+
         /// <summary>The absolute criterion the search used before, ‖∇L‖ ≤ this: shown beside the relative one, not used to stop.</summary>
         public double Tolerance { get; init; } = 1e-4;
 

@@ -15,7 +15,11 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
         "Optimization: visualize the optimization process",
         "Collect the weights of an MNIST network every few epochs over 8 training events, reduce them to 2-D with PCA (one layer and the whole model) and plot the paths with their accuracy.");
 
-    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int Events, int Epochs, int CollectEvery, int BatchSize, double LearningRate, long FirstSeed, int Threads);
+    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int Events, int Epochs, int CollectEvery, int BatchSize, double LearningRate, long FirstSeed, int Threads) : IRunConfig<Config>
+    {
+        /// <inheritdoc/>
+        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+    }
 
     public override Config Quick => new(5_000, 2_000, [64, 32], Events: 8, Epochs: 9, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2);
 

@@ -15,6 +15,9 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
 
     public long SeedOffset { get; init; }
 
+    /// <summary>The thread override of this run (<see cref="RunSettings.Threads"/>), part of every key; null: each configuration's own.</summary>
+    public int? Threads { get; init; }
+
     /// <summary>
     /// Environment variables every experiment process gets besides the runner's own: the profile's and, when not 0, the seed
     /// offset's, named by the layer that reads them (the report tool fills them in), so the pipeline depends on Artifacts only.
@@ -28,7 +31,7 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     /// How many experiment processes run at once (default <see cref="ExperimentRunner.DefaultParallel"/>). Each keeps its own
     /// thread count and seeds, so the numbers are the same as one at a time.
     /// </summary>
-    public int Parallel { get; init; } = ExperimentRunner.DefaultParallel;
+    public int Parallel { get; init; } = ExperimentRunner.DefaultParallel();
 
     /// <summary>This run's part of the work, one shard of several (<see cref="Pipeline.Shard"/>); null runs everything selected.</summary>
     public Shard? Shard { get; init; }
@@ -57,8 +60,9 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     /// <summary>Intra-op threads each experiment uses (their configurations fix 2).</summary>
     public const int ExperimentThreads = 2;
 
-    /// <summary>The cores divided by the threads each experiment uses (its configuration's, or the HW1_THREADS override), at least 1.</summary>
-    public static int DefaultParallel => Math.Max(1, Environment.ProcessorCount / (ThreadOverride.Value ?? ExperimentThreads));
+    /// <summary>The cores divided by the threads each experiment uses (its configuration's, or the <paramref name="threads"/> override), at least
+    /// 1.</summary>
+    public static int DefaultParallel(int? threads = null) => Math.Max(1, Environment.ProcessorCount / (threads ?? ExperimentThreads));
 
     /// <summary>Environment variables the runner passes to each experiment process.</summary>
     public const string RunKeyVariable = "HW1_RUN_KEY";
@@ -179,7 +183,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             }
             Same("code hash", merged.CodeHash, codeHash);
             Same("CPU kernels", merged.Kernels, CpuKernels.State.KeyText);
-            Same("thread count", merged.Threads ?? "own", ThreadOverride.KeyText);
+            Same("thread count", merged.Threads ?? "own", ThreadOverride.KeyTextOf(options.Threads));
             Same("commit", merged.Source?.Commit, SourceInfo.Current(RepoPaths.Root)?.Commit);
             // Everything else a key covers (the experiment's own source and snapshots, the shared infrastructure) must agree too, or
             // every seed would be trained again here instead of read.
@@ -192,7 +196,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             CodeHash = codeHash,
             SeedOffset = options.SeedOffset,
             Kernels = CpuKernels.State.KeyText,
-            Threads = ThreadOverride.KeyText,
+            Threads = ThreadOverride.KeyTextOf(options.Threads),
             Shard = options.Shard?.ToString(),
             MergedFrom = options.Completes?.MergedFrom ?? [],
         };
@@ -723,7 +727,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var files = LazyInitializer.EnsureInitialized(ref _computeFiles, () => RunKey.ComputeFiles(bin));
         var assembly = Path.Combine(bin, Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll");
         var procedure = ProcedureHash.Of(assembly, [Path.Combine(bin, RunKey.ReportingAssembly + ".dll")], n[..n.LastIndexOf('.')]);
-        return RunKey.ComputeKey(files, procedure, options.Profile, options.SeedOffset, n, CpuKernels.State.KeyText, ThreadOverride.KeyText);
+        return RunKey.ComputeKey(files, procedure, options.Profile, options.SeedOffset, n, CpuKernels.State.KeyText, ThreadOverride.KeyTextOf(options.Threads));
     });
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _computeKeys = new(StringComparer.Ordinal);
@@ -732,7 +736,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     private string KeyOf(string name)
     {
         _sharedHash ??= RunKey.SharedHash(BinFolder(), ProjectFolder, RepoPaths.Root);
-        return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText, ThreadOverride.KeyText);
+        return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText, ThreadOverride.KeyTextOf(options.Threads));
     }
 
     /// <summary>The experiments running now (their processes started and not yet ended), with their keys and clocks.</summary>

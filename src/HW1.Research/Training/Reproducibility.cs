@@ -10,16 +10,14 @@ namespace HW1.Research.Training;
 public static class Reproducibility
 {
     /// <summary>
-    /// The environment variable that shifts every seed by an integer (default 0): the determinism check re-runs the
-    /// experiments with another seed through it. Results of a shifted run are not compared with the committed snapshots.
+    /// The environment variable that shifts every configuration's seeds by an integer (default 0), read by <see cref="RunSettings.Read"/>
+    /// and applied to the configuration by the experiment's base class: the determinism check re-runs the experiments with other seeds
+    /// through it. Results of a shifted run are not compared with the committed snapshots. <see cref="Seed"/> itself never shifts.
     /// </summary>
     public const string SeedOffsetVariable = "HW1_SEED_OFFSET";
 
     /// <summary>Threads for TorchSharp's intra-op parallelism unless a configuration says otherwise.</summary>
     public static int DefaultThreads => Math.Max(1, Environment.ProcessorCount);
-
-    /// <summary>The offset that <see cref="SeedOffsetVariable"/> sets; 0 when it is unset or empty.</summary>
-    public static long SeedOffset => ParseSeedOffset(Environment.GetEnvironmentVariable(SeedOffsetVariable));
 
     /// <summary>Parses a seed offset; anything but an integer is an error that names the variable and the value.</summary>
     public static long ParseSeedOffset(string? value)
@@ -32,20 +30,16 @@ public static class Reproducibility
     }
 
     /// <summary>
-    /// Seeds TorchSharp's global generator (used by parameter initialisation and dropout), sets the intra-op
-    /// thread count (<see cref="ThreadOverride.Variable"/> overrides <paramref name="threads"/>), and returns a torch generator and a managed generator, both derived from the seed, for
-    /// the experiment's own draws (shuffles, label permutations, subsets). The seed used is
-    /// <paramref name="seed"/> plus <see cref="SeedOffset"/> (0 unless <see cref="SeedOffsetVariable"/> is set).
+    /// Seeds TorchSharp's global generator (used by parameter initialisation and dropout) with exactly <paramref name="seed"/>, sets the
+    /// intra-op thread count (<paramref name="threads"/>, or <see cref="DefaultThreads"/>), and returns a torch generator and a managed
+    /// generator, both derived from the seed, for the experiment's own draws (shuffles, label permutations, subsets). A seed offset or a
+    /// thread override is applied to the configuration the seed and threads come from, never here.
     /// </summary>
     public static SeededRandom Seed(long seed, int? threads = null)
     {
-        var count = ThreadOverride.Value ?? threads ?? DefaultThreads;
+        var count = threads ?? DefaultThreads;
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(threads), count, "The thread count must be at least 1.");
-        var offset = SeedOffset;
-        if (offset > 0 ? seed > long.MaxValue - offset : seed < long.MinValue - offset)
-            throw new ArgumentException($"The seed {seed} shifted by {SeedOffsetVariable}={offset} does not fit in 64 bits; use a smaller offset.");
-        seed += offset;
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(count);
         torch.random.manual_seed(seed);
