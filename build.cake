@@ -43,7 +43,8 @@ void StopTree(PosixSignalContext context, int exitCode)
     if (children.Count > 0)
     {
         var term = new ProcessStartInfo("sh") { UseShellExecute = false };
-        foreach (var a in new[] { "-c", "kill -TERM \"$@\" 2>/dev/null", "kill" }.Concat(children.Select(p => p.Pid.ToString()))) term.ArgumentList.Add(a);
+        foreach (var a in new[] { "-c", "kill -TERM \"$@\" 2>/dev/null",
+            "kill" }.Concat(children.Select(p => p.Pid.ToString()))) term.ArgumentList.Add(a);
         Process.Start(term)?.WaitForExit();
         var until = DateTime.UtcNow.AddSeconds(5);
         while (tree.Any(Alive) && DateTime.UtcNow < until) Thread.Sleep(100);
@@ -58,14 +59,16 @@ void StopTree(PosixSignalContext context, int exitCode)
 List<(int Pid, int Parent, string Started)> Descendants(int root)
 {
     var stats = System.IO.Directory.Exists("/proc")
-        ? System.IO.Directory.GetDirectories("/proc").Select(d => System.IO.Path.GetFileName(d)).Where(n => n.All(char.IsDigit)).Select(n => Stat(int.Parse(n))).Where(s => s != null).ToList()
+        ? System.IO.Directory.GetDirectories("/proc").Select(d => System.IO.Path.GetFileName(d)).Where(n => n.All(char.IsDigit))
+        .Select(n => Stat(int.Parse(n))).Where(s => s != null).ToList()
         : new List<string[]>();
     var result = new List<(int Pid, int Parent, string Started)>();
     var queue = new Queue<int>(new[] { root });
     while (queue.Count > 0)
     {
         var parent = queue.Dequeue();
-        foreach (var s in stats.Where(s => s[2] == parent.ToString())) { result.Add((int.Parse(s[0]), parent, s[20])); queue.Enqueue(int.Parse(s[0])); }
+        foreach (var s in stats.Where(s =>
+            s[2] == parent.ToString())) { result.Add((int.Parse(s[0]), parent, s[20])); queue.Enqueue(int.Parse(s[0])); }
     }
     return result;
 }
@@ -83,7 +86,9 @@ bool Alive((int Pid, int Parent, string Started) p) => Stat(p.Pid) is { } s && s
 var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => StopTree(c, 143));
 var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => StopTree(c, 130));
 
-Setup(ctx => Information($"HW1 pipeline: target {target}, profile {profile}, configuration {configuration}{(only != "" ? $", only '{only}'" : "")}{(force ? ", forced" : "")}"));
+Setup(ctx =>
+    Information($"HW1 pipeline: target {target}, profile {profile}, configuration " +
+        $"{configuration}{(only != "" ? $", only '{only}'" : "")}{(force ? ", forced" : "")}"));
 TaskSetup(ctx =>
 {
     // Once stopping (a signal, see StopTree), no task starts anything new; the handler ends the process.
@@ -124,7 +129,9 @@ Task("Clean")
 });
 
 Task("Format")
-    .Description("Checks that every file's layout follows .editorconfig (dotnet format whitespace --verify-no-changes; code style and analyzers are errors in the build itself).")
+    .Description("Checks that every file's layout follows .editorconfig (dotnet format whitespace --verify-no-changes; code style and analyzers " +
+        "are " +
+        "errors in the build itself).")
     .Does(() =>
 {
     if (StartProcess("dotnet", "format whitespace --folder --verify-no-changes") != 0)
@@ -142,13 +149,17 @@ Task("Test")
     .Does(() => Tool("tests --configuration " + configuration + (force ? " --force" : ""), "a test failed"));
 
 Task("Experiments")
-    .Description("Runs every experiment (or those matching --only) in the chosen profile, each in its own process, --parallel=N at a time (a replicated one as N seed shares and a completion), reusing stored results of the same build unless --force.")
+    .Description("Runs every experiment (or those matching --only) in the chosen profile, each in its own process, --parallel=N at a time (a " +
+        "replicated one as N seed shares and a completion), reusing stored results of the same build unless --force.")
     .IsDependentOn("Data")
-    .Does(() => Tool($"experiments --configuration {configuration} --started {pipelineStarted:O}" + Only() + (force ? " --force" : "") + (parallel != "" ? $" --parallel {parallel}" : "") + (shard != "" ? $" --shard {shard}" : ""),
+    .Does(() =>
+    Tool($"experiments --configuration {configuration} --started {pipelineStarted:O}" + Only() + (force ? " --force" : "") +
+    (parallel != "" ? $" --parallel {parallel}" : "") + (shard != "" ? $" --shard {shard}" : ""),
         "an experiment failed or could not run"));
 
 Task("Report")
-    .Description("Renders the PDF, the HTML page, the Markdown summary and the figures from the stored sections, reads the PDF back to check it, and opens the HTML page in headless Chromium (when installed).")
+    .Description("Renders the PDF, the HTML page, the Markdown summary and the figures from the stored sections, reads the PDF back to check it, " +
+        "and opens the HTML page in headless Chromium (when installed).")
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -158,7 +169,8 @@ Task("Report")
 });
 
 Task("Pictures")
-    .Description("Regenerates the README's pictures from the current report of the profile (render it first): a page of the PDF (--page=N, default 12) as docs/report-page.png and the HTML page's first screen in headless Chromium as docs/report-html.png.")
+    .Description("Regenerates the README's pictures from the current report of the profile (render it first): a page of the PDF (--page=N, default " +
+        "12) as docs/report-page.png and the HTML page's first screen in headless Chromium as docs/report-html.png.")
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -168,22 +180,31 @@ Task("Pictures")
 });
 
 Task("Determinism")
-    .Description("Same seeds give the same bits, shifted seeds change them: compares two canonical runs (--first/--second artifacts folders, or fresh runs) and a fresh run with every seed shifted.")
+    .Description("Same seeds give the same bits, shifted seeds change them: compares two canonical runs (--first/--second artifacts folders, or " +
+        "fresh runs) and a fresh run with every seed shifted.")
     .IsDependentOn("Data")
-    .Does(() => Tool($"determinism --configuration {configuration}" + Only() + (first != "" ? $" --first \"{first}\"" : "") + (second != "" ? $" --second \"{second}\"" : "") + (target == "CI" && second == "" ? " --second-from-pipeline" : ""),
+    .Does(() =>
+    Tool($"determinism --configuration {configuration}" + Only() + (first != "" ? $" --first \"{first}\"" : "") +
+    (second != "" ? $" --second \"{second}\"" : "") + (target == "CI" && second == "" ? " --second-from-pipeline" : ""),
         "the determinism check failed"));
 
 Task("AcceptSnapshots")
-    .Description("Moves every snapshot mismatch that failing tests left in __snapshots__/__mismatch__/ over its committed snapshot (only those whose file name contains a --only text; --dry-run lists them and moves nothing), printing each changed value (old -> new, relative change), and names committed snapshots nothing uses any more. Review the diff and commit it with the reason.")
+    .Description("Moves every snapshot mismatch that failing tests left in __snapshots__/__mismatch__/ over its committed snapshot (only those " +
+        "whose file name contains a --only text; --dry-run lists them and moves nothing), printing each changed value (old -> new, relative " +
+    "change), " +
+        "and names committed snapshots nothing uses any more. Review the diff and commit it with the reason.")
     .IsDependentOn("Build")
     .Does(() => Tool("accept-snapshots" + Only() + (HasArgument("dry-run") ? " --dry-run" : "")));
 
 Task("Diff")
-    .Description("Compares this checkout's stored sections with a base run's (--base=<artifacts folder> or --base=<git ref>, run beside this clone first): every moved metric, table cell and figure, drawn base under head, and diff.md for a pull-request comment, in artifacts/<profile>/diff.")
+    .Description("Compares this checkout's stored sections with a base run's (--base=<artifacts folder> or --base=<git ref>, run beside this clone " +
+        "first): every moved metric, table cell and figure, drawn base under head, and diff.md for a pull-request comment, in " +
+    "artifacts/<profile>/diff.")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    if (baseRun == "") throw new Exception("--target=Diff needs --base=<artifacts folder of the base run> or --base=<git ref>, e.g. --base=origin/main.");
+    if (baseRun == "") throw new Exception("--target=Diff needs --base=<artifacts folder of the base run> or --base=<git ref>, e.g. " +
+        "--base=origin/main.");
     Tool($"diff --base \"{baseRun}\"" + Only(), "the diff could not be made");
 });
 
@@ -192,21 +213,28 @@ Task("Help")
     .Does(() =>
 {
     Information("dotnet cake [--target=<task>] [--profile=quick|full] [--only=<text>] [--force] [--parallel=N] [--configuration=Release|Debug]");
-    Information("  --profile        quick (minutes) or full (the assignment's settings, the default); reports go to artifacts/report/ (full) or artifacts/quick/report/");
+    Information("  --profile        quick (minutes) or full (the assignment's settings, the default); reports go to artifacts/report/ (full) or " +
+        "artifacts/quick/report/");
     Information("  --only           run only the experiments whose test name contains the text (ignoring case; several texts: comma-separated)");
     Information("  --force          re-run tests and experiments even when stored results of the same build match");
-    Information("  --parallel       experiment processes at once (default: cores / 2, each keeps its 2 threads and its seeds; a replicated experiment");
+    Information("  --parallel       experiment processes at once (default: cores / 2, each keeps its 2 threads and its seeds; a replicated " +
+        "experiment");
     Information("                   runs as N seed shares at once and a completion from their replicas, the others whole, longest first;");
-    Information("                   with HW1_THREADS=1 in the environment every experiment runs on 1 thread, cores / 1 at a time, not compared with the snapshots)");
-    Information("  --shard          i/n: run only shard i of n (with --target=Experiments): every n-th whole experiment and the n-th share of each replicated one's seeds; merge the shards (and complete the replicated experiments) with the report tool's merge command");
+    Information("                   with HW1_THREADS=1 in the environment every experiment runs on 1 thread, cores / 1 at a time, not compared " +
+        "with " +
+        "the snapshots)");
+    Information("  --shard          i/n: run only shard i of n (with --target=Experiments): every n-th whole experiment and the n-th share of each " +
+        "replicated one's seeds; merge the shards (and complete the replicated experiments) with the report tool's merge command");
     Information("  --configuration  build configuration (default Release)");
     Information("  --base           with --target=Diff: the artifacts folder or git ref of the run to compare with");
     Information("  --first/--second with --target=Determinism or CI: artifacts folders of canonical runs to compare (fresh runs otherwise)");
     Information("  --dry-run        with --target=AcceptSnapshots: list what would move, move nothing");
     Information("  --page           with --target=Pictures: the PDF page shown in the README (default 12)");
     Information("  --run-url        the CI run's page, for job-summary.md's links (default on GitHub Actions: this workflow run)");
-    Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT, HW1_THREADS (see docs/usage.md)");
-    Information("Report tool behind every task: dotnet run --project report/HW1.Report -- help; <command> --help lists a command's options (--name value or --name=value).");
+    Information("Environment: HW1_KERNELS=pinned|native, HW1_SEED_OFFSET, HW1_DATA_DIR, HW1_ARTIFACTS_DIR, HW1_NPM, HW1_COMMAND_TIMEOUT, " +
+        "HW1_THREADS (see docs/usage.md)");
+    Information("Report tool behind every task: dotnet run --project report/HW1.Report -- help; <command> --help lists a command's options (--name " +
+        "value or --name=value).");
     Information("Tasks:");
     foreach (var task in Tasks.OrderBy(t => t.Name, StringComparer.Ordinal))
         Information($"  {task.Name,-16} {task.Description}");
@@ -219,12 +247,16 @@ Task("Default")
     .IsDependentOn("Report");
 
 Task("Refresh")
-    .Description("Experiments and Report without the quick tests: after an edit of a sentence, a claim, a figure or the report, every experiment is decided and described again from its stored result (no training) and the report rendered; an experiment whose procedure or configuration changed trains.")
+    .Description("Experiments and Report without the quick tests: after an edit of a sentence, a claim, a figure or the report, every experiment " +
+        "is " +
+        "decided and described again from its stored result (no training) and the report rendered; an experiment whose procedure or configuration " +
+        "changed trains.")
     .IsDependentOn("Experiments")
     .IsDependentOn("Report");
 
 Task("CI")
-    .Description("What CI proves after `dotnet test`: formatting, the experiments and the report (built and checked), and determinism against --first (the tests' run) and the pipeline's own run, with one shifted-seed run.")
+    .Description("What CI proves after `dotnet test`: formatting, the experiments and the report (built and checked), and determinism against " +
+        "--first (the tests' run) and the pipeline's own run, with one shifted-seed run.")
     .IsDependentOn("Format")
     .IsDependentOn("Experiments")
     .IsDependentOn("Report")
@@ -236,7 +268,8 @@ Teardown(ctx =>
     // because its process was stopped must not end it first with another code.
     if (Volatile.Read(ref stopping) == 1) Thread.Sleep(Timeout.Infinite);
     var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
-    Information($"Pipeline wall time {pipelineClock.Elapsed:h\\:mm\\:ss}; peak memory of this build script {peak:0} MiB (each experiment's own peak is in the table above and in the report).");
+    Information($"Pipeline wall time {pipelineClock.Elapsed:h\\:mm\\:ss}; peak memory of this build script {peak:0} MiB (each experiment's own " +
+        $"peak is in the table above and in the report).");
     if (failures.Count > 0 || !ctx.Successful)
     {
         foreach (var f in failures) Error($"FAILED: {f}");

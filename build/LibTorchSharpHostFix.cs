@@ -210,7 +210,8 @@ namespace HW1.Research.Native
             foreach (var s in list)
             {
                 if (s.Type != 8 /* SHT_NOBITS */ && s.Type != 0 && (s.Offset < 0 || s.Offset + s.Size > elf.Length))
-                    throw new InvalidDataException($"{what}: section {s.Index} lies outside the file (offset {s.Offset}, size {s.Size}, file {elf.Length} bytes); the file is truncated or corrupt.");
+                    throw new InvalidDataException($"{what}: section {s.Index} lies outside the file (offset {s.Offset}, size {s.Size}, file " +
+                        $"{elf.Length} bytes); the file is truncated or corrupt.");
                 if (s.Link < 0 || s.Link >= list.Count)
                     throw new InvalidDataException($"{what}: section {s.Index} links to section {s.Link}, which does not exist.");
             }
@@ -220,7 +221,8 @@ namespace HW1.Research.Native
         private static void Check(byte[] b, long at, int size, string what)
         {
             if (at < 0 || at + size > b.Length)
-                throw new InvalidDataException($"{what}: a table entry at byte {at} runs past the end of the file ({b.Length} bytes); the file is truncated or corrupt.");
+                throw new InvalidDataException($"{what}: a table entry at byte {at} runs past the end of the file ({b.Length} bytes); the file is " +
+                    $"truncated or corrupt.");
         }
 
         private static ushort U16(byte[] b, long at, string what)
@@ -359,7 +361,8 @@ namespace HW1.Research.Native
             {
                 if (File.Exists(temp)) File.Delete(temp);
             }
-            log($"{libraryPath}: marked {Version} weak ({string.Join(", ", symbols.Select(s => s.Symbol))} is an unused marker; host {hostLibstdcxx} lacks it).");
+            log($"{libraryPath}: marked {Version} weak ({string.Join(", ", symbols.Select(s => s.Symbol))} is an unused marker; host " +
+                $"{hostLibstdcxx} lacks it).");
             return HostFixOutcome.Patched;
         }
     }
@@ -376,18 +379,21 @@ namespace HW1.Research.Native
             string? host = LibTorchSharpHostFix.FindHostLibstdcxx();
             if (host == null)
             {
-                Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, "No libstdc++ found on this host; libLibTorchSharp.so is left as it is.");
+                Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal,
+                    "No libstdc++ found on this host; libLibTorchSharp.so is left as it is.");
                 return true;
             }
             foreach (var item in Files)
             {
                 try
                 {
-                    var outcome = LibTorchSharpHostFix.Apply(item.ItemSpec, host, m => Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, m));
+                    var outcome = LibTorchSharpHostFix.Apply(item.ItemSpec, host,
+                        m => Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Normal, m));
                     if (outcome == HostFixOutcome.Patched)
                         Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High, $"TorchSharp host fix: {item.ItemSpec} patched for {host}.");
                 }
-                catch (Exception e) when (e is InvalidOperationException || e is InvalidDataException || e is IOException || e is UnauthorizedAccessException)
+                catch (Exception e) when (e is InvalidOperationException || e is InvalidDataException || e is IOException ||
+                    e is UnauthorizedAccessException)
                 {
                     Log.LogError($"TorchSharp host fix: {e.Message}");
                 }

@@ -64,7 +64,8 @@ internal static class Cli
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is DatasetException or ArgumentException or InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is DatasetException or ArgumentException or InvalidOperationException or InvalidDataException or IOException
+            or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
@@ -111,12 +112,17 @@ internal static class Cli
         var experimentsShard = Value("--shard", "I/N",
             "Run only shard I of N: whole experiment k of the selection goes to shard k mod N + 1, and every shard trains its share of each " +
             "replicated experiment's seeds (its k-th seed, from 0, to shard k mod N + 1).");
-        var experimentsForce = Flag("--force", "Run every experiment even when a stored result's key (built code, snapshots, profile, experiment) matches.");
-        var experimentsParallel = Value("--parallel", "N", "Run N experiment processes at a time (default: cores / 2 threads each); a replicated experiment runs as N seed shares and a completion from their replicas.");
+        var experimentsForce = Flag("--force",
+            "Run every experiment even when a stored result's key (built code, snapshots, profile, experiment) matches.");
+        var experimentsParallel = Value("--parallel", "N",
+            "Run N experiment processes at a time (default: cores / 2 threads each); a replicated experiment runs as N seed shares and a " +
+            "completion " +
+            "from their replicas.");
         var experimentsConfiguration = Configuration("the experiments are built in");
         var experimentsProject = Project();
         var experimentsStarted = Value("--started", "TIME", "When the pipeline started (ISO 8601); its wall time counts from then (default: now).");
-        AddOptions(experiments, experimentsOnly, experimentsShard, experimentsForce, experimentsParallel, experimentsConfiguration, experimentsProject, experimentsStarted);
+        AddOptions(experiments, experimentsOnly, experimentsShard, experimentsForce, experimentsParallel, experimentsConfiguration,
+            experimentsProject, experimentsStarted);
         experiments.SetAction(parse => Commands.Experiments(ProfileOf(parse), Settings(),
             project: parse.GetValue(experimentsProject),
             configuration: parse.GetValue(experimentsConfiguration),
@@ -175,7 +181,8 @@ internal static class Cli
             subset: parse.GetValue(compareSubset)));
 
         var check = new Command("check",
-            "Read the rendered PDF back and check that every section's heading and every figure's caption is in it and that no text runs off a page.");
+            "Read the rendered PDF back and check that every section's heading and every figure's caption is in it and that no text runs off a " +
+            "page.");
         check.SetAction(parse => Commands.Check(ProfileOf(parse)));
 
         var diff = new Command("diff",
@@ -183,7 +190,8 @@ internal static class Cli
             "first, then removed) and the head run's: every moved metric, table cell and figure, the figures drawn base (dashed) under head, and " +
             "diff.md for a pull-request comment, in artifacts/<profile>/diff unless --out.");
         var diffBase = Value("--base", "DIR|REF",
-            "The base run: its artifacts folder, or a git REF that is checked out beside this clone and run there first, then removed.", required: true);
+            "The base run: its artifacts folder, or a git REF that is checked out beside this clone and run there first, then removed.",
+            required: true);
         var diffHead = Value("--head", "DIR", "The head run's artifacts folder (default: this checkout's artifacts).");
         var diffOut = Value("--out", "DIR", "Where the diff goes (default: artifacts/<profile>/diff).");
         var diffOnly = Value("--only", "TEXT", "With a git REF: the base run runs only the experiments whose test name contains TEXT.");
@@ -222,13 +230,15 @@ internal static class Cli
         var htmlScreenshot = Value("--screenshot", "FILE", "Save the first screen as a PNG to FILE.");
         var htmlIfAvailable = Flag("--if-available", "On a machine without Chromium, only say so (exit 0).");
         AddOptions(htmlCheck, htmlScreenshot, htmlIfAvailable);
-        htmlCheck.SetAction(parse => Commands.HtmlCheck(ProfileOf(parse), screenshot: parse.GetValue(htmlScreenshot), ifAvailable: parse.GetValue(htmlIfAvailable)));
+        htmlCheck.SetAction(parse =>
+            Commands.HtmlCheck(ProfileOf(parse), screenshot: parse.GetValue(htmlScreenshot), ifAvailable: parse.GetValue(htmlIfAvailable)));
 
         var acceptSnapshots = new Command("accept-snapshots",
             "Move every snapshot mismatch (__snapshots__/__mismatch__/*.snap under DIR, default experiments/) over its committed snapshot, " +
             "printing each changed value old -> new. Names committed snapshots nothing uses.");
         var acceptRoot = Value("--root", "DIR", "Where the snapshots are (default: experiments/).");
-        var acceptOnly = Value("--only", "TEXT[,TEXT...]", "Only the mismatches whose file name contains a TEXT (e.g. MinimalRatio, _full, .claims).");
+        var acceptOnly = Value("--only", "TEXT[,TEXT...]",
+            "Only the mismatches whose file name contains a TEXT (e.g. MinimalRatio, _full, .claims).");
         var acceptDryRun = Flag("--dry-run", "List what would change and move nothing.");
         var acceptNormalize = Flag("--normalize", "Also rewrite committed snapshots in the one form (no BOM, plain decimals).");
         AddOptions(acceptSnapshots, acceptRoot, acceptOnly, acceptDryRun, acceptNormalize);
@@ -275,7 +285,8 @@ internal static class Cli
         tests.SetAction(parse =>
         {
             ProfileOf(parse);
-            return PipelineCommands.Tests(configuration: parse.GetValue(testsConfiguration), resultsFolder: parse.GetValue(testsResults), force: parse.GetValue(testsForce));
+            return PipelineCommands.Tests(configuration: parse.GetValue(testsConfiguration), resultsFolder: parse.GetValue(testsResults),
+                force: parse.GetValue(testsForce));
         });
 
         var testSummary = new Command("test-summary",
@@ -308,13 +319,16 @@ internal static class Cli
             "Predict the wall time of the experiments measured in artifacts folders on one machine with more cores (whole experiments as " +
             "tasks, and seeds as tasks, the grain of --parallel and the shards) and on a Slurm cluster of machines of this kind (submit.sh's " +
             "assignment): from each section's wall time and each seed replica's time. Assumes every process runs beside others as fast as alone.");
-        var makespanFrom = Value("--from", "DIR[,DIR...]", "Artifacts folders of measured runs of the profile; an experiment is taken from the first folder that measured it.", required: true);
+        var makespanFrom = Value("--from", "DIR[,DIR...]",
+            "Artifacts folders of measured runs of the profile; an experiment is taken from the first folder that measured it.", required: true);
         var makespanCores = Value("--cores", "N[,N...]", "Core counts of one machine (default 2,4,8,16,32).");
         var makespanNodes = Value("--nodes", "N[,N...]", "Node counts of a Slurm cluster of 2-core machines (default 5,10).");
         var makespanSeedTimes = Value("--seed-times", "CLASS=S,S,...",
-            "An experiment that none of the folders measured, given as its seeds' times in seconds (e.g. from an earlier run); it is marked as given.");
+            "An experiment that none of the folders measured, given as its seeds' times in seconds (e.g. from an earlier run); it is marked as " +
+            "given.");
         var makespanConfiguration = Configuration("the experiments are built in (their catalog order decides the shards' assignment)");
-        var makespanOnly = Value("--only", "TEXT[,TEXT]", "Only the experiments whose test name contains a TEXT (as a run with --only would run them).");
+        var makespanOnly = Value("--only", "TEXT[,TEXT]",
+            "Only the experiments whose test name contains a TEXT (as a run with --only would run them).");
         AddOptions(makespan, makespanFrom, makespanCores, makespanNodes, makespanSeedTimes, makespanConfiguration, makespanOnly);
         makespan.SetAction(parse => Commands.Makespan(ProfileOf(parse),
             from: parse.GetRequiredValue(makespanFrom),
@@ -330,7 +344,12 @@ internal static class Cli
         Command[] commands = [data, experiments, merge, render, compare, check, diff, reviewComment, htmlCheck, acceptSnapshots, kernels, procedure,
             tests, testSummary, determinism, makespan, clean];
         var helpCommand = new Command("help", "Print this text; with a command's name, that command's options.");
-        var topic = new Argument<string>("command") { Arity = ArgumentArity.ZeroOrOne, HelpName = "command", Description = "The command whose options to print." };
+        var topic = new Argument<string>("command")
+        {
+            Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "command",
+            Description = "The command whose options to print."
+        };
         topic.AcceptOnlyFromAmong([.. commands.Select(c => c.Name)]);
         helpCommand.Arguments.Add(topic);
         helpCommand.SetAction(parse => root.Parse(parse.GetValue(topic) is { } name ? [name, "--help"] : ["--help"]).Invoke());

@@ -25,7 +25,8 @@ internal static class Commands
     }
 
     /// <summary>Runs the experiments for the pipeline; non-zero when any failed.</summary>
-    public static int Experiments(string profile, RunSettings settings, string? project, string? configuration, string? only, string? startedText, bool force,
+    public static int Experiments(string profile, RunSettings settings, string? project, string? configuration, string? only, string? startedText,
+        bool force,
         string? parallelText, string? shardText)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -42,12 +43,15 @@ internal static class Commands
         }
         if (!File.Exists(project)) throw new UsageException($"--project {project}: no such project file.");
         int parallel = HW1.Research.Pipeline.ExperimentRunner.DefaultParallel(settings.Threads);
-        if (parallelText != null && (!int.TryParse(parallelText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parallel) || parallel < 1))
+        if (parallelText != null &&
+            (!int.TryParse(parallelText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out parallel) ||
+            parallel < 1))
             throw new UsageException($"--parallel expects a whole number of experiments to run at once, at least 1; found '{parallelText}'.");
         DateTimeOffset? started = null;
         if (startedText != null)
         {
-            if (!DateTimeOffset.TryParse(startedText, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+            if (!DateTimeOffset.TryParse(startedText, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
                 throw new UsageException($"--started expects a date and time (ISO 8601), found '{startedText}'.");
             started = parsed;
         }
@@ -79,7 +83,8 @@ internal static class Commands
         return environment;
     }
 
-    /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or missing.</summary>
+    /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or
+    /// missing.</summary>
     public static int Render(string profile, string[]? pagePng, string? runUrl)
     {
         if (runUrl != null && !Uri.TryCreate(runUrl, UriKind.Absolute, out _))
@@ -96,7 +101,7 @@ internal static class Commands
         {
             Console.Error.WriteLine($"error: no report sections of the {profile} profile to render in {SectionStore.Folder(profile)}" +
                 (stored.Count > 0 ? $" ({stored.Count} stored by another build; see below)" : "") +
-                $". Run the experiments first: dotnet cake --profile={profile}");
+                    $". Run the experiments first: dotnet cake --profile={profile}");
             foreach (var m in missing) Console.Error.WriteLine($"  {m}");
             return 2;
         }
@@ -104,7 +109,8 @@ internal static class Commands
         Console.WriteLine($"Rendering the {profile} report from {sections.Count} sections ({SectionStore.Folder(profile)})");
         if (pipeline == null)
             Console.WriteLine($"  no pipeline log ({PipelineLog.PathOf(profile)}): every stored section is used, whichever run stored it");
-        var manifest = new RunManifest(profile, DateTimeOffset.UtcNow, SourceInfo.Current(RepoPaths.Root), MachineInfo.Current(), TorchRuntime.Versions)
+        var manifest = new RunManifest(profile, DateTimeOffset.UtcNow, SourceInfo.Current(RepoPaths.Root), MachineInfo.Current(),
+            TorchRuntime.Versions)
         {
             Data = RunManifest.DataFiles(),
             Sections = sections.Select(SectionInfo.Of).ToList(),
@@ -119,8 +125,10 @@ internal static class Commands
             $"{SectionWords.Run(sections, missing.Count)}; {sections.Count - result.NotReproduced} of {sections.Count} sections' tests passed.");
 
         var peak = sections.MaxBy(s => s.PeakMemoryMiB)!;
-        Console.WriteLine((peak.PeakMemoryMiB > 0 ? $"Resources: peak memory of one experiment process {peak.PeakMemoryMiB:0} MiB ({peak.Id}); " : "Resources: these sections recorded no peak memory; ") +
-            $"disk: artifacts {HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.ArtifactsDir):0} MiB, data {HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.DataDir):0} MiB.");
+        Console.WriteLine((peak.PeakMemoryMiB > 0 ? $"Resources: peak memory of one experiment process {peak.PeakMemoryMiB:0} MiB ({peak.Id}); "
+            : "Resources: these sections recorded no peak memory; ") +
+                $"disk: artifacts {HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.ArtifactsDir):0} MiB, data " +
+                $"{HW1.Research.Pipeline.DiskUse.MiB(RepoPaths.DataDir):0} MiB.");
         foreach (var s in sections.Where(s => s.Status == SectionStatus.NotReproduced))
             Console.Error.WriteLine($"NOT REPRODUCED {s.Id}: {FirstLine(s.Failure)}");
         foreach (var m in missing) Console.Error.WriteLine($"MISSING {m}");
@@ -141,7 +149,8 @@ internal static class Commands
         {
             var stored = b.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
             var left = a.Where(s => !stored.Contains(s.Id)).Select(s => s.Id).ToList();
-            if (left.Count > 0) Console.WriteLine($"compare: --subset: {second} stored {stored.Count} of the first run's sections; not compared: {string.Join(", ", left)}");
+            if (left.Count > 0) Console.WriteLine($"compare: --subset: {second} stored {stored.Count} of the first run's sections; not compared: " +
+                $"{string.Join(", ", left)}");
             a = a.Where(s => stored.Contains(s.Id)).ToList();
         }
         return CompareRuns(a, b, expect, first, second);
@@ -156,13 +165,15 @@ internal static class Commands
         if (onlyOne.Count > 0) Console.Error.WriteLine($"compare: sections stored by one run only: {string.Join(", ", onlyOne)}");
         var differences = SectionComparison.Compare(a, b);
         var changed = differences.Select(d => d.SectionId).ToHashSet();
-        Console.WriteLine($"compare: {a.Count} sections; {differences.Count} difference(s) in {changed.Count} section(s) between {first} and {second}");
+        Console.WriteLine($"compare: {a.Count} sections; {differences.Count} difference(s) in {changed.Count} section(s) between {first} and " +
+            $"{second}");
         foreach (var d in differences.GroupBy(d => d.SectionId))
             Console.WriteLine($"  {d.Key}: {d.Count()} difference(s), first: {d.First()}");
         if (onlyOne.Count > 0) return 1;
         if (expect == "same") return differences.Count == 0 ? 0 : 1;
         var unchanged = a.Select(s => s.Id).Where(id => !changed.Contains(id)).ToList();
-        foreach (var id in unchanged) Console.Error.WriteLine($"compare: {id} is identical under other seeds: its numbers do not depend on the seed.");
+        foreach (var id in unchanged)
+            Console.Error.WriteLine($"compare: {id} is identical under other seeds: its numbers do not depend on the seed.");
         return unchanged.Count == 0 ? 0 : 1;
     }
 
@@ -192,7 +203,10 @@ internal static class Commands
         var changes = RunDiff.Of(profile, baseRoot, headRoot);
         var summary = RunDiff.Write(changes, Path.GetFullPath(baseRoot), Path.GetFullPath(headRoot), output);
         foreach (var c in changes)
-            Console.WriteLine($"  {c.Id}: {c.Kind}{(c.Kind == SectionChange.Changed ? $", {c.Differences.Count} values, {c.Overlays.Count} figure(s) overlaid" : "")}");
+        {
+            var detail = c.Kind == SectionChange.Changed ? $", {c.Differences.Count} values, {c.Overlays.Count} figure(s) overlaid" : "";
+            Console.WriteLine($"  {c.Id}: {c.Kind}{detail}");
+        }
         Console.WriteLine($"diff: {changes.Count(c => c.Kind == SectionChange.Changed)} of {changes.Count} sections changed; summary {summary}");
         return 0;
     }
@@ -201,14 +215,17 @@ internal static class Commands
     /// The pull request's one review comment (<see cref="ReviewComment"/>), built from the base run's and the head run's artifacts
     /// folders, written to --out (default artifacts/&lt;profile&gt;/diff/review-comment.md).
     /// </summary>
-    public static int ReviewComment(string profile, string baseRoot, string? headRoot, string? output, string? details, string? figures, string? maxText)
+    public static int ReviewComment(string profile, string baseRoot, string? headRoot, string? output, string? details, string? figures,
+        string? maxText)
     {
         headRoot ??= RepoPaths.ArtifactsDir;
         output ??= Path.Combine(RepoPaths.ArtifactsDir, profile, "diff", HW1.Research.Reporting.ReviewComment.FileName);
         int max = HW1.Research.Reporting.ReviewComment.DefaultMaxChars;
-        if (maxText != null && (!int.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out max)
+        if (maxText != null &&
+            (!int.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out max)
             || max < HW1.Research.Reporting.ReviewComment.MinMaxChars))
-            throw new UsageException($"--max-chars expects a whole number of characters, at least {HW1.Research.Reporting.ReviewComment.MinMaxChars}; found '{maxText}'.");
+            throw new UsageException($"--max-chars expects a whole number of characters, at least " +
+                $"{HW1.Research.Reporting.ReviewComment.MinMaxChars}; found '{maxText}'.");
         foreach (var (name, root) in new[] { ("--base", baseRoot), ("--head", headRoot) })
             if (!Directory.Exists(root)) throw new UsageException($"{name} {root}: no such artifacts folder.");
         var changes = RunDiff.Of(profile, baseRoot, headRoot);
@@ -264,8 +281,10 @@ internal static class Commands
         if (partial.Count == 0) return 0;
         var offset = settings.SeedOffset;
         if (offset != merged.SeedOffset)
-            throw new UsageException($"{HW1.Research.Training.Reproducibility.SeedOffsetVariable}={offset} here, but the shards ran with seed offset {merged.SeedOffset}: complete the merge with the shards' offset.");
-        Console.WriteLine($"merge: completing {partial.Count} replicated experiment(s) from their seed replicas: {string.Join(", ", partial.Select(RunText.ShortName))}");
+            throw new UsageException($"{HW1.Research.Training.Reproducibility.SeedOffsetVariable}={offset} here, but the shards ran with seed " +
+                $"offset {merged.SeedOffset}: complete the merge with the shards' offset.");
+        Console.WriteLine($"merge: completing {partial.Count} replicated experiment(s) from their seed replicas: " +
+            $"{string.Join(", ", partial.Select(RunText.ShortName))}");
         var options = new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration)
         {
             Only = string.Join(',', partial),
@@ -290,8 +309,10 @@ internal static class Commands
         root ??= Path.Combine(RepoPaths.Root, "experiments");
         SnapshotFiles.Accept(Path.GetFullPath(root), Console.WriteLine, only, dryRun);
         foreach (var orphan in SnapshotFiles.Orphans(Path.GetFullPath(root)))
-            Console.WriteLine($"warning: {Path.GetRelativePath(Path.GetFullPath(root), orphan)} is committed but no experiment or test uses it any more; delete it with git rm.");
-        if (normalize) Console.WriteLine($"{SnapshotFiles.Normalize(Path.GetFullPath(root), Console.WriteLine)} snapshot(s) rewritten in the one snapshot form.");
+            Console.WriteLine($"warning: {Path.GetRelativePath(Path.GetFullPath(root), orphan)} is committed but no experiment or test uses it any " +
+                $"more; delete it with git rm.");
+        if (normalize) Console.WriteLine($"{SnapshotFiles.Normalize(Path.GetFullPath(root), Console.WriteLine)} snapshot(s) rewritten in the one " +
+            $"snapshot form.");
         return 0;
     }
 
@@ -299,17 +320,21 @@ internal static class Commands
     /// The makespan model (<see cref="HW1.Research.Pipeline.Makespan"/>) over the experiments measured in the folders of --from, in the
     /// catalog order of this checkout's build when it is built; prints the Markdown tables docs/performance.md shows.
     /// </summary>
-    public static int Makespan(string profile, string from, string? cores, string? nodes, string? seedTimes, string? configuration, string? only = null)
+    public static int Makespan(string profile, string from, string? cores, string? nodes, string? seedTimes, string? configuration,
+        string? only = null)
     {
         static IReadOnlyList<int> Counts(string? text, string option, int[] fallback) => text == null ? fallback
-            : text.Split(',', StringSplitOptions.TrimEntries).Select(t => int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+            : text.Split(',', StringSplitOptions.TrimEntries)
+            .Select(t =>
+            int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
                 ? n : throw new UsageException($"{option} expects whole numbers from 1, comma-separated; found '{t}' in '{text}'.")).ToList();
         var coreCounts = Counts(cores, "--cores", [2, 4, 8, 16, 32]);
         var nodeCounts = Counts(nodes, "--nodes", [5, 10]);
         IReadOnlyList<string>? catalog = null;
         try
         {
-            catalog = new HW1.Research.Pipeline.ExperimentRunner(new HW1.Research.Pipeline.RunnerOptions(profile, ExperimentsProject, configuration ?? "Release"), _ => { })
+            catalog = new HW1.Research.Pipeline.ExperimentRunner(new HW1.Research.Pipeline.RunnerOptions(profile, ExperimentsProject,
+                configuration ?? "Release"), _ => { })
                 .ListExperiments();
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or BadImageFormatException)
@@ -328,17 +353,26 @@ internal static class Commands
                 if (measured.Any(m => m.Name == e.Name) || !Selected(e.Name)) continue;
                 measured.Add(e);
                 Console.WriteLine($"  {HW1.Research.Artifacts.RunText.ShortName(e.Name),-45} {e.WallSeconds,8:0.0} s" +
-                    (e.Replicated ? $", {e.SeedSeconds.Count} seeds {string.Join(" ", e.SeedSeconds.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} s, the rest {e.Remainder:0.0} s" : "") + $"  ({folder})");
+                    (e.Replicated
+                    ? $", {e.SeedSeconds.Count} seeds " +
+                        $"{string.Join(" ", e.SeedSeconds.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} s, the " +
+                        $"rest {e.Remainder:0.0} s" : "") + $"  ({folder})");
             }
         }
         foreach (var given in (seedTimes ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = given.Split('=', 2);
-            var seconds = parts.Length == 2 ? parts[1].Split(',').Select(t => double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && x > 0 ? x : double.NaN).ToList() : [];
+            var seconds = parts.Length == 2
+                ? parts[1].Split(',')
+                .Select(t =>
+                double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && x > 0
+                ? x : double.NaN).ToList() : [];
             if (parts.Length != 2 || seconds.Count == 0 || seconds.Any(double.IsNaN))
                 throw new UsageException($"--seed-times expects CLASS=S,S,... (seconds above 0), found '{given}'.");
             var name = catalog?.FirstOrDefault(n => HW1.Research.Pipeline.ExperimentRunner.ClassName(n) == parts[0]) ?? parts[0];
-            if (measured.Any(m => m.Name == name)) throw new UsageException($"--seed-times {parts[0]}: measured in --from already; give only experiments none of the folders measured.");
+            if (measured.Any(m =>
+                m.Name == name)) throw new UsageException($"--seed-times {parts[0]}: measured in --from already; give only experiments none of the " +
+                    $"folders measured.");
             measured.Add(new HW1.Research.Pipeline.ExperimentTime(name, seconds.Sum(), seconds));
             Console.WriteLine($"  {parts[0],-45} {seconds.Sum(),8:0.0} s, {seconds.Count} seeds given with --seed-times (not measured here)");
         }
@@ -346,7 +380,8 @@ internal static class Commands
         if (catalog != null)
         {
             var missing = catalog.Where(n => measured.All(m => m.Name != n)).ToList();
-            if (missing.Count > 0) Console.WriteLine($"makespan: not measured in these folders, left out: {string.Join(", ", missing.Select(HW1.Research.Pipeline.ExperimentRunner.ClassName))}");
+            if (missing.Count > 0) Console.WriteLine($"makespan: not measured in these folders, left out: " +
+                $"{string.Join(", ", missing.Select(HW1.Research.Pipeline.ExperimentRunner.ClassName))}");
             measured = measured.OrderBy(m => catalog.ToList().IndexOf(m.Name) is var i && i >= 0 ? i : int.MaxValue).ToList();
         }
         Console.WriteLine();
@@ -355,14 +390,18 @@ internal static class Commands
     }
 
     /// <summary>The kernel state and fingerprint of this process: what the pin tests compare across processes and machines.</summary>
-    /// <summary>What an experiment's compute key covers: the compute files' hash, its procedure hash and every method walked (or the whole hashed text).</summary>
+    /// <summary>What an experiment's compute key covers: the compute files' hash, its procedure hash and every method walked (or the whole hashed
+    /// text).</summary>
     public static int Procedure(string profile, string name, bool text, string? project, string? configuration)
     {
         project ??= ExperimentsProject;
         configuration ??= "Release";
-        var runner = new HW1.Research.Pipeline.ExperimentRunner(new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration), Console.WriteLine);
+        var runner = new HW1.Research.Pipeline.ExperimentRunner(new HW1.Research.Pipeline.RunnerOptions(profile, project, configuration),
+            Console.WriteLine);
         var experiment = runner.ListExperiments().FirstOrDefault(n => n.Split('.')[^2] == name)
-            ?? throw new UsageException($"--experiment {name}: no such experiment; the built assembly declares {string.Join(", ", runner.ListExperiments().Select(n => n.Split('.')[^2]))}.");
+            ??
+            throw new UsageException($"--experiment {name}: no such experiment; the built assembly declares " +
+                $"{string.Join(", ", runner.ListExperiments().Select(n => n.Split('.')[^2]))}.");
         var bin = runner.BinFolder();
         var (hash, methods, hashed) = HW1.Research.Pipeline.ProcedureHash.Walk(Path.Combine(bin, Path.GetFileNameWithoutExtension(project) + ".dll"),
             [Path.Combine(bin, HW1.Research.Pipeline.RunKey.ReportingAssembly + ".dll")], experiment[..experiment.LastIndexOf('.')]);
@@ -418,12 +457,15 @@ internal static class Commands
         int figures = sections.Sum(s => s.Figures.Count);
         expected.AddRange(Enumerable.Range(1, figures).Select(n => $"Figure {n}."));
         var pdf = Path.Combine(folder, ReportWriter.PdfName);
-        PdfCheck.Span[] ledger = sections.Count == 0 ? [] : [new PdfCheck.Span("the claims ledger", ClaimsLedger.Explanation[..60], ReportBuilder.PartHeading(sections[0].Part, sections.Where(s => s.Part == sections[0].Part)),
+        PdfCheck.Span[] ledger = sections.Count == 0 ? []
+            : [new PdfCheck.Span("the claims ledger", ClaimsLedger.Explanation[..60],
+                ReportBuilder.PartHeading(sections[0].Part, sections.Where(s => s.Part == sections[0].Part)),
             ReportBuilder.LedgerPages)];
         var problems = PdfCheck.Problems(pdf, expected, ledger);
         foreach (var p in problems) Console.Error.WriteLine($"check: {p}");
         if (problems.Count > 0) return 1;
-        Console.WriteLine($"check: {pdf} has all {sections.Count} section headings and {figures} figure captions, a footer on every page, no text off the page, " +
+        Console.WriteLine($"check: {pdf} has all {sections.Count} section headings and {figures} figure captions, a footer on every page, no text " +
+            $"off the page, " +
             $"and the claims ledger within {ReportBuilder.LedgerPages} pages.");
         return 0;
     }
@@ -433,19 +475,23 @@ internal static class Commands
     {
         if (ifAvailable && HW1.Research.Reporting.HtmlCheck.FindChromium() == null)
         {
-            Console.WriteLine($"html-check: no Chromium installed (apt-get install chromium, or set {HW1.Research.Reporting.HtmlCheck.ChromiumVariable}): the HTML report was written but not opened in a browser.");
+            Console.WriteLine($"html-check: no Chromium installed (apt-get install chromium, or set " +
+                $"{HW1.Research.Reporting.HtmlCheck.ChromiumVariable}): the HTML report was written but not opened in a browser.");
             return 0;
         }
         var chromium = HW1.Research.Reporting.HtmlCheck.FindChromium()
             ?? throw new InvalidOperationException(
-                $"No Chromium to open the HTML report with: install Debian's chromium (apt-get install chromium) or set {HW1.Research.Reporting.HtmlCheck.ChromiumVariable} to its executable.");
+                $"No Chromium to open the HTML report with: install Debian's chromium (apt-get install chromium) or set " +
+                $"{HW1.Research.Reporting.HtmlCheck.ChromiumVariable} to its executable.");
         var html = Path.Combine(ReportWriter.FolderOf(profile), HtmlReport.FileName);
-        if (!File.Exists(html)) throw new InvalidOperationException($"{html} does not exist: render the report first (dotnet cake --profile={profile} --target=Report).");
+        if (!File.Exists(html)) throw new InvalidOperationException($"{html} does not exist: render the report first (dotnet cake " +
+            $"--profile={profile} --target=Report).");
         var (sections, _) = ReportBuilder.Select(SectionStore.ReadAll(profile), PipelineLog.Read(profile));
         var problems = HW1.Research.Reporting.HtmlCheck.Problems(html, sections, chromium, screenshot);
         foreach (var p in problems) Console.Error.WriteLine($"html-check: {p}");
         if (problems.Count > 0) return 1;
-        Console.WriteLine($"html-check: {html} in {chromium}: all {sections.Count} section headings, {sections.Sum(s => s.Figures.Count)} figures drawn " +
+        Console.WriteLine($"html-check: {html} in {chromium}: all {sections.Count} section headings, {sections.Sum(s => s.Figures.Count)} figures " +
+            $"drawn " +
             $"with their captions, no console message, laid out at {string.Join(" and ", HtmlReport.CheckedWidths)} px without sideways scrolling" +
             (screenshot == null ? "." : $"; first screen saved to {screenshot}."));
         return 0;

@@ -24,7 +24,9 @@ internal static class PipelineCommands
         var hash = TestInputs.Hash(RepoPaths.Root, configuration, CpuKernels.State.Mode.ToString().ToLowerInvariant());
         if (!force && File.Exists(marker) && File.ReadAllText(marker).Trim() == hash)
         {
-            Console.WriteLine($"tests: the quick tests passed on this very build and snapshots ({File.GetLastWriteTimeUtc(marker):yyyy-MM-dd HH:mm} UTC); not re-run (--force re-runs them).");
+            Console.WriteLine($"tests: the quick tests passed on this very build and snapshots " +
+                $"({File.GetLastWriteTimeUtc(marker):yyyy-MM-dd HH:mm} " +
+                $"UTC); not re-run (--force re-runs them).");
             return 0;
         }
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
@@ -37,7 +39,8 @@ internal static class PipelineCommands
         return 0;
     }
 
-    /// <summary>The closing lines of a test run from its TRX files (--results): per-class times and "N passed, N failed"; 1 when a test failed or none ran.</summary>
+    /// <summary>The closing lines of a test run from its TRX files (--results): per-class times and "N passed, N failed"; 1 when a test failed or
+    /// none ran.</summary>
     public static int TestSummary(string results)
     {
         var (all, files) = TrxResults.ReadFolder(results);
@@ -48,15 +51,19 @@ internal static class PipelineCommands
     /// <summary>
     /// Same seeds give the same bits, shifted seeds change them. The canonical runs are --first and --second (artifacts folders of
     /// earlier runs, e.g. the one <c>dotnet test</c> stored and the pipeline's), or, for each one not given, a fresh run into
-    /// artifacts/determinism/ (--second-from-pipeline takes this checkout's latest pipeline run); the run with every seed shifted by 1 is always made fresh. Compared over the experiments --only selects.
+    /// artifacts/determinism/ (--second-from-pipeline takes this checkout's latest pipeline run); the run with every seed shifted by 1 is always made
+    /// fresh. Compared over the experiments --only selects.
     /// </summary>
     public static int Determinism(string profile, string? first, string? second, bool secondFromPipeline, string? only, string? configuration)
     {
         configuration ??= "Release";
         if (secondFromPipeline)
-            second = second == null ? RepoPaths.ArtifactsDir : throw new UsageException("--second and --second-from-pipeline both name the second run; give one.");
+            second = second == null ? RepoPaths.ArtifactsDir
+                : throw new UsageException("--second and --second-from-pipeline both name the second run; give one.");
         foreach (var given in new[] { first, second }.OfType<string>())
-            if (!Directory.Exists(SectionStore.Folder(profile, given))) throw new UsageException($"{given}: no {profile} sections there to compare ({SectionStore.Folder(profile, given)} does not exist).");
+            if (!Directory.Exists(SectionStore.Folder(profile,
+                given))) throw new UsageException($"{given}: no {profile} sections there to compare ({SectionStore.Folder(profile, given)} does " +
+                    $"not exist).");
         var root = Path.Combine(RepoPaths.ArtifactsDir, "determinism");
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
 
@@ -91,7 +98,8 @@ internal static class PipelineCommands
         var shifted = Run("shifted", 1);
         // With shifted seeds the committed snapshots do not apply and a claim may not hold at every seed: worth knowing, not a
         // determinism failure, since the numbers are still stored and compared.
-        if (shifted.Code != 0) Console.WriteLine("determinism: with seed offset 1 some experiment did not reproduce its claims (see above); its numbers are compared all the same.");
+        if (shifted.Code != 0) Console.WriteLine("determinism: with seed offset 1 some experiment did not reproduce its claims (see above); its " +
+            "numbers are compared all the same.");
         var selected = Stored(profile, shifted.Folder).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         IReadOnlyList<ReportSection> Of(string folder) => Stored(profile, folder).Where(s => selected.Contains(s.Id)).ToList();
         var same = Commands.CompareRuns(Of(first), Of(second), "same", first, second);
@@ -149,9 +157,15 @@ internal static class PipelineCommands
             Run("git", ["worktree", "remove", "--force", tree], RepoPaths.Root);
         };
         Console.WriteLine($"diff: running the base run ({gitRef}) in {tree}: profile {profile}{(only != null ? $", --only={only}" : "")}.");
-        var environment = new Dictionary<string, string> { [RepoPaths.ArtifactsDirVariable] = artifacts, [RepoPaths.DataDirVariable] = RepoPaths.DataDir };
+        var environment = new Dictionary<string, string>
+        {
+            [RepoPaths.ArtifactsDirVariable] = artifacts,
+            [RepoPaths.DataDirVariable] = RepoPaths.DataDir
+        };
         if (Run("dotnet", ["tool", "restore"], tree) != 0
-            || Run("dotnet", ["cake", "--target=Experiments", $"--profile={profile}", .. only != null ? new[] { $"--only={only}" } : []], tree, environment) != 0)
+            ||
+            Run("dotnet", ["cake", "--target=Experiments", $"--profile={profile}", .. only != null ? new[] { $"--only={only}" } : []], tree,
+            environment) != 0)
             Console.WriteLine($"diff: the base run at {gitRef} did not finish cleanly; the diff uses the sections it stored.");
         return artifacts;
     }
@@ -160,7 +174,8 @@ internal static class PipelineCommands
         Run("dotnet", arguments, RepoPaths.Root, environment);
 
     /// <summary>Runs a program with its output going straight to this console; returns its exit code.</summary>
-    private static int Run(string program, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    private static int Run(string program, IReadOnlyList<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program) { UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var a in arguments) info.ArgumentList.Add(a);

@@ -35,7 +35,8 @@ public static class RepoPaths
             if (!File.Exists(path)) continue;
             throw new FolderNotWritableException(path == full
                 ? $"The {what} {full} is a file, expected a folder. Remove the file or set {variable} to a folder."
-                : $"The {what} {full} cannot be created: {path} is a file, expected a folder. Remove the file or set {variable} to a writable folder.");
+                : $"The {what} {full} cannot be created: {path} is a file, expected a folder. Remove the file or set {variable} to a writable " +
+                    $"folder.");
         }
         try
         {
@@ -68,5 +69,6 @@ public static class RepoPaths
     }
 }
 
-/// <summary>A folder the suite must write to is a file, lies below a file, or cannot be written; the message names it and the setting to change.</summary>
+/// <summary>A folder the suite must write to is a file, lies below a file, or cannot be written; the message names it and the setting to
+/// change.</summary>
 public sealed class FolderNotWritableException(string message, Exception? inner = null) : IOException(message, inner);

@@ -27,7 +27,8 @@ public sealed record RunSettings
     /// <summary>The thread count that replaces every configuration's own (<see cref="ThreadOverride.Variable"/>); null: each its own.</summary>
     public int? Threads { get; init; }
 
-    /// <summary>Which CPU kernels run (<see cref="CpuKernels.ModeVariable"/>; pinned when unset). Applied once per process by <see cref="CpuKernels.Apply"/>.</summary>
+    /// <summary>Which CPU kernels run (<see cref="CpuKernels.ModeVariable"/>; pinned when unset). Applied once per process by
+    /// <see cref="CpuKernels.Apply"/>.</summary>
     public KernelMode Kernels { get; init; }
 
     /// <summary>Where data sets are kept (<see cref="RepoPaths.DataDirVariable"/>; <c>data/</c> in the repository when unset).</summary>
@@ -66,11 +67,14 @@ public sealed record RunSettings
     [
         new(Profile.Variable, "--profile=quick|full", "the profile: quick (subsets, 2–3 seeds) or full (the assignment's settings, 5 seeds)",
             "quick for dotnet test and the report tool; full for dotnet cake"),
-        new(Reproducibility.SeedOffsetVariable, Reproducibility.SeedOffsetVariable, "shifts every configuration's seeds; a shifted run is not compared with the snapshots", "0"),
+        new(Reproducibility.SeedOffsetVariable, Reproducibility.SeedOffsetVariable,
+            "shifts every configuration's seeds; a shifted run is not compared with the snapshots", "0"),
         new(ThreadOverride.Variable, ThreadOverride.Variable,
             "replaces every configuration's thread count; such a run is not compared with the snapshots", "each configuration's own"),
-        new(CpuKernels.ModeVariable, CpuKernels.ModeVariable, "pinned (the same bits on every x86-64 CPU with AVX2) or native (the host's fastest kernels)", "pinned"),
+        new(CpuKernels.ModeVariable, CpuKernels.ModeVariable,
+            "pinned (the same bits on every x86-64 CPU with AVX2) or native (the host's fastest kernels)", "pinned"),
         new(RepoPaths.DataDirVariable, RepoPaths.DataDirVariable, "the data folder (MNIST, Fashion-MNIST)", "data/ in the repository"),
-        new(RepoPaths.ArtifactsDirVariable, RepoPaths.ArtifactsDirVariable, "the artifacts folder (results, sections, reports)", "artifacts/ in the repository"),
+        new(RepoPaths.ArtifactsDirVariable, RepoPaths.ArtifactsDirVariable, "the artifacts folder (results, sections, reports)",
+            "artifacts/ in the repository"),
     ];
 }

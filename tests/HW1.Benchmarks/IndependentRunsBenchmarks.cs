@@ -41,7 +41,8 @@ public class IndependentRunsBenchmarks
             model.to(ScalarType.Float64);
             return model;
         },
-        (i, model) => RegressionTrainer.Train(model, _x!, _y!, new RegressionTraining(1000, 1e-2, new ConvergenceCriterion(300, 0.01))).FinalLoss).Sum();
+        (i, model) => RegressionTrainer.Train(model, _x!, _y!, new RegressionTraining(1000, 1e-2, new ConvergenceCriterion(300, 0.01))).FinalLoss)
+        .Sum();
 
     [GlobalCleanup]
     public void Cleanup()

@@ -69,7 +69,9 @@ public static class Probe
             start += batch;
             if (step % 100 == 0 || step == steps)
             {
-                Console.WriteLine($"after step {step}: ms per step: slicing {Ms(ticks[0], step):0.00}, zero_grad+forward {Ms(ticks[1], step):0.00}, backward {Ms(ticks[2], step):0.00}, step {Ms(ticks[3], step):0.00}, total {Ms(ticks[4], step):0.00}");
+                Console.WriteLine($"after step {step}: ms per step: slicing {Ms(ticks[0], step):0.00}, zero_grad+forward " +
+                    $"{Ms(ticks[1], step):0.00}, " +
+                    $"backward {Ms(ticks[2], step):0.00}, step {Ms(ticks[3], step):0.00}, total {Ms(ticks[4], step):0.00}");
             }
         }
         var clock = Stopwatch.StartNew();
@@ -77,7 +79,8 @@ public static class Probe
         var trainSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var onTest = ClassifierTrainer.Evaluate(model, data.Test);
-        Console.WriteLine($"evaluation: 60,000 training images {trainSeconds:0.00} s (accuracy {onTrain.Accuracy:P2}), 10,000 test images {clock.Elapsed.TotalSeconds:0.00} s");
+        Console.WriteLine($"evaluation: 60,000 training images {trainSeconds:0.00} s (accuracy {onTrain.Accuracy:P2}), 10,000 test images " +
+            $"{clock.Elapsed.TotalSeconds:0.00} s");
     }
 
     /// <summary>Both Adam implementations on one model, in alternating blocks of steps; prints each block's time per step.</summary>
@@ -99,7 +102,8 @@ public static class Probe
             var history = ClassifierTrainer.Train(model, train, test, ClassifierTraining.UntilTrainAccuracy(0.99, 2_000, batch, 1e-3), random);
             var last = history[^1];
             long steps = (long)last.Epoch * ((n + batch - 1) / batch);
-            Console.WriteLine($"batch {batch}: {last.Epoch} epochs, {steps} steps, {clock.Elapsed.TotalSeconds:F1} s, train loss {last.TrainLoss:F4}, train acc {last.TrainAccuracy:P2}, test acc {last.TestAccuracy:P2}");
+            Console.WriteLine($"batch {batch}: {last.Epoch} epochs, {steps} steps, {clock.Elapsed.TotalSeconds:F1} s, train loss " +
+                $"{last.TrainLoss:F4}, train acc {last.TrainAccuracy:P2}, test acc {last.TestAccuracy:P2}");
         }
     }
 
@@ -135,7 +139,8 @@ public static class Probe
                 if (which != "both" && !string.Equals(which, name, StringComparison.OrdinalIgnoreCase)) continue;
                 long t0 = Stopwatch.GetTimestamp();
                 for (int i = 0; i < steps; i++) stepper.Step();
-                Console.WriteLine($"round {round}: {name,-10} {(Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency / steps,10:0.0} us per step");
+                var microseconds = (Stopwatch.GetTimestamp() - t0) * 1e6 / Stopwatch.Frequency / steps;
+                Console.WriteLine($"round {round}: {name,-10} {microseconds,10:0.0} us per step");
             }
         }
     }

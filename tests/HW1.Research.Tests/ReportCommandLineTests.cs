@@ -39,7 +39,8 @@ public sealed partial class ReportCommandLineTests : IDisposable
 
     /// <summary>The tool with its artifacts in this test's own folder and no profile from the environment.</summary>
     private (int Code, string Output, string Error) Tool(params string[] arguments) =>
-        ReportTool.Run(arguments, new Dictionary<string, string?> { ["HW1_ARTIFACTS_DIR"] = Path.Combine(_folder, "artifacts"), ["HW1_PROFILE"] = null },
+        ReportTool.Run(arguments,
+        new Dictionary<string, string?> { ["HW1_ARTIFACTS_DIR"] = Path.Combine(_folder, "artifacts"), ["HW1_PROFILE"] = null },
             TimeSpan.FromMinutes(2));
 
     /// <summary>The options a help text lists, in its Options section.</summary>
@@ -98,7 +99,8 @@ public sealed partial class ReportCommandLineTests : IDisposable
         var (code, output, error) = Tool(command, "--help");
         Assert.True(code == 0, output + error);
         Assert.Contains($"HW1.Report {command}", output, StringComparison.Ordinal);
-        Assert.Equal([.. Options[command].Append("--help").Append("--profile").Order(StringComparer.Ordinal)], Listed(output).Order(StringComparer.Ordinal));
+        Assert.Equal([.. Options[command].Append("--help").Append("--profile").Order(StringComparer.Ordinal)],
+            Listed(output).Order(StringComparer.Ordinal));
         // 'help <command>' prints the same text.
         Assert.Equal(output, Tool("help", command).Output);
     }
@@ -171,18 +173,27 @@ public sealed partial class ReportCommandLineTests : IDisposable
     /// </summary>
     public static TheoryData<string[], int, string> PipelineInvocations => new()
     {
-        { ["experiments", "--configuration", "Release", "--started", "2026-11-26T10:00:00.0000000+00:00", "--only", "GradientNormTests,FitLineTests", "--force", "--parallel", "0", "--shard", "1/5", "--profile", "full"], 2, "--parallel expects" },
-        { ["experiments", "--only", "GradientNormTests", "--configuration", "Release", "--project", "/nonexistent/HW1.Experiments.csproj", "--profile", "quick"], 2, "no such project file" },
-        { ["merge", "--profile", "full", "--from", "/nonexistent-a,/nonexistent-b", "--into", "merged", "--configuration", "Release", "--project", "p.csproj"], 2, "no such folder" },
-        { ["render", "--run-url", "https://github.com/o/r/actions/runs/1", "--page-png", "12", "page.png", "--profile", "quick"], 2, "no report sections of the quick profile" },
-        { ["determinism", "--configuration", "Release", "--only", "X", "--first", "/nonexistent", "--second-from-pipeline", "--profile", "quick"], 2, "no quick sections there" },
+        { ["experiments", "--configuration", "Release", "--started", "2026-11-26T10:00:00.0000000+00:00", "--only", "GradientNormTests,FitLineTests",
+            "--force", "--parallel", "0", "--shard", "1/5", "--profile", "full"], 2, "--parallel expects" },
+        { ["experiments", "--only", "GradientNormTests", "--configuration", "Release", "--project", "/nonexistent/HW1.Experiments.csproj",
+            "--profile", "quick"], 2, "no such project file" },
+        { ["merge", "--profile", "full", "--from", "/nonexistent-a,/nonexistent-b", "--into", "merged", "--configuration", "Release", "--project",
+            "p.csproj"], 2, "no such folder" },
+        { ["render", "--run-url", "https://github.com/o/r/actions/runs/1", "--page-png", "12", "page.png", "--profile", "quick"], 2,
+        "no report sections of the quick profile" },
+        { ["determinism", "--configuration", "Release", "--only", "X", "--first", "/nonexistent", "--second-from-pipeline", "--profile", "quick"], 2,
+        "no quick sections there" },
         { ["determinism", "--first", "/nonexistent", "--second", "/nonexistent", "--profile", "quick"], 2, "no quick sections there" },
-        { ["compare", "--profile", "quick", "--first", "/nonexistent", "--second", "/nonexistent", "--subset"], 2, "No sections to compare in /nonexistent" },
-        { ["makespan", "--profile", "full", "--from", "/nonexistent", "--cores", "2,16", "--nodes", "5", "--seed-times", "RandomLabelsTests=600,610"], 2, "--from /nonexistent: no such folder." },
+        { ["compare", "--profile", "quick", "--first", "/nonexistent", "--second", "/nonexistent", "--subset"], 2,
+        "No sections to compare in /nonexistent" },
+        { ["makespan", "--profile", "full", "--from", "/nonexistent", "--cores", "2,16", "--nodes", "5", "--seed-times",
+            "RandomLabelsTests=600,610"], 2, "--from /nonexistent: no such folder." },
         { ["makespan", "--from", "/tmp", "--cores", "0"], 2, "--cores expects whole numbers from 1" },
-        { ["review-comment", "--profile", "quick", "--base", "/nonexistent", "--head", "/nonexistent", "--out", "c.md", "--details-url", "https://example.org/1", "--figures-url", "https://example.org/2", "--max-chars", "1000"], 2, "no such artifacts folder" },
+        { ["review-comment", "--profile", "quick", "--base", "/nonexistent", "--head", "/nonexistent", "--out", "c.md", "--details-url",
+            "https://example.org/1", "--figures-url", "https://example.org/2", "--max-chars", "1000"], 2, "no such artifacts folder" },
         { ["test-summary", "--results", "/nonexistent", "--profile", "quick"], 1, "No test ran." },
-        { ["procedure", "--experiment", "GradientNormTests", "--text", "--configuration", "Release", "--project", "/nonexistent/x.csproj"], 2, "Build first" },
+        { ["procedure", "--experiment", "GradientNormTests", "--text", "--configuration", "Release", "--project", "/nonexistent/x.csproj"], 2,
+        "Build first" },
     };
 
     [Theory]
@@ -248,7 +259,8 @@ public sealed partial class ReportCommandLineTests : IDisposable
     [Fact]
     public void Accept_snapshots_with_all_its_options_runs_on_an_empty_folder()
     {
-        foreach (var arguments in new[] { new[] { "--root", _folder, "--only", "X", "--dry-run", "--normalize" }, [$"--root={_folder}", "--only=X", "--dry-run", "--normalize"] })
+        foreach (var arguments in new[] { new[] { "--root", _folder, "--only", "X", "--dry-run", "--normalize" },
+            [$"--root={_folder}", "--only=X", "--dry-run", "--normalize"] })
         {
             var (code, output, error) = Tool(["accept-snapshots", .. arguments]);
             Assert.True(code == 0, output + error);

@@ -33,7 +33,8 @@ internal static class ReportTool
     }
 
     /// <summary>Runs the tool to its end (at most <paramref name="limit"/>) and returns its exit code, standard output and standard error.</summary>
-    public static (int Code, string Output, string Error) Run(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, TimeSpan limit)
+    public static (int Code, string Output, string Error) Run(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment,
+        TimeSpan limit)
     {
         var list = arguments.ToList();
         using var process = Start(list, environment);
@@ -41,7 +42,8 @@ internal static class ReportTool
     }
 
     /// <summary>Runs any program to its end (at most <paramref name="limit"/>): exit code, standard output, standard error.</summary>
-    public static (int Code, string Output, string Error) RunProgram(string program, IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null)
+    public static (int Code, string Output, string Error) RunProgram(string program, IEnumerable<string> arguments, TimeSpan limit,
+        string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory != null) info.WorkingDirectory = workingDirectory;

@@ -48,7 +48,8 @@ public sealed class TrainOnFashionMnistTests(ITestOutputHelper output) : TrainOn
 
     protected override Claim QuickKnownFailure(Config c, Claim claim) => Profile.IsFull || claim.Holds || claim.Inconclusive ? claim : claim with
     {
-        KnownFailure = $"quick profile only: {c.Epochs} epochs on {c.TrainExamples:N0} images leave the CNN short of the MLPs on Fashion-MNIST; the full profile decides the claim",
+        KnownFailure = $"quick profile only: {c.Epochs} epochs on {c.TrainExamples:N0} images leave the CNN short of the MLPs on Fashion-MNIST; " +
+            $"the full profile decides the claim",
     };
 }
 
@@ -59,24 +60,30 @@ public sealed class TrainOnFashionMnistTests(ITestOutputHelper output) : TrainOn
 /// </summary>
 public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainOnTasks.Config, TrainOnTasks.Result>(output)
 {
-    /// <summary>What a task's models must reach: the least test accuracy of the MLPs and of the CNN, and the largest final training loss as a fraction of the first epoch's.</summary>
+    /// <summary>What a task's models must reach: the least test accuracy of the MLPs and of the CNN, and the largest final training loss as a
+    /// fraction of the first epoch's.</summary>
     public sealed record Expectation(double MlpTestAccuracy, double CnnTestAccuracy, double LossFraction, string Reason);
 
     /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts every model (initialization and batch order).</summary>
-    public sealed record Config(string Task, int TrainExamples, int TestExamples, int Epochs, int BatchSize, double LearningRate, long Budget, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    public sealed record Config(string Task, int TrainExamples, int TestExamples, int Epochs, int BatchSize, double LearningRate, long Budget,
+        long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
     {
         /// <inheritdoc/>
-        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+        public Config ForRun(long seedOffset, int? threads) =>
+            this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
     }
 
     /// <summary>The task's name as the report writes it.</summary>
     protected abstract string Task { get; }
 
-    /// <summary>What the task's models must reach in each profile, with the reason: the claims' thresholds, not part of the configuration (the procedure never reads them).</summary>
+    /// <summary>What the task's models must reach in each profile, with the reason: the claims' thresholds, not part of the configuration (the
+    /// procedure never reads them).</summary>
     protected abstract Expectation QuickExpectation { get; }
     protected abstract Expectation FullExpectation { get; }
 
-    public override Config Quick => new(Task, TrainExamples: 10_000, TestExamples: 2_000, Epochs: 5, BatchSize: 128, LearningRate: 1e-3, Budget: 100_000, FirstSeed: 21, Seeds: 2, Threads: 2);
+    public override Config Quick =>
+        new(Task, TrainExamples: 10_000, TestExamples: 2_000, Epochs: 5, BatchSize: 128, LearningRate: 1e-3, Budget: 100_000, FirstSeed: 21,
+        Seeds: 2, Threads: 2);
 
     public override Config Full => Quick with { TrainExamples = 60_000, TestExamples = 10_000, Epochs = 12, Seeds = 5 };
 
@@ -120,7 +127,8 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             {
                 using var random = Reproducibility.Seed(seed, c.Threads);
                 using var model = build();
-                var history = ClassifierTrainer.Train(model, data.Train, data.Test, settings with { Name = $"{Question.Id}: {name}, seed {seed}" }, random);
+                var history = ClassifierTrainer.Train(model, data.Train, data.Test, settings with { Name = $"{Question.Id}: {name}, seed {seed}" },
+                    random);
                 var last = history[^1];
                 finals.Add(new Final(name, seed, last.TrainLoss, last.TrainAccuracy, last.TestLoss, last.TestAccuracy));
                 if (seed == c.FirstSeed)
@@ -147,14 +155,16 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
             var median = Statistics.Median(accuracies);
             yield return Claim.Sanity($"The {r.Model} learns {c.Task}", $"the median seed's final test accuracy ≥ {floor:P1}", e.Reason,
                 $"median {median:P2} of {string.Join(", ", accuracies.Select(a => $"{a:P2}"))}", median >= floor);
-            yield return Claim.Sanity($"The {r.Model}'s training keeps making progress", $"final training loss ≤ {e.LossFraction:P0} of the first epoch's (first seed)", e.Reason,
+            yield return Claim.Sanity($"The {r.Model}'s training keeps making progress",
+                $"final training loss ≤ {e.LossFraction:P0} of the first epoch's (first seed)", e.Reason,
                 $"{r.FirstTrainLoss:0.####} → {r.FinalTrainLoss:0.####}", r.FinalTrainLoss <= e.LossFraction * r.FirstTrainLoss);
         }
         var mlp = new[] { "shallow MLP", "deep MLP" }.MaxBy(m => result.TestAccuracy(m).Average())!;
         var differences = result.TestAccuracy("CNN").Zip(result.TestAccuracy(mlp), (cnn, other) => cnn - other).ToArray();
         var claim = Statistic.Mean($"test accuracy, CNN − the better MLP ({mlp}, by mean), paired by seed", Unit.Points()).Above(0).Decide(
             "the assignment; LeCun et al. 1998", $"With the same parameter budget the CNN beats the MLPs on {c.Task}",
-            "weight sharing and local receptive fields suit images (LeCun et al. 1998); the paired interval carries the seed-to-seed spread, and each seed's accuracy carries the test set's sampling error",
+            "weight sharing and local receptive fields suit images (LeCun et al. 1998); the paired interval carries the seed-to-seed spread, and " +
+            "each seed's accuracy carries the test set's sampling error",
             differences) with
         { Label = $"CNN beats the MLPs on {c.Task}" };
         yield return QuickKnownFailure(c, claim);
@@ -170,9 +180,12 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
         var results = result.Curves;
         Panel Curves(string title, string label, Func<EpochMetrics, double> value, bool log = false) =>
             new(title, new Axis("epoch"), new Axis(label, log),
-                results.Select(r => Series.Of($"{r.Model} ({r.Parameters:N0} parameters)", r.History, h => h.Epoch, value, SeriesStyle.LineAndMarkers)).ToList());
-        Interval Over(string model, Func<Final, double> value) => Statistics.MeanInterval(result.Finals.Where(f => f.Model == model).Select(value).ToArray());
-        Interval OverPositive(string model, Func<Final, double> value) => Statistics.GeometricMeanInterval(result.Finals.Where(f => f.Model == model).Select(value).ToArray());
+                results.Select(r =>
+            Series.Of($"{r.Model} ({r.Parameters:N0} parameters)", r.History, h => h.Epoch, value, SeriesStyle.LineAndMarkers)).ToList());
+        Interval Over(string model, Func<Final, double> value) =>
+            Statistics.MeanInterval(result.Finals.Where(f => f.Model == model).Select(value).ToArray());
+        Interval OverPositive(string model, Func<Final, double> value) =>
+            Statistics.GeometricMeanInterval(result.Finals.Where(f => f.Model == model).Select(value).ToArray());
         string Percent(Interval i) => $"{i.Estimate * 100:0.00}% [{i.Low * 100:0.00}, {i.High * 100:0.00}]";
         var models = results.Select(r => r.Model).ToList();
         var best = models.MaxBy(m => Over(m, f => f.TestAccuracy).Within(0, 1).Estimate)!;
@@ -188,28 +201,42 @@ public abstract class TrainOnTasks(ITestOutputHelper output) : Experiment<TrainO
                 .. results.Select(r => new Setting(r.Model, $"{r.Architecture}; {r.Parameters:N0} parameters")),
                 new("data", $"{task}: first {c.TrainExamples:N0} training and first {c.TestExamples:N0} test images, pixels scaled to [0, 1]"),
                 new("optimizer", $"Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, cross-entropy"),
-                new("epochs", $"{c.Epochs}; for the first seed, loss and accuracy measured on the whole training and test sets after each epoch (the curves), for the others after the last"),
-                new("seeds", $"{c.Seeds} ({c.FirstSeed} to {c.FirstSeed + c.Seeds - 1}; initialisation and batch order, the same for every model of a seed); the table gives means with 95% Student-t intervals over seeds"),
+                new("epochs",
+                    $"{c.Epochs}; for the first seed, loss and accuracy measured on the whole training and test sets after each epoch (the " +
+                    $"curves), " +
+                    $"for the others after the last"),
+                new("seeds",
+                    $"{c.Seeds} ({c.FirstSeed} to {c.FirstSeed + c.Seeds - 1}; initialisation and batch order, the same for every model of a " +
+                    $"seed); " +
+                    $"the table gives means with 95% Student-t intervals over seeds"),
                 new("threads", $"{c.Threads}"),
             ],
             Tables =
             [
-                Table.Of($"Final metrics on {task}: mean [95% interval] over {c.Seeds} seeds", results, ("model", r => r.Model), ("parameters", r => $"{r.Parameters:N0}"),
-                    ("training loss", r => OverPositive(r.Model, f => f.TrainLoss).Format("0.####")), ("training accuracy", r => Percent(Over(r.Model, f => f.TrainAccuracy).Within(0, 1))),
-                    ("test loss", r => OverPositive(r.Model, f => f.TestLoss).Format("0.####")), ("test accuracy", r => Percent(Over(r.Model, f => f.TestAccuracy).Within(0, 1)))),
+                Table.Of($"Final metrics on {task}: mean [95% interval] over {c.Seeds} seeds", results, ("model", r => r.Model),
+                    ("parameters", r => $"{r.Parameters:N0}"),
+                    ("training loss", r => OverPositive(r.Model, f => f.TrainLoss).Format("0.####")),
+                    ("training accuracy", r => Percent(Over(r.Model, f => f.TrainAccuracy).Within(0, 1))),
+                    ("test loss", r => OverPositive(r.Model, f => f.TestLoss).Format("0.####")),
+                    ("test accuracy", r => Percent(Over(r.Model, f => f.TestAccuracy).Within(0, 1)))),
             ],
             Figures =
             [
-                new Figure($"loss-{id}", $"Training loss on {task}", $"Training cross-entropy of every model after each epoch on {task} (log scale), seed {c.FirstSeed}.",
+                new Figure($"loss-{id}", $"Training loss on {task}",
+                    $"Training cross-entropy of every model after each epoch on {task} (log scale), seed {c.FirstSeed}.",
                     [Curves("", "training loss (cross-entropy, log scale)", h => h.TrainLoss, log: true)]),
-                new Figure($"accuracy-{id}", $"Accuracy on {task}", $"Training accuracy (left) and test accuracy (right) of every model after each epoch on {task}, seed {c.FirstSeed}.",
+                new Figure($"accuracy-{id}", $"Accuracy on {task}",
+                    $"Training accuracy (left) and test accuracy (right) of every model after each epoch on {task}, seed {c.FirstSeed}.",
                     [Curves("training", "training accuracy", h => h.TrainAccuracy), Curves("test", "test accuracy", h => h.TestAccuracy)]),
             ],
             Comments =
             [
-                $"On {task}, the {best} reached the highest mean test accuracy, {Percent(Over(best, f => f.TestAccuracy).Within(0, 1))}, against {Percent(Over(worst, f => f.TestAccuracy).Within(0, 1))} for the {worst} ({c.Seeds} seeds), " +
-                $"with parameter counts held within {(results.Max(r => r.Parameters) - results.Min(r => r.Parameters)) * 100.0 / results.Min(r => r.Parameters):0.#}% of each other.",
-                $"The {lowestLoss} ended with the lowest mean training loss ({OverPositive(lowestLoss, f => f.TrainLoss).Format("0.####")}); mean training accuracy after {c.Epochs} epochs was " +
+                $"On {task}, the {best} reached the highest mean test accuracy, {Percent(Over(best, f => f.TestAccuracy).Within(0, 1))}, against " +
+                $"{Percent(Over(worst, f => f.TestAccuracy).Within(0, 1))} for the {worst} ({c.Seeds} seeds), " +
+                $"with parameter counts held within " +
+                $"{(results.Max(r => r.Parameters) - results.Min(r => r.Parameters)) * 100.0 / results.Min(r => r.Parameters):0.#}% of each other.",
+                $"The {lowestLoss} ended with the lowest mean training loss ({OverPositive(lowestLoss, f => f.TrainLoss).Format("0.####")}); mean " +
+                $"training accuracy after {c.Epochs} epochs was " +
                 string.Join(", ", models.Select(m => $"{Over(m, f => f.TrainAccuracy).Within(0, 1).Estimate:P2} ({m})")) + ".",
                 Findings.DepthBetweenMlps(depth),
                 Findings.CnnAgainstMlp(cnnMargin, mlpBest),

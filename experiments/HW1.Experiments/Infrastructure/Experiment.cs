@@ -40,7 +40,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     protected virtual object Snapshot(TResult result) => result;
 
     /// <summary>The running experiment (profile, seed offset, kernels, log); only while <see cref="Reproduces"/> runs.</summary>
-    protected ExperimentRun Session => _run ?? throw new InvalidOperationException($"{GetType().Name}: the session exists only while the experiment runs.");
+    protected ExperimentRun Session =>
+        _run ?? throw new InvalidOperationException($"{GetType().Name}: the session exists only while the experiment runs.");
 
     /// <summary>The profile this run uses (a claim may be a known failure in the quick profile only, with its reason).</summary>
     protected Profile Profile => Session.Profile;
@@ -52,7 +53,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
     protected DataSubset Mnist(int train, int test) => DataSubset.Of(HW1.Research.Data.Mnist.Load(Session.Settings.DataDir, Log), train, test);
 
     /// <summary>Fashion-MNIST, with its first <paramref name="train"/> training and <paramref name="test"/> test images.</summary>
-    protected DataSubset FashionMnist(int train, int test) => DataSubset.Of(HW1.Research.Data.FashionMnist.Load(Session.Settings.DataDir, Log), train, test);
+    protected DataSubset FashionMnist(int train, int test) =>
+        DataSubset.Of(HW1.Research.Data.FashionMnist.Load(Session.Settings.DataDir, Log), train, test);
 
     [SkippableFact]
     public void Reproduces()
@@ -65,7 +67,10 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
             {
                 var measured = Run(config);
                 if (!_perSeedUsed && GetType().IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false))
-                    throw new InvalidOperationException($"{GetType().Name} is marked [{nameof(ReplicatesSeedsAttribute)[..^9]}] but its Run trained no seed through {nameof(PerSeed)}, so a seed share would run all of it; train its seeds through {nameof(PerSeed)} or remove the mark.");
+                    throw new InvalidOperationException($"{GetType().Name} is marked [{nameof(ReplicatesSeedsAttribute)[..^9]}] but its Run " +
+                        $"trained " +
+                        $"no seed through {nameof(PerSeed)}, so a seed share would run all of it; train its seeds through {nameof(PerSeed)} or " +
+                        $"remove the mark.");
                 return measured;
             });
         try
@@ -111,7 +116,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         if (settings.SeedOffset == 0 && settings.Threads == null) return declared;
         return declared is IRunConfig<TConfig> config
             ? config.ForRun(settings.SeedOffset, settings.Threads)
-            : throw new InvalidOperationException($"{typeof(TConfig).FullName} does not implement {nameof(IRunConfig<TConfig>)}, so {Reproducibility.SeedOffsetVariable} and " +
+            : throw new InvalidOperationException($"{typeof(TConfig).FullName} does not implement {nameof(IRunConfig<TConfig>)}, so " +
+                $"{Reproducibility.SeedOffsetVariable} and " +
                 $"{ThreadOverride.Variable} cannot reach its seeds and threads; implement ForRun on the configuration.");
     }
 
@@ -130,9 +136,11 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfLessThan(seeds, 1);
         if (!GetType().IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false))
-            throw new InvalidOperationException($"{GetType().Name} trains its seeds through {nameof(PerSeed)} but is not marked [{nameof(ReplicatesSeedsAttribute)[..^9]}]; mark it, so that the pipeline's shards split its seeds.");
+            throw new InvalidOperationException($"{GetType().Name} trains its seeds through {nameof(PerSeed)} but is not marked " +
+                $"[{nameof(ReplicatesSeedsAttribute)[..^9]}]; mark it, so that the pipeline's shards split its seeds.");
         if (_perSeedUsed)
-            throw new InvalidOperationException($"{GetType().Name} calls {nameof(PerSeed)} twice; a seed share stops after the first call, so one call must hold all of the replicated training.");
+            throw new InvalidOperationException($"{GetType().Name} calls {nameof(PerSeed)} twice; a seed share stops after the first call, so one " +
+                $"call must hold all of the replicated training.");
         _perSeedUsed = true;
         var folder = Session.ReplicaFolder;
         var share = Session.SeedShare;
@@ -156,12 +164,16 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
             var started = Session.Elapsed;
             var (value, json) = SeedReplicas.RoundTrip(train(seed));
             if (path != null)
-                SeedReplicas.Write(path, new SeedReplica(name, Session.ComputeKey!, Profile.Name, Session.SeedOffset, seed, json, Math.Round((Session.Elapsed - started).TotalSeconds, 1), TorchSharp.torch.get_num_threads()));
+                SeedReplicas.Write(path,
+                    new SeedReplica(name, Session.ComputeKey!, Profile.Name, Session.SeedOffset, seed, json,
+                    Math.Round((Session.Elapsed - started).TotalSeconds, 1), TorchSharp.torch.get_num_threads()));
             results.Add(value);
             trained.Add(seed);
         }
         if (share != null)
-            throw new SkipException($"{SeedReplicas.SkipMarker} {share}: trained seed(s) {(trained.Count == 0 ? "none" : string.Join(", ", trained))} of {firstSeed} to {firstSeed + seeds - 1} and stored them in {folder}; " +
+            throw new SkipException($"{SeedReplicas.SkipMarker} {share}: trained seed(s) " +
+                $"{(trained.Count == 0 ? "none" : string.Join(", ", trained))} of {firstSeed} to {firstSeed + seeds - 1} and stored them in " +
+                $"{folder}; " +
                 "the claims need every seed, so the merge completes the experiment from all shares");
         return results;
     }
@@ -185,7 +197,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
             {
                 using var random = Reproducibility.Seed(seed, threads);
                 using var model = Mlp.Create(784, hidden, 10);
-                var settings = ClassifierTraining.UntilTrainAccuracy(target, maxEpochs, batch, learningRate, $"{Question.Id}: seed {seed}, batch {batch}");
+                var settings = ClassifierTraining.UntilTrainAccuracy(target, maxEpochs, batch, learningRate,
+                    $"{Question.Id}: seed {seed}, batch {batch}");
                 kept.Add(measure(seed, batch, model, ClassifierTrainer.Train(model, data.Train, data.Test, settings, random)[^1], random));
             }
             return kept;
@@ -231,7 +244,8 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
         var relative = (type.Namespace ?? "").Split('.').Skip(2).ToArray();
         var folder = Path.Combine([project, .. relative]);
         if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"{type.FullName}: its namespace names the folder {folder}, which does not exist; keep each experiment in the folder of its namespace.");
+            throw new DirectoryNotFoundException($"{type.FullName}: its namespace names the folder {folder}, which does not exist; keep each " +
+                $"experiment in the folder of its namespace.");
         return new SnapshotName($"{type.Name}_{profile.Name}.snap", folder);
     }
 }

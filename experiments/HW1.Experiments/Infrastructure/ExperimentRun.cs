@@ -26,11 +26,16 @@ public sealed class ExperimentRun
         Settings = RunSettings.Read();
         var planned = experiment != null && ExperimentPlan.Current is { } plan ? plan.GetValueOrDefault(experiment) : null;
         Key = planned?.RunKey ?? (Environment.GetEnvironmentVariable(ExperimentRunner.RunKeyVariable) is { Length: > 0 } key ? key : null);
-        ComputeKey = Key == null ? null : planned?.ComputeKey ?? (Environment.GetEnvironmentVariable(StoredResults.ComputeKeyVariable) is { Length: > 0 } compute ? compute : null);
-        _progressFile = planned?.ProgressFile ?? (Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null);
+        ComputeKey = Key == null ? null
+            : planned?.ComputeKey ??
+            (Environment.GetEnvironmentVariable(StoredResults.ComputeKeyVariable) is { Length: > 0 } compute ? compute : null);
+        _progressFile = planned?.ProgressFile ??
+            (Environment.GetEnvironmentVariable(ExperimentRunner.ProgressFileVariable) is { Length: > 0 } file ? file : null);
         SectionStore.EnsureFolder(Profile.Name, Settings.ArtifactsDir);
         if (SeedShare != null && ReplicaFolder == null)
-            throw new InvalidOperationException($"{SeedReplicas.ShareVariable}={SeedShare} needs the pipeline's run key and {SeedReplicas.FolderVariable}: a share's seeds are only kept as replicas. Run shards through the report tool's experiments --shard.");
+            throw new InvalidOperationException($"{SeedReplicas.ShareVariable}={SeedShare} needs the pipeline's run key and " +
+                $"{SeedReplicas.FolderVariable}: a share's seeds are only kept as replicas. Run shards through the report tool's experiments " +
+                $"--shard.");
         if (Kernels.Warning is { } warning) Log(warning);
         if (SeedOffset != 0)
             Log($"seeds shifted by {Reproducibility.SeedOffsetVariable}={SeedOffset}: the snapshot is not compared, the section records the offset");
@@ -41,7 +46,8 @@ public sealed class ExperimentRun
 
     public Profile Profile => Settings.Profile;
 
-    /// <summary>The CPU kernels this process runs (pinned unless <see cref="CpuKernels.ModeVariable"/>=native, or the CPU cannot run the pin).</summary>
+    /// <summary>The CPU kernels this process runs (pinned unless <see cref="CpuKernels.ModeVariable"/>=native, or the CPU cannot run the
+    /// pin).</summary>
     public KernelState Kernels { get; } = CpuKernels.State;
 
     /// <summary>The offset added to every seed of the configuration (<see cref="Reproducibility.SeedOffsetVariable"/>); 0 for the canonical
@@ -56,7 +62,8 @@ public sealed class ExperimentRun
     /// <summary>The intra-op threads the seeds read from replicas were trained with (0 when none was read).</summary>
     public int ReplicaThreads { get; set; }
 
-    /// <summary>The run key under the pipeline (everything the section depends on; it marks the stored section as this run's), or null outside it.</summary>
+    /// <summary>The run key under the pipeline (everything the section depends on; it marks the stored section as this run's), or null outside
+    /// it.</summary>
     public string? Key { get; }
 
     /// <summary>
@@ -92,7 +99,8 @@ public sealed class ExperimentRun
         {
             _secondsReadFromStore = stored.Seconds;
             if (stored.Threads > 0) ReplicaThreads = stored.Threads;
-            Log($"{experiment}: result read from {path} (measured in {RunText.Seconds(stored.Seconds)}); nothing trained, the claims, snapshot and section are made again");
+            Log($"{experiment}: result read from {path} (measured in {RunText.Seconds(stored.Seconds)}); nothing trained, the claims, snapshot and " +
+                $"section are made again");
             return read;
         }
         var started = Elapsed;
@@ -100,7 +108,9 @@ public sealed class ExperimentRun
         if (path != null)
         {
             var seconds = Math.Round((Elapsed - started).TotalSeconds + SecondsReadFromReplicas, 1);
-            StoredResults.Write(path, new StoredResult(experiment, ComputeKey!, Profile.Name, SeedOffset, json, seconds, ReplicaThreads > 0 ? ReplicaThreads : TorchSharp.torch.get_num_threads()));
+            StoredResults.Write(path,
+                new StoredResult(experiment, ComputeKey!, Profile.Name, SeedOffset, json, seconds,
+                ReplicaThreads > 0 ? ReplicaThreads : TorchSharp.torch.get_num_threads()));
         }
         return value;
     }
@@ -133,7 +143,8 @@ public sealed class ExperimentRun
     }
 
     /// <summary>
-    /// Checks every claim (all that fail are named together), matches the snapshot <paramref name="snapshotName"/>, and stores <paramref name="section"/>.
+    /// Checks every claim (all that fail are named together), matches the snapshot <paramref name="snapshotName"/>, and stores
+    /// <paramref name="section"/>.
     /// </summary>
     public void Complete(ReportSection section, object snapshot, IReadOnlyList<Claim> claims, SnapshotName snapshotName)
     {
@@ -153,11 +164,27 @@ public sealed class ExperimentRun
             Threads = ReplicaThreads > 0 ? ReplicaThreads : TorchSharp.torch.get_num_threads(),
         };
         if (!Kernels.Pinned)
-            timed = timed with { Settings = [.. timed.Settings, new Setting("CPU kernels", $"{Kernels.Description}: results depend on this CPU and were not compared with the snapshots")] };
+            timed = timed with
+            {
+                Settings = [.. timed.Settings,
+                new Setting("CPU kernels", $"{Kernels.Description}: results depend on this CPU and were not compared with the snapshots")]
+            };
         if (Settings.Threads is { } threads)
-            timed = timed with { Settings = [.. timed.Settings, new Setting("threads", $"{threads} ({ThreadOverride.Variable}): every configuration's own thread count was overridden, so the numbers may differ from the snapshots' in the last bits")] };
+            timed = timed with
+            {
+                Settings = [.. timed.Settings,
+                new Setting("threads",
+                    $"{threads} ({ThreadOverride.Variable}): every configuration's own thread count was overridden, so the numbers may differ from " +
+                    $"the snapshots' in the last bits")]
+            };
         if (SeedOffset != 0)
-            timed = timed with { Settings = [.. timed.Settings, new Setting("seed offset", $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed of the configuration was shifted by it (the seeds above include it)")] };
+            timed = timed with
+            {
+                Settings = [.. timed.Settings,
+                new Setting("seed offset",
+                    $"{SeedOffset} ({Reproducibility.SeedOffsetVariable}): every seed of the configuration was shifted by it (the seeds above " +
+                    $"include it)")]
+            };
         try
         {
             // The snapshot first: a missing one is recorded (outside CI) even when a claim fails, since it holds what the code computes,
@@ -178,12 +205,14 @@ public sealed class ExperimentRun
                 catch (SnapshotMismatchException e)
                 {
                     checks.Add(SnapshotCheck.Differs);
-                    snapshotFailure = snapshotFailure == null ? e : new SnapshotMismatchException(snapshotFailure.Message + Environment.NewLine + e.Message);
+                    snapshotFailure = snapshotFailure == null ? e
+                        : new SnapshotMismatchException(snapshotFailure.Message + Environment.NewLine + e.Message);
                 }
                 catch (SnapshotMissingException e)
                 {
                     checks.Add(SnapshotCheck.Missing);
-                    snapshotFailure = snapshotFailure == null ? e : new SnapshotMissingException(snapshotFailure.Message + Environment.NewLine + e.Message);
+                    snapshotFailure = snapshotFailure == null ? e
+                        : new SnapshotMissingException(snapshotFailure.Message + Environment.NewLine + e.Message);
                 }
             }
             // The worst of the two: a difference outweighs a missing file, which outweighs a recorded one, which outweighs a match.
@@ -197,7 +226,8 @@ public sealed class ExperimentRun
                     string.Join(Environment.NewLine, failed.Select(c => "  " + c)) + also);
             var healed = claims.Where(c => c.Holds && c.KnownFailure != null).ToList();
             if (healed.Count > 0)
-                throw new ClaimsNotHeldException($"{healed.Count} claim(s) of {section.Id} marked as known failures hold now; remove the mark:" + Environment.NewLine +
+                throw new ClaimsNotHeldException($"{healed.Count} claim(s) of {section.Id} marked as known failures hold now; remove the mark:" +
+                    Environment.NewLine +
                     string.Join(Environment.NewLine, healed.Select(c => "  " + c)) + also);
             if (snapshotFailure != null) ExceptionDispatchInfo.Capture(snapshotFailure).Throw();
         }

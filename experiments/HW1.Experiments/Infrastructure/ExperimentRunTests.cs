@@ -21,7 +21,8 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private static ReportSection Section() => new() { Id = "run-test", Part = "1-1", Order = 1, Title = "t", Question = "q", Profile = Profile.Quick.Name };
+    private static ReportSection Section() =>
+        new() { Id = "run-test", Part = "1-1", Order = 1, Title = "t", Question = "q", Profile = Profile.Quick.Name };
 
     [Fact]
     public void An_artifacts_folder_below_a_file_stops_the_run_before_it_starts()
@@ -83,7 +84,9 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
     {
         var declared = new HW1.Experiments.Optimization.GradientNormTests(output).Quick;
         var none = RunSettings.Read(_ => null);
-        Assert.Same(declared, Experiment<HW1.Experiments.Optimization.GradientNormTests.Config, HW1.Experiments.Optimization.GradientNormTests.Result>.ForRun(declared, none));
+        Assert.Same(declared,
+            Experiment<HW1.Experiments.Optimization.GradientNormTests.Config, HW1.Experiments.Optimization.GradientNormTests.Result>.ForRun(declared,
+            none));
 
         var run = Experiment<HW1.Experiments.Optimization.GradientNormTests.Config, HW1.Experiments.Optimization.GradientNormTests.Result>.ForRun(
             declared, none with { SeedOffset = 1000, Threads = 1 });
@@ -99,7 +102,9 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
         Set(RepoPaths.ArtifactsDirVariable, _dir);
         Set(Profile.Variable, null);
         Set(Reproducibility.SeedOffsetVariable, "1000");
-        var known = Claim.Finding("Someone 2020", "A trend", "ρ < 0", "why", "ρ = 0.1", holds: false) with { KnownFailure = "the data show no trend" };
+        var known = Claim.Finding("Someone 2020", "A trend", "ρ < 0", "why", "ρ = 0.1",
+            holds: false) with
+        { KnownFailure = "the data show no trend" };
 
         new ExperimentRun(output).Complete(Section(), new { Value = 1.0 }, [known], ResultSnapshot.FullName(Profile.Quick));
         var stored = SectionStore.Read(SectionStore.PathOf(Profile.Quick.Name, "run-test", _dir), Profile.Quick.Name);
@@ -107,7 +112,8 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("not reproduced (known failure)", Assert.Single(stored.Claims).Verdict);
 
         var e = Assert.Throws<ClaimsNotHeldException>(() =>
-            new ExperimentRun(output).Complete(Section(), new { Value = 1.0 }, [known with { Holds = true }], ResultSnapshot.FullName(Profile.Quick)));
+            new ExperimentRun(output).Complete(Section(), new { Value = 1.0 }, [known with { Holds = true }],
+            ResultSnapshot.FullName(Profile.Quick)));
         Assert.Contains("marked as known failures hold now; remove the mark", e.Message, StringComparison.Ordinal);
     }
 
@@ -126,7 +132,8 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
     public void The_quick_profile_states_how_many_seeds_a_claim_over_seeds_rests_on_and_no_experiment_writes_it()
     {
         var overSeeds = Statistic.Mean("x").Above(0).Decide("s", "x > 0", "why", [1.0, 2.0]);
-        var overPoints = Statistic.Given("ρ(x, y) over the points", "95% bootstrap interval").Above(0).Decide("s", "x ranks y", "why", new Interval(0.5, 0.2, 0.8, 12), "ρ = 0.5");
+        var overPoints = Statistic.Given("ρ(x, y) over the points", "95% bootstrap interval").Above(0).Decide("s", "x ranks y", "why",
+            new Interval(0.5, 0.2, 0.8, 12), "ρ = 0.5");
 
         Assert.Equal("x > 0 (quick profile: 2 seeds)", Experiment<object, object>.QuickVerdict(overSeeds, Profile.Quick).Statement);
         Assert.Equal("x > 0", Experiment<object, object>.QuickVerdict(overSeeds, Profile.Full).Statement);

@@ -52,7 +52,8 @@ public sealed class ExperimentShapeTests
 
     private static IEnumerable<Type> Bases(Type t)
     {
-        for (var b = t.BaseType; b != null && b.Assembly == Base.Assembly && !(b.IsGenericType && b.GetGenericTypeDefinition() == Base); b = b.BaseType)
+        for (var b = t.BaseType; b != null && b.Assembly == Base.Assembly &&
+            !(b.IsGenericType && b.GetGenericTypeDefinition() == Base); b = b.BaseType)
             yield return b;
     }
 
@@ -69,9 +70,11 @@ public sealed class ExperimentShapeTests
     {
         Assert.Equal(ExperimentCatalog.ReplicatesSeedsName, typeof(ReplicatesSeedsAttribute).Name);
         Assert.Equal(ExperimentCatalog.BaseNamespace, typeof(ReplicatesSeedsAttribute).Namespace);
-        var expected = Experiments().Where(t => t.IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false)).Select(t => $"{t.FullName}.{ExperimentCatalog.TestMethod}").ToList();
+        var expected = Experiments().Where(t => t.IsDefined(typeof(ReplicatesSeedsAttribute), inherit: false))
+            .Select(t => $"{t.FullName}.{ExperimentCatalog.TestMethod}").ToList();
         Assert.NotEmpty(expected);
-        Assert.Equal(expected, ExperimentCatalog.ReadEntries(Base.Assembly.Location).Where(e => e.ReplicatesSeeds).Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(expected,
+            ExperimentCatalog.ReadEntries(Base.Assembly.Location).Where(e => e.ReplicatesSeeds).Select(e => e.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -25,9 +25,9 @@ public sealed record SnapshotName(string Filename, string FolderPath)
 /// <c>_full.snap</c>); every floating-point value is rounded to <see cref="SignificantDigits.Snapshot"/> significant digits and
 /// compared by value; files are written in one form (<see cref="SnapshotFiles.Format"/>: no byte-order mark, plain decimal numbers);
 /// a new snapshot is written when none is committed, except when <c>CI=true</c>, where a missing one fails (a snapshot that was
-/// never committed would check nothing on a fresh clone); a mismatch leaves the new values in <c>__snapshots__/__mismatch__/</c>. Committed snapshots hold the canonical seeds'
-/// results with the pinned CPU kernels, so a run with a seed offset (<see cref="Reproducibility.SeedOffsetVariable"/>) or with
-/// native kernels (<see cref="CpuKernels.ModeVariable"/>=native) is not compared with them. A mismatch names every value that
+/// never committed would check nothing on a fresh clone); a mismatch leaves the new values in <c>__snapshots__/__mismatch__/</c>. Committed snapshots
+/// hold the canonical seeds' results with the pinned CPU kernels, so a run with a seed offset (<see cref="Reproducibility.SeedOffsetVariable"/>) or
+/// with native kernels (<see cref="CpuKernels.ModeVariable"/>=native) is not compared with them. A mismatch names every value that
 /// moved (old → new, relative change), says why bits could differ on this machine and what to do; a committed snapshot that is
 /// not valid JSON is an error naming the file.
 /// </summary>
@@ -46,13 +46,15 @@ public static class ResultSnapshot
         if (run.SeedOffset != 0)
         {
             (log ?? Console.WriteLine)(
-                $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={run.SeedOffset}, and the committed snapshots hold the canonical seeds' results.");
+                $"Snapshot not compared: seeds are shifted by {Reproducibility.SeedOffsetVariable}={run.SeedOffset}, and the committed snapshots " +
+                $"hold the canonical seeds' results.");
             return SnapshotCheck.NotCompared;
         }
         if (run.Threads is { } threads)
         {
             (log ?? Console.WriteLine)(
-                $"Snapshot not compared: {ThreadOverride.Variable}={threads} overrides every configuration's thread count; the committed snapshots hold each configuration's own.");
+                $"Snapshot not compared: {ThreadOverride.Variable}={threads} overrides every configuration's thread count; the committed snapshots " +
+                $"hold each configuration's own.");
             return SnapshotCheck.NotCompared;
         }
         var state = kernels ?? CpuKernels.State;
@@ -102,25 +104,26 @@ public static class ResultSnapshot
     }
 
     /// <summary>What a mismatch says: the file, every value that moved, why bits could differ on this machine, and what to do.</summary>
-    public static string MismatchMessage(string path, JsonNode? committed, JsonNode? actual, KernelState kernels, int digits = SignificantDigits.Snapshot)
+    public static string MismatchMessage(string path, JsonNode? committed, JsonNode? actual, KernelState kernels,
+        int digits = SignificantDigits.Snapshot)
     {
         ArgumentNullException.ThrowIfNull(kernels);
         var changes = SnapshotFiles.Differences(committed, actual);
         var mismatch = Path.Combine(Path.GetDirectoryName(path) ?? ".", "__mismatch__", Path.GetFileName(path));
         var why = kernels.Pinned
             ? $"The CPU kernels were pinned ({kernels.Description}) on {kernels.Cpu}, so the same code, seeds and thread count " +
-              "should give the committed bits on any x86-64 CPU with AVX2: the change most likely comes from the code or configuration " +
-              "(an experiment, the library, TorchSharp or LibTorch). If you changed nothing, compare the output of " +
-              "'dotnet run --project report/HW1.Report -- kernels' with a machine where the snapshot matches: a different fingerprint " +
-              "means this CPU still runs other kernels (the residual risks are in docs/reliability.md, e.g. oneDNN blocking that follows " +
-              "cache sizes), and is worth reporting with this message."
+                "should give the committed bits on any x86-64 CPU with AVX2: the change most likely comes from the code or configuration " +
+                "(an experiment, the library, TorchSharp or LibTorch). If you changed nothing, compare the output of " +
+                "'dotnet run --project report/HW1.Report -- kernels' with a machine where the snapshot matches: a different fingerprint " +
+                "means this CPU still runs other kernels (the residual risks are in docs/reliability.md, e.g. oneDNN blocking that follows " +
+                "cache sizes), and is worth reporting with this message."
             : kernels.Warning;
         return $"The results differ from the committed snapshot {path}: {changes.Count} value(s) changed at {digits} significant digits." +
                Environment.NewLine + string.Join(Environment.NewLine, changes.Take(25).Select(c => "  " + c)) +
                (changes.Count > 25 ? $"{Environment.NewLine}  ... and {changes.Count - 25} more" : "") + Environment.NewLine +
                why + Environment.NewLine +
-               $"The new values are in {mismatch}. If the change is intended, review it and accept it (dotnet cake --target=AcceptSnapshots " +
-               "moves every mismatch over its snapshot and prints what moved), then commit it with the reason the numbers moved.";
+                   $"The new values are in {mismatch}. If the change is intended, review it and accept it (dotnet cake --target=AcceptSnapshots " +
+                   "moves every mismatch over its snapshot and prints what moved), then commit it with the reason the numbers moved.";
     }
 
     /// <summary>
@@ -181,17 +184,20 @@ public static class ResultSnapshot
     private static JsonSerializerOptions OptionsFor(int digits) => Options.GetOrAdd(digits, d => new JsonSerializerOptions
     {
         IncludeFields = true,
-        Converters = { new RoundingConverter<double>(d, v => v), new RoundingConverter<float>(d, v => v), new RoundingConverter<decimal>(d, v => (double)v) },
+        Converters = { new RoundingConverter<double>(d, v => v), new RoundingConverter<float>(d, v => v),
+            new RoundingConverter<decimal>(d, v => (double)v) },
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutIgnored } },
     });
 
-    /// <summary>Leaves out the members a result marks <see cref="SnapshotIgnoreAttribute"/> (curves the figures need, the snapshot does not).</summary>
+    /// <summary>Leaves out the members a result marks <see cref="SnapshotIgnoreAttribute"/> (curves the figures need, the snapshot does
+    /// not).</summary>
     private static void LeaveOutIgnored(JsonTypeInfo type)
     {
         if (type.Kind != JsonTypeInfoKind.Object) return;
         foreach (var property in type.Properties)
         {
-            if (property.AttributeProvider?.IsDefined(typeof(SnapshotIgnoreAttribute), inherit: true) == true) property.ShouldSerialize = (_, _) => false;
+            if (property.AttributeProvider?.IsDefined(typeof(SnapshotIgnoreAttribute), inherit: true) == true) property.ShouldSerialize = (_, _) =>
+                false;
         }
     }
 
@@ -217,7 +223,8 @@ public static class ResultSnapshot
         (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
 }
 
-/// <summary>A result member the snapshot leaves out (a whole curve the figures draw, where the snapshot keeps its summary); stored results keep it.</summary>
+/// <summary>A result member the snapshot leaves out (a whole curve the figures draw, where the snapshot keeps its summary); stored results keep
+/// it.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class SnapshotIgnoreAttribute : Attribute;
 

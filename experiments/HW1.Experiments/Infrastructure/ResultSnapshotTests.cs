@@ -6,7 +6,8 @@ namespace HW1.Experiments.Infrastructure;
 public class ResultSnapshotTests
 {
     /// <summary>The settings of a run of <paramref name="profile"/> with no variable set but the seed offset.</summary>
-    private static RunSettings Run(Profile profile, long seedOffset = 0) => RunSettings.Read(_ => null) with { Profile = profile, SeedOffset = seedOffset };
+    private static RunSettings Run(Profile profile, long seedOffset = 0) =>
+        RunSettings.Read(_ => null) with { Profile = profile, SeedOffset = seedOffset };
 
     [Fact]
     public void Snapshots_are_kept_per_profile()

@@ -7,26 +7,31 @@ namespace HW1.Experiments.Optimization;
 /// HW1-2 bonus, visualize the error surface: the training loss of a trained MNIST MLP on a plane spanned by two
 /// random filter-normalized directions through its weights (Li et al. 2018), as a heatmap and a 1-D slice.
 /// </summary>
-public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<ErrorSurfaceTests.Config, IReadOnlyList<ErrorSurfaceTests.Result>>(output)
+public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<ErrorSurfaceTests.Config,
+    IReadOnlyList<ErrorSurfaceTests.Result>>(output)
 {
     public override Question Question { get; } = new("1-2-error-surface", Part.Optimization, 4,
         "Optimization (bonus): visualize the error surface",
         "Visualize the error surface around trained weights and describe the method.")
     { Bonus = true };
 
-    public sealed record Config(int TrainExamples, int SurfaceExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, int GridPoints, double Span, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    public sealed record Config(int TrainExamples, int SurfaceExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, int GridPoints,
+        double Span, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
     {
         /// <inheritdoc/>
-        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+        public Config ForRun(long seedOffset, int? threads) =>
+            this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
 
         public double[] Axis => Enumerable.Range(0, GridPoints).Select(i => -Span + (2 * Span * i / (GridPoints - 1))).ToArray();
     }
 
-    public override Config Quick => new(10_000, 2_000, [64, 32], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, GridPoints: 21, Span: 1.0, FirstSeed: 51, Seeds: 2, Threads: 2);
+    public override Config Quick =>
+        new(10_000, 2_000, [64, 32], Epochs: 5, BatchSize: 128, LearningRate: 1e-3, GridPoints: 21, Span: 1.0, FirstSeed: 51, Seeds: 2, Threads: 2);
 
     public override Config Full => Quick with { TrainExamples = 60_000, SurfaceExamples = 10_000, Epochs = 10, GridPoints = 41, Seeds = 5 };
 
-    /// <summary>The loss on the grid (rows b, columns a), along direction 1 alone, the trained weights' own loss measured directly, and the final training loss.</summary>
+    /// <summary>The loss on the grid (rows b, columns a), along direction 1 alone, the trained weights' own loss measured directly, and the final
+    /// training loss.</summary>
     public sealed record Result(long Seed, double[][] Surface, double[] Slice, double TrainedLoss, double FinalTrainLoss)
     {
         public double Centre => Surface[Surface.Length / 2][Surface.Length / 2];
@@ -43,7 +48,8 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
         {
             using var random = Reproducibility.Seed(seed, c.Threads);
             using var model = Mlp.Create(784, c.Hidden, 10);
-            var history = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: seed {seed}" }, random);
+            var history = ClassifierTrainer.Train(model, data.Train, data.Test,
+                new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: seed {seed}" }, random);
 
             var parameters = model.parameters().Cast<Tensor>().ToList();
             var d1 = LossLandscape.FilterNormalizedDirection(parameters, random.Torch);
@@ -53,7 +59,8 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
             var slice = LossLandscape.Surface(parameters, Loss, d1, d2, c.Axis, [0.0])[0];
             foreach (var t in d1.Concat(d2)) t.Dispose();
             var r = new Result(seed, surface, slice, Loss(), history[^1].TrainLoss);
-            Log($"seed {seed}: centre {r.Centre:F4}, grid minimum {r.Minimum:F4}, corners {string.Join(", ", r.Corners.Select(v => v.ToString("F3")))}");
+            Log($"seed {seed}: centre {r.Centre:F4}, grid minimum {r.Minimum:F4}, corners " +
+                $"{string.Join(", ", r.Corners.Select(v => v.ToString("F3")))}");
             results.Add(r);
         }
         return results;
@@ -62,11 +69,13 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
     protected override IEnumerable<Claim> Claims(Config c, IReadOnlyList<Result> results)
     {
         var through = results.Count(r => Math.Round(r.Centre, 6) == Math.Round(r.TrainedLoss, 6));
-        yield return Claim.Sanity("The plane passes through the trained weights", "grid centre's loss equal to the trained weights' to 6 decimals, every seed", "the same weights on the same data",
+        yield return Claim.Sanity("The plane passes through the trained weights",
+            "grid centre's loss equal to the trained weights' to 6 decimals, every seed", "the same weights on the same data",
             string.Join("; ", results.Select(r => $"{r.Centre:0.######} vs {r.TrainedLoss:0.######}")), through == results.Count);
         var bottoms = results.Select(r => r.Minimum / r.Centre).ToArray();
         yield return Statistic.Mean("(grid minimum / centre)").Above(0.95).Decide("Li et al. 2018", "Trained weights lie at the bottom of a basin",
-            "along random filter-normalized directions a trained network's loss rises on every side; 5% leaves room for a bottom slightly off the trained point",
+            "along random filter-normalized directions a trained network's loss rises on every side; 5% leaves room for a bottom slightly off the " +
+            "trained point",
             bottoms) with
         { Label = "Trained weights sit at a basin's bottom" };
         yield return Statistic.GeometricMean("(lowest corner's loss, one filter-norm in both directions) / centre's", "0.#").Above(WallRatio).Decide(
@@ -102,24 +111,36 @@ public sealed class ErrorSurfaceTests(ITestOutputHelper output) : Experiment<Err
             Settings =
             [
                 new("model", Mlp.Describe(784, c.Hidden, 10)),
-                new("training", $"MNIST, first {c.TrainExamples:N0} images, Adam {c.LearningRate}, batch {c.BatchSize}, {c.Epochs} epochs; final training loss {r.FinalTrainLoss:0.####}"),
-                new("method", "loss at θ* + a·d1 + b·d2 for two random Gaussian directions, filter-normalized (each row of every weight matrix scaled to the norm of that row of θ*; biases not moved), Li et al. 2018"),
+                new("training",
+                    $"MNIST, first {c.TrainExamples:N0} images, Adam {c.LearningRate}, batch {c.BatchSize}, {c.Epochs} epochs; final training loss " +
+                    $"{r.FinalTrainLoss:0.####}"),
+                new("method",
+                    "loss at θ* + a·d1 + b·d2 for two random Gaussian directions, filter-normalized (each row of every weight matrix scaled to the " +
+                    "norm of that row of θ*; biases not moved), Li et al. 2018"),
                 new("grid", $"{c.GridPoints} × {c.GridPoints} points, a and b from {-c.Span} to {c.Span}"),
                 new("loss", $"mean cross-entropy on the first {c.SurfaceExamples:N0} training images"),
-                new("seeds", $"{c.Seeds} ({c.FirstSeed} to {c.FirstSeed + c.Seeds - 1}): each trains a model, then draws its two directions; the figures show seed {c.FirstSeed}, the claims use every seed"),
+                new("seeds",
+                    $"{c.Seeds} ({c.FirstSeed} to {c.FirstSeed + c.Seeds - 1}): each trains a model, then draws its two directions; the figures " +
+                    $"show seed {c.FirstSeed}, the claims use every seed"),
             ],
             Figures =
             [
-                new Figure("error-surface", "Loss surface around the trained weights", $"Training loss on the plane through the trained weights (centre) spanned by two filter-normalized random directions (seed {c.FirstSeed}).",
-                    [new Panel("", new Axis("a (direction 1)"), new Axis("b (direction 2)"), []) { Grid = new Grid(axis, axis, r.Surface, "training loss") }]),
-                new Figure("error-slice", "Loss along one direction", $"Training loss along the first direction alone (b = 0), log scale (seed {c.FirstSeed}).",
-                    [new Panel("", new Axis("a (direction 1)"), new Axis("training loss (log scale)", Log: true), [new Series("b = 0", axis, r.Slice) { Style = SeriesStyle.LineAndMarkers }])]),
+                new Figure("error-surface", "Loss surface around the trained weights",
+                    $"Training loss on the plane through the trained weights (centre) spanned by two filter-normalized random directions (seed " +
+                    $"{c.FirstSeed}).",
+                    [new Panel("", new Axis("a (direction 1)"), new Axis("b (direction 2)"),
+                        []) { Grid = new Grid(axis, axis, r.Surface, "training loss") }]),
+                new Figure("error-slice", "Loss along one direction",
+                    $"Training loss along the first direction alone (b = 0), log scale (seed {c.FirstSeed}).",
+                    [new Panel("", new Axis("a (direction 1)"), new Axis("training loss (log scale)", Log: true),
+                        [new Series("b = 0", axis, r.Slice) { Style = SeriesStyle.LineAndMarkers }])]),
             ],
             Comments =
             [
                 Findings.BasinBottom(centre, minimum),
                 Findings.BasinWalls(centre, corners, wallsOverSeeds, LowestCornerOverCentre(results), WallRatio),
-                $"Along direction 1 alone the loss goes from {r.Slice[0]:0.###} (a = {-c.Span}) through {r.Slice[c.GridPoints / 2]:0.####} (a = 0) to {r.Slice[^1]:0.###} (a = {c.Span}).",
+                $"Along direction 1 alone the loss goes from {r.Slice[0]:0.###} (a = {-c.Span}) through {r.Slice[c.GridPoints / 2]:0.####} (a = 0) " +
+                $"to {r.Slice[^1]:0.###} (a = {c.Span}).",
             ],
             Headline = [new Metric("centre loss", centre), new Metric("mean corner loss", corners.Average())],
         };

@@ -13,10 +13,12 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
         "Record the 2-norm of the gradient over all parameters and the loss at every iteration; plot both against iterations.");
 
     /// <summary>Seeds FirstSeed … FirstSeed + Seeds − 1; each seed starts its own training (initialization and batch order).</summary>
-    public sealed record Config(int TrainExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds, int Threads) : IRunConfig<Config>
+    public sealed record Config(int TrainExamples, int[] Hidden, int Epochs, int BatchSize, double LearningRate, long FirstSeed, int Seeds,
+        int Threads) : IRunConfig<Config>
     {
         /// <inheritdoc/>
-        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+        public Config ForRun(long seedOffset, int? threads) =>
+            this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
 
         public int StepsPerEpoch => (int)Math.Ceiling(TrainExamples / (double)BatchSize);
     }
@@ -76,10 +78,12 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
             using var random = Reproducibility.Seed(seed, c.Threads);
             using var model = Mlp.Create(784, c.Hidden, 10);
             var recorder = new Recorder(model);
-            var history = ClassifierTrainer.Train(model, data.Train, data.Test, new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: seed {seed}" }, random, recorder);
+            var history = ClassifierTrainer.Train(model, data.Train, data.Test,
+                new ClassifierTraining(c.Epochs, c.BatchSize, c.LearningRate) { Name = $"{Question.Id}: seed {seed}" }, random, recorder);
             var (losses, norms) = recorder.Read();
             var t = new Trace(seed, losses, norms, history[^1].TestAccuracy);
-            Log($"seed {seed}, {losses.Length} iterations; loss {t.FirstTenthLoss:F3} -> {t.LastTenthLoss:F3}; gradient norm {t.FirstTenthGradientNorm:F3} -> {t.LastTenthGradientNorm:F3}, peak {t.PeakGradientNorm:F3} at {t.PeakIteration}");
+            Log($"seed {seed}, {losses.Length} iterations; loss {t.FirstTenthLoss:F3} -> {t.LastTenthLoss:F3}; gradient norm " +
+                $"{t.FirstTenthGradientNorm:F3} -> {t.LastTenthGradientNorm:F3}, peak {t.PeakGradientNorm:F3} at {t.PeakIteration}");
             return t;
         });
         return new Result(traces);
@@ -90,17 +94,25 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
 
     protected override IEnumerable<Claim> Claims(Config c, Result r)
     {
-        yield return Claim.Sanity("Training works", "on every seed, mean loss of the last tenth of iterations < a fifth of the first tenth's", "Adam on MNIST falls far below ln 10 ≈ 2.3 within an epoch; a stalled or broken loop does not",
-            string.Join(", ", r.Traces.Select(t => $"{t.FirstTenthLoss:0.###} → {t.LastTenthLoss:0.####}")), r.Traces.All(t => t.LastTenthLoss < 0.2 * t.FirstTenthLoss));
-        yield return Claim.Sanity("Every iteration is recorded", $"{c.Epochs} epochs × {c.StepsPerEpoch} steps iterations on every seed", "one loss and one norm per optimizer step",
-            string.Join(", ", r.Traces.Select(t => $"{t.Losses.Length}").Distinct()), r.Traces.All(t => t.Losses.Length == c.Epochs * c.StepsPerEpoch && t.Norms.Length == t.Losses.Length));
-        yield return Claim.Sanity("Every gradient norm is measured", "finite and > 0 at every iteration of every seed", "a zero or undefined norm means the gradient was not there",
-            $"{r.Traces.Sum(t => t.Norms.Count(v => double.IsFinite(v) && v > 0))} of {r.Traces.Sum(t => t.Norms.Length)}", r.Traces.All(t => t.Norms.All(v => double.IsFinite(v) && v > 0)));
+        yield return Claim.Sanity("Training works", "on every seed, mean loss of the last tenth of iterations < a fifth of the first tenth's",
+            "Adam on MNIST falls far below ln 10 ≈ 2.3 within an epoch; a stalled or broken loop does not",
+            string.Join(", ", r.Traces.Select(t => $"{t.FirstTenthLoss:0.###} → {t.LastTenthLoss:0.####}")),
+            r.Traces.All(t => t.LastTenthLoss < 0.2 * t.FirstTenthLoss));
+        yield return Claim.Sanity("Every iteration is recorded", $"{c.Epochs} epochs × {c.StepsPerEpoch} steps iterations on every seed",
+            "one loss and one norm per optimizer step",
+            string.Join(", ", r.Traces.Select(t => $"{t.Losses.Length}").Distinct()),
+            r.Traces.All(t => t.Losses.Length == c.Epochs * c.StepsPerEpoch && t.Norms.Length == t.Losses.Length));
+        yield return Claim.Sanity("Every gradient norm is measured", "finite and > 0 at every iteration of every seed",
+            "a zero or undefined norm means the gradient was not there",
+            $"{r.Traces.Sum(t => t.Norms.Count(v => double.IsFinite(v) && v > 0))} of {r.Traces.Sum(t => t.Norms.Length)}",
+            r.Traces.All(t => t.Norms.All(v => double.IsFinite(v) && v > 0)));
 
         const string goodfellow = "Goodfellow et al. 2016, §8.2.1";
         yield return Statistic.GeometricMean("(last tenth's mean mini-batch gradient norm) / (first tenth's)").Above(CriticalShrink).Decide(
             goodfellow, "The mini-batch gradient norm does not shrink toward zero as the loss falls",
-            "Goodfellow et al. observe that the gradient norm does not fall while the loss does; a shrink of one order of magnitude is the bar. The mini-batch norm carries its batch's " +
+            "Goodfellow et al. observe that the gradient norm does not fall while the loss does; a shrink of one order of magnitude is the bar. " +
+            "The " +
+            "mini-batch norm carries its batch's " +
             "sampling noise, so this claim is about the norm training sees, not about whether the full-batch gradient approaches a critical point",
             r.Of(t => t.NormRatio)) with
         { Label = "Gradient norm does not shrink to zero" };
@@ -108,8 +120,10 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
             goodfellow, "The gradient norm grows over training while the loss falls (their Fig. 8.1)",
             "the book's figure shows the norm rising throughout a successful training; growth is the claim, so the rule asks for a ratio above 1",
             r.Of(t => t.NormRatio)),
-            $"over {c.Epochs} epochs of Adam on {c.TrainExamples:N0} MNIST images the norm peaks early (the table gives each seed's peak) and then falls below its first tenth's mean, " +
-            "though far from zero (the ratio is the measurement); the book's figure is a long SGD training of a convolutional network for object detection") with
+            $"over {c.Epochs} epochs of Adam on {c.TrainExamples:N0} MNIST images the norm peaks early (the table gives each seed's peak) and then " +
+            $"falls below its first tenth's mean, " +
+            "though far from zero (the ratio is the measurement); the book's figure is a long SGD training of a convolutional network for object " +
+            "detection") with
         { Label = "Gradient norm grows as the loss falls" };
     }
 
@@ -137,31 +151,46 @@ public sealed class GradientNormTests(ITestOutputHelper output) : Experiment<Gra
             [
                 new("model", Mlp.Describe(784, c.Hidden, 10)),
                 new("task", $"MNIST, first {c.TrainExamples:N0} training images"),
-                new("optimizer", $"Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs ({f.Losses.Length} iterations, {c.StepsPerEpoch} per epoch)"),
-                new("gradient norm", "√(Σ over every parameter of its squared gradient) of the mini-batch loss, after backward and before the optimizer step"),
-                new("seeds", $"{r.Traces.Count} ({r.Traces[0].Seed} to {r.Traces[^1].Seed}); the figure shows seed {f.Seed}, the table every seed; ratios are geometric means with 95% Student-t intervals over seeds"),
+                new("optimizer",
+                    $"Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs ({f.Losses.Length} iterations, " +
+                    $"{c.StepsPerEpoch} per epoch)"),
+                new("gradient norm",
+                    "√(Σ over every parameter of its squared gradient) of the mini-batch loss, after backward and before the optimizer step"),
+                new("seeds",
+                    $"{r.Traces.Count} ({r.Traces[0].Seed} to {r.Traces[^1].Seed}); the figure shows seed {f.Seed}, the table every seed; ratios " +
+                    $"are geometric means with 95% Student-t intervals over seeds"),
             ],
             Tables =
             [
                 Table.Of("Every seed: means over the first and the last tenth of the iterations", r.Traces, ("seed", t => $"{t.Seed}"),
-                    ("loss, first → last tenth", t => $"{t.FirstTenthLoss:0.###} → {t.LastTenthLoss:0.####}"), ("gradient norm, first → last tenth", t => $"{t.FirstTenthGradientNorm:0.###} → {t.LastTenthGradientNorm:0.###}"),
-                    ("peak gradient norm (iteration)", t => $"{t.PeakGradientNorm:0.###} ({t.PeakIteration})"), ("final test accuracy", t => $"{t.FinalTestAccuracy:P2}")),
+                    ("loss, first → last tenth", t => $"{t.FirstTenthLoss:0.###} → {t.LastTenthLoss:0.####}"),
+                    ("gradient norm, first → last tenth", t => $"{t.FirstTenthGradientNorm:0.###} → {t.LastTenthGradientNorm:0.###}"),
+                    ("peak gradient norm (iteration)", t => $"{t.PeakGradientNorm:0.###} ({t.PeakIteration})"),
+                    ("final test accuracy", t => $"{t.FinalTestAccuracy:P2}")),
             ],
             Figures =
             [
-                new Figure("gradient-norm", "Gradient norm and loss per iteration", $"Top: the 2-norm of the mini-batch gradient over all parameters; bottom: the mini-batch cross-entropy (log scale); both at every iteration, seed {f.Seed}.",
+                new Figure("gradient-norm", "Gradient norm and loss per iteration",
+                    $"Top: the 2-norm of the mini-batch gradient over all parameters; bottom: the mini-batch cross-entropy (log scale); both at " +
+                    $"every iteration, seed {f.Seed}.",
                 [
-                    new Panel("gradient norm", new Axis("iteration"), new Axis("gradient 2-norm"), [new Series("gradient norm", iterations, f.Norms).Downsampled(3000)]),
-                    new Panel("loss", new Axis("iteration"), new Axis("mini-batch loss (log scale)", Log: true), [new Series("loss", iterations, f.Losses).Downsampled(3000)]),
+                    new Panel("gradient norm", new Axis("iteration"), new Axis("gradient 2-norm"),
+                        [new Series("gradient norm", iterations, f.Norms).Downsampled(3000)]),
+                    new Panel("loss", new Axis("iteration"), new Axis("mini-batch loss (log scale)", Log: true),
+                        [new Series("loss", iterations, f.Losses).Downsampled(3000)]),
                 ]),
             ],
             Comments =
             [
-                $"On seed {f.Seed}, over {f.Losses.Length} iterations the mini-batch loss fell from a mean of {f.FirstTenthLoss:0.###} in the first tenth of training to {f.LastTenthLoss:0.####} in the last tenth; " +
-                $"the gradient norm peaked at {f.PeakGradientNorm:0.###} at iteration {f.PeakIteration}, and averaged {f.FirstTenthGradientNorm:0.###} in the first tenth and {f.LastTenthGradientNorm:0.###} in the last.",
+                $"On seed {f.Seed}, over {f.Losses.Length} iterations the mini-batch loss fell from a mean of {f.FirstTenthLoss:0.###} in the " +
+                $"first " +
+                $"tenth of training to {f.LastTenthLoss:0.####} in the last tenth; " +
+                $"the gradient norm peaked at {f.PeakGradientNorm:0.###} at iteration {f.PeakIteration}, and averaged " +
+                $"{f.FirstTenthGradientNorm:0.###} in the first tenth and {f.LastTenthGradientNorm:0.###} in the last.",
                 Findings.GradientNormTrend(Ratio(t => t.NormRatio), Ratio(t => t.LossRatio), CriticalShrink) + $" ({r.Traces.Count} seeds.)",
             ],
-            Headline = [new Metric("last-tenth mean gradient norm (seed " + f.Seed + ")", f.LastTenthGradientNorm), new Metric("last-tenth mean loss (seed " + f.Seed + ")", f.LastTenthLoss)],
+            Headline = [new Metric("last-tenth mean gradient norm (seed " + f.Seed + ")", f.LastTenthGradientNorm),
+                new Metric("last-tenth mean loss (seed " + f.Seed + ")", f.LastTenthLoss)],
         };
     }
 }

@@ -9,19 +9,24 @@ namespace HW1.Experiments.Optimization;
 /// collected every 3 epochs, and the collected points reduced to 2-D by one PCA fitted over all events, once for
 /// the first layer and once for the whole model.
 /// </summary>
-public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experiment<OptimizationProcessTests.Config, OptimizationProcessTests.Result>(output)
+public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experiment<OptimizationProcessTests.Config,
+    OptimizationProcessTests.Result>(output)
 {
     public override Question Question { get; } = new("1-2-optimization-process", Part.Optimization, 1,
         "Optimization: visualize the optimization process",
-        "Collect the weights of an MNIST network every few epochs over 8 training events, reduce them to 2-D with PCA (one layer and the whole model) and plot the paths with their accuracy.");
+        "Collect the weights of an MNIST network every few epochs over 8 training events, reduce them to 2-D with PCA (one layer and the whole " +
+        "model) and plot the paths with their accuracy.");
 
-    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int Events, int Epochs, int CollectEvery, int BatchSize, double LearningRate, long FirstSeed, int Threads) : IRunConfig<Config>
+    public sealed record Config(int TrainExamples, int TestExamples, int[] Hidden, int Events, int Epochs, int CollectEvery, int BatchSize,
+        double LearningRate, long FirstSeed, int Threads) : IRunConfig<Config>
     {
         /// <inheritdoc/>
-        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
+        public Config ForRun(long seedOffset, int? threads) =>
+            this with { FirstSeed = checked(FirstSeed + seedOffset), Threads = threads ?? Threads };
     }
 
-    public override Config Quick => new(5_000, 2_000, [64, 32], Events: 8, Epochs: 9, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2);
+    public override Config Quick =>
+        new(5_000, 2_000, [64, 32], Events: 8, Epochs: 9, CollectEvery: 3, BatchSize: 128, LearningRate: 1e-3, FirstSeed: 31, Threads: 2);
 
     public override Config Full => Quick with { TrainExamples = 60_000, TestExamples = 10_000, Epochs = 30 };
 
@@ -41,7 +46,8 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
 
     private static Point Collect(int @event, int epoch, EpochMetrics m, Sequential model) =>
         new(@event, epoch, m.TrainLoss, m.TrainAccuracy, m.TestAccuracy,
-            ParameterVector.Flatten(model.named_parameters().Where(p => p.name.StartsWith("fc1.", StringComparison.Ordinal)).Select(p => (Tensor)p.parameter)),
+            ParameterVector.Flatten(model.named_parameters().Where(p => p.name.StartsWith("fc1.", StringComparison.Ordinal))
+        .Select(p => (Tensor)p.parameter)),
             ParameterVector.Flatten(model.parameters()));
 
     protected override Result Run(Config c)
@@ -55,7 +61,8 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
             using var model = Mlp.Create(784, c.Hidden, 10);
             var (train, test) = (ClassifierTrainer.Evaluate(model, data.Train), ClassifierTrainer.Evaluate(model, data.Test));
             points.Add(Collect(e + 1, 0, new EpochMetrics(0, train.Loss, train.Accuracy, test.Loss, test.Accuracy), model));
-            ClassifierTrainer.Train(model, data.Train, data.Test, settings with { Name = $"{Question.Id}: event {e + 1}" }, random, new Collector(e + 1, model, points));
+            ClassifierTrainer.Train(model, data.Train, data.Test, settings with { Name = $"{Question.Id}: event {e + 1}" }, random,
+                new Collector(e + 1, model, points));
             Log($"event {e + 1}: training accuracy {points[^1].TrainAccuracy:P2} after {c.Epochs} epochs");
         }
         var whole = Pca.Fit(points.Select(p => p.Whole).ToList());
@@ -81,11 +88,13 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
             var first = r.Points.First(p => p.Event == f.Event);
             yield return Claim.Sanity($"Event {f.Event} trains", "final training accuracy ≥ 90% and final loss < a fifth of the start's",
                 "chance is 10% and the loss at initialisation about ln 10 ≈ 2.3; whatever the profile, a working training clears both",
-                $"{f.TrainAccuracy:P2}; {first.TrainLoss:0.###} → {f.TrainLoss:0.###}", f.TrainAccuracy >= 0.90 && f.TrainLoss < 0.2 * first.TrainLoss);
+                $"{f.TrainAccuracy:P2}; {first.TrainLoss:0.###} → {f.TrainLoss:0.###}",
+                f.TrainAccuracy >= 0.90 && f.TrainLoss < 0.2 * first.TrainLoss);
         }
         yield return Claim.Finding("the assignment's figure", "Optimization moves steadily away from the initialisation",
             $"at least {c.Events - 1} of {c.Events} events' distance from their start (whole-model plane) grows at every collected point",
-            "a path that wanders back would fail it; one event may bend back within the projection's error", $"{r.EventsMovingOutward} of {c.Events}", r.EventsMovingOutward >= c.Events - 1) with
+            "a path that wanders back would fail it; one event may bend back within the projection's error",
+            $"{r.EventsMovingOutward} of {c.Events}", r.EventsMovingOutward >= c.Events - 1) with
         { Seeds = c.Events, Label = "Optimization moves away from the start" };
     }
 
@@ -114,7 +123,8 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
     /// <summary>The Euclidean distance between two weight vectors.</summary>
     private static double WeightDistance(float[] a, float[] b) => Math.Sqrt(a.Zip(b, (x, y) => (double)x - y).Sum(v => v * v));
 
-    /// <summary>The distance between the two closest final weight vectors, and the mean distance from an event's start to its end (all weights).</summary>
+    /// <summary>The distance between the two closest final weight vectors, and the mean distance from an event's start to its end (all
+    /// weights).</summary>
     private static (double ClosestEnds, double MeanTravel) EndDistances(IReadOnlyList<Point> points)
     {
         var paths = Paths(points).ToList();
@@ -148,7 +158,9 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
         var (points, firstLayer, whole, finals) = (r.Points, r.FirstLayer, r.Whole, r.Finals);
         Panel Scatter(string title, PcaResult pca) => new(title,
             new Axis($"PC1 ({pca.ExplainedVarianceRatio[0]:P1} of variance)"), new Axis($"PC2 ({pca.ExplainedVarianceRatio[1]:P1} of variance)"),
-            Paths(points).Select(path => Series.Of($"event {points[path[0]].Event}", path, i => pca.Projections[i][0], i => pca.Projections[i][1], SeriesStyle.LineAndMarkers)
+            Paths(points)
+            .Select(path =>
+            Series.Of($"event {points[path[0]].Event}", path, i => pca.Projections[i][0], i => pca.Projections[i][1], SeriesStyle.LineAndMarkers)
                 with
             { PointLabels = path.Select(i => $"{points[i].TrainAccuracy * 100:0.#}").ToArray() }).ToList());
         var d = points[0].Whole.Length;
@@ -163,24 +175,36 @@ public sealed class OptimizationProcessTests(ITestOutputHelper output) : Experim
                 new("data", $"MNIST, first {c.TrainExamples:N0} training and {c.TestExamples:N0} test images"),
                 new("optimizer", $"Adam, learning rate {c.LearningRate}, batch size {c.BatchSize}, {c.Epochs} epochs"),
                 new("training events", $"{c.Events}, seeds {c.FirstSeed} to {c.FirstSeed + c.Events - 1} (initialisation and batch order)"),
-                new("collection cycle", $"the weights at the start and every {c.CollectEvery} epochs: {points.Count(p => p.Event == 1)} points per event"),
-                new("reduction", "PCA (SVD of the centred points, float64), fitted once over all events' points; axis signs fixed so each axis's largest entry is positive"),
+                new("collection cycle",
+                    $"the weights at the start and every {c.CollectEvery} epochs: {points.Count(p => p.Event == 1)} points per event"),
+                new("reduction",
+                    "PCA (SVD of the centred points, float64), fitted once over all events' points; axis signs fixed so each axis's largest entry " +
+                    "is positive"),
                 new("labels", "each point is labelled with its training accuracy in percent"),
             ],
             Figures =
             [
-                new Figure("pca-first-layer", "Weights of the first layer, PCA", $"The first layer's {f:N0} weights of every collected point, projected on the two leading principal axes; one colour per event, joined in training order, labelled with the training accuracy (%).",
+                new Figure("pca-first-layer", "Weights of the first layer, PCA",
+                    $"The first layer's {f:N0} weights of every collected point, projected on the two leading principal axes; one colour per " +
+                    $"event, " +
+                    $"joined in training order, labelled with the training accuracy (%).",
                     [Scatter("first layer", firstLayer)]),
-                new Figure("pca-whole-model", "Weights of the whole model, PCA", $"All {d:N0} weights of every collected point, projected on the two leading principal axes; one colour per event, joined in training order, labelled with the training accuracy (%).",
+                new Figure("pca-whole-model", "Weights of the whole model, PCA",
+                    $"All {d:N0} weights of every collected point, projected on the two leading principal axes; one colour per event, joined in " +
+                    $"training order, labelled with the training accuracy (%).",
                     [Scatter("whole model", whole)]),
             ],
             Comments =
             [
-                $"The two leading components explain {firstLayer.ExplainedVarianceRatio[0]:P1} and {firstLayer.ExplainedVarianceRatio[1]:P1} of the first layer's variance across the {points.Count} collected points, and {whole.ExplainedVarianceRatio[0]:P1} and {whole.ExplainedVarianceRatio[1]:P1} of the whole model's.",
-                Findings.EventEnds(r.EventsMovingOutward, finals.Select(p => (p.TrainAccuracy, p.TestAccuracy)).ToList(), c.TestExamples, EquallyWellStandardErrors, ends.ClosestEnds, ends.MeanTravel),
+                $"The two leading components explain {firstLayer.ExplainedVarianceRatio[0]:P1} and {firstLayer.ExplainedVarianceRatio[1]:P1} of " +
+                $"the first layer's variance across the {points.Count} collected points, and {whole.ExplainedVarianceRatio[0]:P1} and " +
+                $"{whole.ExplainedVarianceRatio[1]:P1} of the whole model's.",
+                Findings.EventEnds(r.EventsMovingOutward, finals.Select(p => (p.TrainAccuracy, p.TestAccuracy)).ToList(), c.TestExamples,
+                    EquallyWellStandardErrors, ends.ClosestEnds, ends.MeanTravel),
                 Findings.EarlyMovement(FirstCycleShare(points, whole), c.CollectEvery, c.Events, leads.LossFastestFirst, leads.LongestStepFirst),
             ],
-            Headline = [new Metric("whole-model PC1+PC2 explained variance", whole.ExplainedVarianceRatio.Sum()), new Metric("mean final test accuracy", finals.Average(p => p.TestAccuracy))],
+            Headline = [new Metric("whole-model PC1+PC2 explained variance", whole.ExplainedVarianceRatio.Sum()),
+                new Metric("mean final test accuracy", finals.Average(p => p.TestAccuracy))],
         };
     }
 }

@@ -25,7 +25,8 @@ public static class AtomicFile
     /// </summary>
     public static void Write(string path, Action<Stream> write) => Write(path, write, openTemporary: null);
 
-    /// <summary>As <see cref="Write(string, Action{Stream})"/>; tests pass <paramref name="openTemporary"/> to make the temporary fail like a full disk.</summary>
+    /// <summary>As <see cref="Write(string, Action{Stream})"/>; tests pass <paramref name="openTemporary"/> to make the temporary fail like a full
+    /// disk.</summary>
     internal static void Write(string path, Action<Stream> write, Func<string, Stream>? openTemporary)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -49,7 +50,7 @@ public static class AtomicFile
             throw new ArtifactWriteException(
                 $"{full} could not be written: {e.Message}{(IsDiskFull(e) ? " (the disk is full)" : "")}. " +
                 (File.Exists(full) ? "The previous version of the file is unchanged." : "Nothing was written in its place.") +
-                " Free space or fix the folder's permissions (or point HW1_ARTIFACTS_DIR elsewhere) and run again.", e);
+                    " Free space or fix the folder's permissions (or point HW1_ARTIFACTS_DIR elsewhere) and run again.", e);
         }
         finally
         {

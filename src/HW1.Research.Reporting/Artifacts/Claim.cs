@@ -41,12 +41,16 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         var statistic = Statistic.Given($"the mean of Spearman's ρ({xName}, {yName}) taken within each seed", "95% Student-t interval over seeds");
         var rule = above ? statistic.Above(0) : statistic.Below(0);
         if (!x.All(double.IsFinite) || !y.All(double.IsFinite))
-            return rule.Undecidable(source, statement, reason, $"some {(x.All(double.IsFinite) ? yName : xName)} values are not finite, so they have no rank", seedCount);
+            return rule.Undecidable(source, statement, reason,
+                $"some {(x.All(double.IsFinite) ? yName : xName)} values are not finite, so they have no rank", seedCount);
         if (!Statistics.HasSpread(x) || !Statistics.HasSpread(y))
-            return rule.Undecidable(source, statement, reason, $"every one of the {x.Count} {(Statistics.HasSpread(x) ? yName : xName)} values is the same ({(Statistics.HasSpread(x) ? y : x)[0]:G4}), so ρ is undefined", seedCount);
+            return rule.Undecidable(source, statement, reason,
+                $"every one of the {x.Count} {(Statistics.HasSpread(x) ? yName : xName)} values is the same " +
+                $"({(Statistics.HasSpread(x) ? y : x)[0]:G4}), so ρ is undefined", seedCount);
         var interval = Statistics.SpearmanOverSeeds(x, y, seeds);
         if (interval == null)
-            return rule.Undecidable(source, statement, reason, seedCount < 2 ? "fewer than 2 seeds" : "within some seed one variable has no spread, so its ρ is undefined", seedCount);
+            return rule.Undecidable(source, statement, reason,
+                seedCount < 2 ? "fewer than 2 seeds" : "within some seed one variable has no spread, so its ρ is undefined", seedCount);
         return rule.Decide(source, statement, reason, interval, $"ρ = {interval.Format("0.00")} within seeds, {x.Count} models") with
         {
             Seeds = seedCount,
@@ -73,8 +77,10 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var threshold = Math.Sqrt(paperRatio);
         var log = Statistics.MeanInterval(ratios.Select(r => Math.Log(r)).ToArray());
-        var rule = $"the 95% interval over seeds of the geometric mean of {statistic} lies above √{paperRatio.ToString("0.#", c)} = {threshold.ToString("0.#", c)} " +
-            $"(half the paper's {paperRatio.ToString("0.#", c)}× on the log scale); weaker than reported when it lies above 1 but below that, not reproduced when below 1";
+        var rule = $"the 95% interval over seeds of the geometric mean of {statistic} lies above √{paperRatio.ToString("0.#", c)} = " +
+            $"{threshold.ToString("0.#", c)} " +
+            $"(half the paper's {paperRatio.ToString("0.#", c)}× on the log scale); weaker than reported when it lies above 1 but below that, not " +
+            $"reproduced when below 1";
         var (holds, weaker, inconclusive) = AgainstPaper(log.Low, log.High, none: 0, bar: Math.Log(threshold));
         return new(ClaimKind.Finding, source, statement, rule, reason, $"{log.Exp().Format(format)}×", holds)
         {
@@ -97,7 +103,8 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// paper's difference, <b>weaker than reported</b> when the whole interval lies above 0 but below that half, <b>not reproduced</b> when
     /// it lies below 0, inconclusive otherwise. The differences are in the paper's unit, <paramref name="unit"/>.
     /// </summary>
-    public static Claim ByDifferenceAgainstPaper(string source, string statement, string reason, string statistic, string paper, double paperDifference,
+    public static Claim ByDifferenceAgainstPaper(string source, string statement, string reason, string statistic, string paper,
+        double paperDifference,
         IReadOnlyList<double> differences, string unit, string format = "0.##")
     {
         ArgumentNullException.ThrowIfNull(differences);
@@ -108,7 +115,8 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
         var half = paperDifference / 2;
         var interval = Statistics.MeanInterval(differences);
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        var rule = $"the 95% interval over seeds of the mean of {statistic} lies above {half.ToString(format, c)} {unit} (half the paper's {paperDifference.ToString(format, c)} {unit}); " +
+        var rule = $"the 95% interval over seeds of the mean of {statistic} lies above {half.ToString(format, c)} {unit} (half the paper's " +
+            $"{paperDifference.ToString(format, c)} {unit}); " +
             "weaker than reported when it lies above 0 but below that, not reproduced when below 0";
         var (holds, weaker, inconclusive) = AgainstPaper(interval.Low, interval.High, none: 0, bar: half);
         return new(ClaimKind.Finding, source, statement, rule, reason, $"{interval.Format(format)} {unit}", holds)
@@ -167,7 +175,8 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// <summary>The claim in a few words, for the one-line ledger; the <see cref="Statement"/> stands in where there is none.</summary>
     public string? Label { get; init; }
 
-    /// <summary>The measured effect has the paper's direction at a small part of its size (<see cref="ByRatioAgainstPaper"/>): not a reproduction.</summary>
+    /// <summary>The measured effect has the paper's direction at a small part of its size (<see cref="ByRatioAgainstPaper"/>): not a
+    /// reproduction.</summary>
     public bool WeakerThanReported { get; init; }
 
     /// <summary>Why the data cannot decide the claim at all (see <see cref="Rule.Undecidable"/>); null for a claim its rule decides.</summary>
@@ -179,7 +188,8 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     /// </summary>
     public int? Seeds { get; init; }
 
-    /// <summary>The rule's interval is over replicated seeds (<see cref="Seeds"/> of them); the quick profile's statement then says how many.</summary>
+    /// <summary>The rule's interval is over replicated seeds (<see cref="Seeds"/> of them); the quick profile's statement then says how
+    /// many.</summary>
     public bool OverSeeds { get; init; }
 
     /// <summary>
@@ -205,10 +215,13 @@ public sealed record Claim(ClaimKind Kind, string Source, string Statement, stri
     [JsonIgnore]
     public string Verdict => Outcome + (IsKnownFailure ? " (known failure)" : "");
 
-    /// <summary>The verdict without the known-failure mark: reproduced, not reproduced, weaker than reported, inconclusive, undecidable; holds or fails.</summary>
+    /// <summary>The verdict without the known-failure mark: reproduced, not reproduced, weaker than reported, inconclusive, undecidable; holds or
+    /// fails.</summary>
     [JsonIgnore]
     public string Outcome =>
-        Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails") : Holds ? "reproduced" : Undecided != null ? "undecidable" : WeakerThanReported ? "weaker than reported" : Inconclusive ? "inconclusive" : "not reproduced";
+        Kind == ClaimKind.Sanity ? (Holds ? "holds" : "fails")
+        : Holds ? "reproduced"
+        : Undecided != null ? "undecidable" : WeakerThanReported ? "weaker than reported" : Inconclusive ? "inconclusive" : "not reproduced";
 
     /// <summary>The claim does not hold and is marked as a known failure with its reason.</summary>
     [JsonIgnore]

@@ -80,7 +80,8 @@ public sealed record Statistic(string Of, Estimator Estimator, Unit Unit, string
 
     /// <summary>The claim (an absent effect) holds when the whole interval lies within ±<paramref name="margin"/>.</summary>
     public Rule Within(double margin) =>
-        margin > 0 && double.IsFinite(margin) ? new(this, Side.Within, margin) : throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{Of}\".");
+        margin > 0 && double.IsFinite(margin) ? new(this, Side.Within, margin)
+        : throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{Of}\".");
 
     /// <summary>Whether the interval is taken over replicated seeds (then the quick profile's statement says how many).</summary>
     public bool OverSeeds => Interval.EndsWith("over seeds", StringComparison.Ordinal);
@@ -88,7 +89,8 @@ public sealed record Statistic(string Of, Estimator Estimator, Unit Unit, string
 
 /// <summary>
 /// The rule that decides a claim: a statistic, a side and a threshold. Its sentence (<see cref="Text"/>) is written from them, so the
-/// words can never disagree with the number the verdict is computed against; <see cref="Decide(string, string, string, IReadOnlyList{double}, Func{Interval, string}?)"/>
+/// words can never disagree with the number the verdict is computed against;
+/// <see cref="Decide(string, string, string, IReadOnlyList{double}, Func{Interval, string}?)"/>
 /// computes the interval and the verdict, and <see cref="Rule.Undecidable"/> records why the data cannot decide it.
 /// </summary>
 public sealed record Rule(Statistic Statistic, Side Side, double Threshold)
@@ -143,17 +145,21 @@ public sealed record Rule(Statistic Statistic, Side Side, double Threshold)
                     if (!values.All(double.IsFinite))
                         throw new ArgumentException($"The values of \"{statement}\" must be finite; found {string.Join(", ", values)}.");
                     var interval = Statistics.MeanInterval(values);
-                    return Decided(source, statement, reason, interval, measured?.Invoke(interval) ?? Statistic.Unit.Measured(interval), values.Count) with { Values = [.. values] };
+                    return Decided(source, statement, reason, interval, measured?.Invoke(interval) ?? Statistic.Unit.Measured(interval),
+                        values.Count) with
+                    { Values = [.. values] };
                 }
             case Estimator.GeometricMean:
                 {
-                    if (Threshold <= 0) throw new ArgumentException($"A geometric mean's threshold must be positive; found {Threshold} for \"{statement}\".");
+                    if (Threshold <= 0) throw new ArgumentException($"A geometric mean's threshold must be positive; found {Threshold} for " +
+                        $"\"{statement}\".");
                     if (values.Any(r => !(r > 0) || !double.IsFinite(r)))
                         throw new ArgumentException($"The ratios of \"{statement}\" must be positive and finite; found {string.Join(", ", values)}.");
                     var log = Statistics.MeanInterval(values.Select(r => Math.Log(r)).ToArray());
                     var ratio = log.Exp();
                     var onLogs = this with { Threshold = Math.Log(Threshold) };
-                    return onLogs.Decided(source, statement, reason, log, measured?.Invoke(ratio) ?? $"{ratio.Format(Statistic.Unit.Format)}×", values.Count) with
+                    return onLogs.Decided(source, statement, reason, log, measured?.Invoke(ratio) ?? $"{ratio.Format(Statistic.Unit.Format)}×",
+                        values.Count) with
                     {
                         Rule = Text,
                         Low = ratio.Low,
@@ -163,16 +169,19 @@ public sealed record Rule(Statistic Statistic, Side Side, double Threshold)
                     };
                 }
             default:
-                throw new InvalidOperationException($"\"{statement}\": a {Statistic.Interval} is computed by the experiment; give it to Decide(source, statement, reason, interval, measured).");
+                throw new InvalidOperationException($"\"{statement}\": a {Statistic.Interval} is computed by the experiment; give it to " +
+                    $"Decide(source, statement, reason, interval, measured).");
         }
     }
 
-    /// <summary>The claim decided from an interval the experiment computed (<see cref="Estimator.Given"/>), over <see cref="Interval.Count"/> points.</summary>
+    /// <summary>The claim decided from an interval the experiment computed (<see cref="Estimator.Given"/>), over <see cref="Interval.Count"/>
+    /// points.</summary>
     public Claim Decide(string source, string statement, string reason, Interval interval, string measured)
     {
         ArgumentNullException.ThrowIfNull(interval);
         if (Statistic.Estimator != Estimator.Given)
-            throw new InvalidOperationException($"\"{statement}\": the rule estimates its own interval from values; give them to Decide(source, statement, reason, values).");
+            throw new InvalidOperationException($"\"{statement}\": the rule estimates its own interval from values; give them to Decide(source, " +
+                $"statement, reason, values).");
         return Decided(source, statement, reason, interval, measured, interval.Count);
     }
 
@@ -191,7 +200,8 @@ public sealed record Rule(Statistic Statistic, Side Side, double Threshold)
 
     private Claim Decided(string source, string statement, string reason, Interval interval, string measured, int count)
     {
-        if (!(interval.Low <= interval.High)) throw new ArgumentException($"An interval needs low ≤ high; found [{interval.Low}, {interval.High}] for \"{statement}\".");
+        if (!(interval.Low <= interval.High)) throw new ArgumentException($"An interval needs low ≤ high; found [{interval.Low}, {interval.High}] " +
+            $"for \"{statement}\".");
         var (low, high) = (interval.Low, interval.High);
         var (holds, against) = Side switch
         {

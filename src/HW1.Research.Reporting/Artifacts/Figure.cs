@@ -35,7 +35,8 @@ public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<
     }
 
     /// <summary>A series of interval estimates: each record's estimate as the point and its 95% interval as the error bar.</summary>
-    public static Series OfIntervals<T>(string name, IEnumerable<T> records, Func<T, double> x, Func<T, (double Estimate, double Low, double High)> interval,
+    public static Series OfIntervals<T>(string name, IEnumerable<T> records, Func<T, double> x,
+        Func<T, (double Estimate, double Low, double High)> interval,
         SeriesStyle style = SeriesStyle.LineAndMarkers)
     {
         ArgumentNullException.ThrowIfNull(records);

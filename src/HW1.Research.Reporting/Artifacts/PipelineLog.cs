@@ -23,7 +23,8 @@ public sealed record PipelineExperiment(string Name, string Key, string Outcome,
     /// </summary>
     public string? ComputeKey { get; init; }
 
-    /// <summary>True when the experiment's result was read from the store under <see cref="ComputeKey"/>: nothing trained, only decided and described again.</summary>
+    /// <summary>True when the experiment's result was read from the store under <see cref="ComputeKey"/>: nothing trained, only decided and described
+    /// again.</summary>
     public bool Redecided { get; init; }
 
     /// <summary>The ids of the sections the experiment stored under <see cref="Key"/>.</summary>
@@ -69,7 +70,8 @@ public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, doub
     /// <summary>The artifacts folders a merged run was collected from; empty for a run made in one place.</summary>
     public IReadOnlyList<string> MergedFrom { get; init; } = [];
 
-    /// <summary>How the run ended early, when it did: the signal and its time ("SIGTERM at 2026-12-02T06:40:00Z"); null for a run that ended by itself.</summary>
+    /// <summary>How the run ended early, when it did: the signal and its time ("SIGTERM at 2026-12-02T06:40:00Z"); null for a run that ended by
+    /// itself.</summary>
     public string? Interrupted { get; init; }
 
     private static JsonSerializerOptions Json => ArtifactJson.Options;
@@ -77,7 +79,8 @@ public sealed record PipelineLog(string Profile, DateTimeOffset StartedUtc, doub
     public static string PathOf(string profile, string? artifactsRoot = null) =>
         Path.Combine(artifactsRoot ?? RepoPaths.ArtifactsDir, profile, "pipeline.json");
 
-    /// <summary>Reads a pipeline log, or null when there is none; a log that cannot be read or belongs to another profile is an error naming it.</summary>
+    /// <summary>Reads a pipeline log, or null when there is none; a log that cannot be read or belongs to another profile is an error naming
+    /// it.</summary>
     public static PipelineLog? Read(string profile, string? artifactsRoot = null)
     {
         var path = PathOf(profile, artifactsRoot);

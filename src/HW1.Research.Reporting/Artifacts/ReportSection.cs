@@ -85,7 +85,8 @@ public sealed record ReportSection
     public string? RunKey { get; init; }
     /// <summary>The seed offset the run used (HW1_SEED_OFFSET); 0 for the canonical seeds that the snapshots hold.</summary>
     public long SeedOffset { get; init; }
-    /// <summary>The CPU kernels the run used, e.g. "pinned: ATen avx2, oneDNN AVX2, MKL COMPATIBLE"; null in sections stored before it was recorded.</summary>
+    /// <summary>The CPU kernels the run used, e.g. "pinned: ATen avx2, oneDNN AVX2, MKL COMPATIBLE"; null in sections stored before it was
+    /// recorded.</summary>
     public string? Kernels { get; init; }
     /// <summary>The CPU that ran the experiment: model, vendor, family and the instruction sets that decide LibTorch's kernels.</summary>
     public string? Cpu { get; init; }

@@ -16,7 +16,8 @@ public sealed record SectionDifference(string SectionId, string Location, string
 /// </summary>
 public static class SectionComparison
 {
-    /// <summary>Every difference between <paramref name="first"/> and <paramref name="second"/>, sections matched by id; empty when they agree.</summary>
+    /// <summary>Every difference between <paramref name="first"/> and <paramref name="second"/>, sections matched by id; empty when they
+    /// agree.</summary>
     public static IReadOnlyList<SectionDifference> Compare(IEnumerable<ReportSection> first, IEnumerable<ReportSection> second)
     {
         var a = ById(first, nameof(first));

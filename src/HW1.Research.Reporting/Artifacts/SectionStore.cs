@@ -51,11 +51,13 @@ public static class SectionStore
         if (section == null)
             throw new InvalidDataException($"{path}: empty report section. Delete it and re-run its experiment.");
         if (section.Format != ReportSection.CurrentFormat)
-            throw new InvalidDataException($"{path}: section format {section.Format}, expected {ReportSection.CurrentFormat}. Re-run its experiment.");
+            throw new InvalidDataException($"{path}: section format {section.Format}, expected {ReportSection.CurrentFormat}. Re-run its " +
+                $"experiment.");
         if (section.Profile != expectedProfile)
             throw new InvalidDataException($"{path}: a section of profile '{section.Profile}', expected '{expectedProfile}'. Re-run its experiment.");
         if (section.Digest == null)
-            throw new InvalidDataException($"{path}: the section carries no content digest, so nothing shows that its numbers are the ones measured. Re-run its experiment.");
+            throw new InvalidDataException($"{path}: the section carries no content digest, so nothing shows that its numbers are the ones " +
+                $"measured. Re-run its experiment.");
         var now = SectionDigest.Of(section);
         if (!string.Equals(now, section.Digest, StringComparison.Ordinal))
         {

@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 
 namespace HW1.Research.Artifacts;
 
-/// <summary>A changed value between two snapshots: where it is, the committed and the new value, and the relative change when both are numbers.</summary>
+/// <summary>A changed value between two snapshots: where it is, the committed and the new value, and the relative change when both are
+/// numbers.</summary>
 public sealed record SnapshotChange(string Path, string Old, string New, double? Relative)
 {
     public override string ToString() =>
@@ -56,14 +57,16 @@ public static class SnapshotFiles
         ArgumentNullException.ThrowIfNull(log);
         int rewritten = 0;
         var files = Directory.Exists(root)
-            ? Directory.GetFiles(root, "*.snap", SearchOption.AllDirectories).Where(p => Path.GetFileName(Path.GetDirectoryName(p)) != "__mismatch__").Order(StringComparer.Ordinal)
+            ? Directory.GetFiles(root, "*.snap", SearchOption.AllDirectories).Where(p => Path.GetFileName(Path.GetDirectoryName(p)) != "__mismatch__")
+            .Order(StringComparer.Ordinal)
             : Enumerable.Empty<string>();
         foreach (var file in files)
         {
             var node = Read(file);
             var canonical = Format(node);
             if (File.ReadAllBytes(file).AsSpan().SequenceEqual(System.Text.Encoding.UTF8.GetBytes(canonical))) continue;
-            if (Differences(node, JsonNode.Parse(canonical)).Count != 0) throw new InvalidDataException($"{file}: its values would change when rewritten; nothing written.");
+            if (Differences(node, JsonNode.Parse(canonical))
+                .Count != 0) throw new InvalidDataException($"{file}: its values would change when rewritten; nothing written.");
             Write(file, node);
             log($"{Path.GetRelativePath(root, file)}: rewritten in the snapshot form, values unchanged");
             rewritten++;
@@ -74,7 +77,8 @@ public static class SnapshotFiles
     /// <summary>A number in plain decimal notation, round-trip exact for the values snapshots hold (rounded to a few significant digits).</summary>
     public static string Number(double value)
     {
-        if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "A snapshot holds finite numbers only (JSON has no NaN or infinity).");
+        if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(nameof(value), value,
+            "A snapshot holds finite numbers only (JSON has no NaN or infinity).");
         if (value == Math.Floor(value) && Math.Abs(value) < 1e15) return value.ToString("0", CultureInfo.InvariantCulture);
         var shortest = value.ToString("R", CultureInfo.InvariantCulture);
         int e = shortest.IndexOfAny(['E', 'e']);
@@ -132,7 +136,8 @@ public static class SnapshotFiles
         }
     }
 
-    private static readonly JsonSerializerOptions Escaping = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Escaping =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The snapshot at <paramref name="path"/> as JSON; a file that is not valid JSON is an error naming it.</summary>
     public static JsonNode? Read(string path)
@@ -172,11 +177,14 @@ public static class SnapshotFiles
         ArgumentNullException.ThrowIfNull(log);
         var texts = (only ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var all = Mismatches(root);
-        var mismatches = all.Where(m => texts.Length == 0 || texts.Any(t => Path.GetFileName(m.Mismatch).Contains(t, StringComparison.OrdinalIgnoreCase))).ToList();
-        var changes = mismatches.Select(m => (m, Changes: Differences(File.Exists(m.Committed) ? Read(m.Committed) : null, Read(m.Mismatch)))).ToList();
+        var mismatches = all.Where(m =>
+            texts.Length == 0 || texts.Any(t => Path.GetFileName(m.Mismatch).Contains(t, StringComparison.OrdinalIgnoreCase))).ToList();
+        var changes = mismatches.Select(m => (m, Changes: Differences(File.Exists(m.Committed) ? Read(m.Committed) : null, Read(m.Mismatch))))
+            .ToList();
         foreach (var (m, list) in changes)
         {
-            log($"{Path.GetRelativePath(root, m.Committed)}: {(File.Exists(m.Committed) ? $"{list.Count} value(s) changed" : "new snapshot")}{(dryRun ? " (not accepted: dry run)" : "")}");
+            log($"{Path.GetRelativePath(root, m.Committed)}: " +
+                $"{(File.Exists(m.Committed) ? $"{list.Count} value(s) changed" : "new snapshot")}{(dryRun ? " (not accepted: dry run)" : "")}");
             foreach (var change in list) log($"  {change}");
             if (dryRun) continue;
             File.Move(m.Mismatch, m.Committed, overwrite: true);
@@ -215,7 +223,8 @@ public static class SnapshotFiles
             // The class is declared in a source file beside the __snapshots__ folder (its own, or a file that holds several experiments).
             var declares = Directory.GetFiles(Path.GetDirectoryName(folder)!, "*.cs").Select(File.ReadAllText)
                 .Where(text => Regex.IsMatch(text, $@"\bclass\s+{Regex.Escape(type)}\b")).ToList();
-            if (profile is not ("quick" or "full") || declares.Count == 0 || (method != null && !declares.Any(text => text.Contains($" {method}(", StringComparison.Ordinal))))
+            if (profile is not ("quick" or "full") || declares.Count == 0 ||
+                (method != null && !declares.Any(text => text.Contains($" {method}(", StringComparison.Ordinal))))
                 orphans.Add(path);
         }
         return orphans;

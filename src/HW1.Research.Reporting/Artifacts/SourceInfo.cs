@@ -25,7 +25,13 @@ public sealed record SourceInfo(string Commit, bool? Dirty)
     {
         try
         {
-            var info = new ProcessStartInfo("git") { WorkingDirectory = repository, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var info = new ProcessStartInfo("git")
+            {
+                WorkingDirectory = repository,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false
+            };
             foreach (var a in arguments) info.ArgumentList.Add(a);
             using var process = Process.Start(info);
             if (process == null) return null;

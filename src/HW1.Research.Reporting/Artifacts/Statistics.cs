@@ -37,14 +37,15 @@ public static class Statistics
     /// <summary>
     /// Spearman's rank correlation of two equally long samples: the Pearson correlation of their ranks, tied values sharing the
     /// average of the ranks they span (the textbook definition). When either sample has no spread (every value the same) the
-    /// correlation is undefined and the result is NaN (as it is when a value is not finite): a claim must then say it cannot be decided (<see cref="HasSpread"/>), never
-    /// print a number.
+    /// correlation is undefined and the result is NaN (as it is when a value is not finite): a claim must then say it cannot be decided
+    /// (<see cref="HasSpread"/>), never print a number.
     /// </summary>
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (a.Count != b.Count || a.Count < 2) throw new ArgumentException($"Spearman needs two samples of the same length, at least 2; found {a.Count} and {b.Count}.");
+        if (a.Count != b.Count ||
+            a.Count < 2) throw new ArgumentException($"Spearman needs two samples of the same length, at least 2; found {a.Count} and {b.Count}.");
         // A NaN or an infinity (a diverged model) has no rank a correlation could use.
         if (!a.All(double.IsFinite) || !b.All(double.IsFinite)) return double.NaN;
         var ra = Ranks(a);
@@ -77,7 +78,8 @@ public static class Statistics
         return ranks;
     }
 
-    /// <summary>True when <paramref name="values"/> holds at least two different values, all finite: what a rank correlation needs to be defined.</summary>
+    /// <summary>True when <paramref name="values"/> holds at least two different values, all finite: what a rank correlation needs to be
+    /// defined.</summary>
     public static bool HasSpread(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -94,7 +96,8 @@ public static class Statistics
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         ArgumentNullException.ThrowIfNull(seeds);
-        if (a.Count != b.Count || a.Count != seeds.Count) throw new ArgumentException($"Each point needs its seed; found {a.Count}, {b.Count} and {seeds.Count} values.");
+        if (a.Count != b.Count ||
+            a.Count != seeds.Count) throw new ArgumentException($"Each point needs its seed; found {a.Count}, {b.Count} and {seeds.Count} values.");
         var perSeed = new List<double>();
         foreach (var group in Enumerable.Range(0, a.Count).GroupBy(i => seeds[i]).OrderBy(g => g.Key))
         {
@@ -130,7 +133,9 @@ public static class Statistics
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        if (a.Count != b.Count || a.Count < 3) throw new ArgumentException($"A Spearman interval needs two samples of the same length, at least 3; found {a.Count} and {b.Count}.");
+        if (a.Count != b.Count ||
+            a.Count < 3) throw new ArgumentException($"A Spearman interval needs two samples of the same length, at least 3; found {a.Count} and " +
+                $"{b.Count}.");
         var random = new Random(seed);
         var values = new List<double>(resamples);
         var x = new double[a.Count];
@@ -198,7 +203,8 @@ public static class Statistics
         return MeanInterval(a.Zip(b, (x, y) => x - y).ToArray());
     }
 
-    /// <summary>The standard error of an accuracy <paramref name="p"/> measured on <paramref name="n"/> independent examples: √(p(1 − p)/n).</summary>
+    /// <summary>The standard error of an accuracy <paramref name="p"/> measured on <paramref name="n"/> independent examples: √(p(1 −
+    /// p)/n).</summary>
     public static double AccuracyStandardError(double p, long n) =>
         n > 0 ? Math.Sqrt(p * (1 - p) / n) : throw new ArgumentOutOfRangeException(nameof(n), n, "An accuracy needs at least one example.");
 }

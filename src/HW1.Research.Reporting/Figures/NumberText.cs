@@ -16,7 +16,8 @@ public static partial class NumberText
     public static string Typeset(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Contains('E', StringComparison.Ordinal) ? ENotation().Replace(text, m => Power(m.Groups["mantissa"].Value, m.Groups["sign"].Value, m.Groups["exponent"].Value)) : text;
+        return text.Contains('E', StringComparison.Ordinal)
+            ? ENotation().Replace(text, m => Power(m.Groups["mantissa"].Value, m.Groups["sign"].Value, m.Groups["exponent"].Value)) : text;
     }
 
     private static string Power(string mantissa, string sign, string exponent)

@@ -44,7 +44,8 @@ internal static class SeriesDrawing
     private static void AddErrorBars(Plot plot, Series series, int index, bool logX, bool logY, IYAxis? yAxis)
     {
         if (series.Low!.Count != series.X.Count || series.High!.Count != series.X.Count)
-            throw new ArgumentException($"Series '{series.Name}' has {series.X.Count} points but {series.Low.Count} lower and {series.High!.Count} upper interval ends.");
+            throw new ArgumentException($"Series '{series.Name}' has {series.X.Count} points but {series.Low.Count} lower and {series.High!.Count} " +
+                $"upper interval ends.");
         var xs = new List<double>();
         var ys = new List<double>();
         var below = new List<double>();

@@ -24,11 +24,13 @@ public static class ExperimentCatalog
     /// <summary>The full test name of every experiment in <paramref name="assemblyPath"/>, in declaration order.</summary>
     public static IReadOnlyList<string> Read(string assemblyPath) => ReadEntries(assemblyPath).Select(e => e.Name).ToList();
 
-    /// <summary>Every experiment in <paramref name="assemblyPath"/> with whether it is marked <see cref="ReplicatesSeedsName"/>, in declaration order.</summary>
+    /// <summary>Every experiment in <paramref name="assemblyPath"/> with whether it is marked <see cref="ReplicatesSeedsName"/>, in declaration
+    /// order.</summary>
     public static IReadOnlyList<CatalogEntry> ReadEntries(string assemblyPath)
     {
         if (!File.Exists(assemblyPath))
-            throw new FileNotFoundException($"{assemblyPath}: the experiments assembly is not built. Build first: dotnet build -c Release", assemblyPath);
+            throw new FileNotFoundException($"{assemblyPath}: the experiments assembly is not built. Build first: dotnet build -c Release",
+                assemblyPath);
         using var stream = File.OpenRead(assemblyPath);
         using var pe = new PEReader(stream);
         if (!pe.HasMetadata) throw new BadImageFormatException($"{assemblyPath}: not a .NET assembly.");
@@ -40,7 +42,8 @@ public static class ExperimentCatalog
             var visibility = type.Attributes & TypeAttributes.VisibilityMask;
             if (visibility != TypeAttributes.Public || (type.Attributes & TypeAttributes.Abstract) != 0) continue;
             if (!DerivesFromBase(reader, type)) continue;
-            found.Add(new CatalogEntry($"{reader.GetString(type.Namespace)}.{reader.GetString(type.Name)}.{TestMethod}", HasAttribute(reader, type, ReplicatesSeedsName)));
+            found.Add(new CatalogEntry($"{reader.GetString(type.Namespace)}.{reader.GetString(type.Name)}.{TestMethod}",
+                HasAttribute(reader, type, ReplicatesSeedsName)));
         }
         return found;
     }
@@ -107,5 +110,6 @@ public static class ExperimentCatalog
     }
 }
 
-/// <summary>An experiment's full test name, and whether the pipeline's shards split its seeds (<see cref="ExperimentCatalog.ReplicatesSeedsName"/>).</summary>
+/// <summary>An experiment's full test name, and whether the pipeline's shards split its seeds
+/// (<see cref="ExperimentCatalog.ReplicatesSeedsName"/>).</summary>
 public sealed record CatalogEntry(string Name, bool ReplicatesSeeds);

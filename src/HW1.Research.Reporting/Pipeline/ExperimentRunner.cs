@@ -10,7 +10,8 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     /// <summary>Only experiments whose full test name contains this (case-insensitive); null runs all.</summary>
     public string? Only { get; init; }
 
-    /// <summary>Re-run every experiment even when a stored result has the current key (and train every seed, not reading its stored replica).</summary>
+    /// <summary>Re-run every experiment even when a stored result has the current key (and train every seed, not reading its stored
+    /// replica).</summary>
     public bool Force { get; init; }
 
     public long SeedOffset { get; init; }
@@ -80,7 +81,9 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         {
             1 => found[0],
             0 => throw new DirectoryNotFoundException($"{bin}: no built {assembly}. Build first: dotnet build -c {options.Configuration}"),
-            _ => throw new InvalidOperationException($"{bin}: {assembly} is built for several frameworks ({string.Join(", ", found.Select(Path.GetFileName))}); clean the folder."),
+            _ =>
+                throw new InvalidOperationException($"{bin}: {assembly} is built for several frameworks " +
+                    $"({string.Join(", ", found.Select(Path.GetFileName))}); clean the folder."),
         };
     }
 
@@ -92,7 +95,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var assembly = Path.Combine(BinFolder(), Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll");
         var found = ExperimentCatalog.ReadEntries(assembly);
         if (found.Count == 0)
-            throw new InvalidOperationException($"{assembly} declares no experiment (no public class derives from {ExperimentCatalog.BaseNamespace}.{ExperimentCatalog.BaseName}).");
+            throw new InvalidOperationException($"{assembly} declares no experiment (no public class derives from " +
+                $"{ExperimentCatalog.BaseNamespace}.{ExperimentCatalog.BaseName}).");
         return found;
     }
 
@@ -133,11 +137,13 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var texts = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var chosen = all.Where(n => texts.Any(t => n.Contains(t, StringComparison.OrdinalIgnoreCase))).ToList();
         if (chosen.Count == 0)
-            throw new ArgumentException($"--only={only} matches no experiment. It is matched (ignoring case) against these names:\n  " + string.Join("\n  ", all));
+            throw new ArgumentException($"--only={only} matches no experiment. It is matched (ignoring case) against these names:\n  " +
+                string.Join("\n  ", all));
         return chosen;
     }
 
-    /// <summary>Plans the run (<see cref="Plan"/>), runs what is not reused (<see cref="Execute"/>), and summarizes it (<see cref="Summarize"/>); 0 when nothing failed.</summary>
+    /// <summary>Plans the run (<see cref="Plan"/>), runs what is not reused (<see cref="Execute"/>), and summarizes it (<see cref="Summarize"/>); 0
+    /// when nothing failed.</summary>
     public int Run()
     {
         var clock = Stopwatch.StartNew();
@@ -149,9 +155,11 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return Summarize(plan, clock, started);
     }
 
-    /// <summary>What a run does: every experiment of the catalog, those it selects, the outcomes known before it runs anything (kept and reused), and what it runs.</summary>
+    /// <summary>What a run does: every experiment of the catalog, those it selects, the outcomes known before it runs anything (kept and reused), and
+    /// what it runs.</summary>
     /// <param name="Previous">The log of the run before this one (read before this run's first save replaces it): the times it took.</param>
-    private sealed record RunPlan(IReadOnlyList<string> All, List<PipelineExperiment> Outcomes, List<(string Name, string Key, string Label)> ToRun, PipelineLog? Previous);
+    private sealed record RunPlan(IReadOnlyList<string> All, List<PipelineExperiment> Outcomes, List<(string Name, string Key, string Label)> ToRun,
+        PipelineLog? Previous);
 
     /// <summary>
     /// Selects the experiments (and this shard's share), checks a completion against the merged run, records the run's identity,
@@ -169,7 +177,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             experiments = OfShard(shard, selected, _replicated);
             var whole = experiments.Where(n => !_replicated.Contains(n)).ToList();
             var shared = experiments.Where(_replicated.Contains).ToList();
-            log($"shard {shard}: {whole.Count} of the {selected.Count(n => !_replicated.Contains(n))} whole experiment(s) ({string.Join(", ", whole.Select(RunText.ShortName))}), " +
+            log($"shard {shard}: {whole.Count} of the {selected.Count(n => !_replicated.Contains(n))} whole experiment(s) " +
+                $"({string.Join(", ", whole.Select(RunText.ShortName))}), " +
                 $"and seed share {shard} of {shared.Count} replicated one(s) ({string.Join(", ", shared.Select(RunText.ShortName))})");
         }
         var codeHash = RunKey.CodeHash(BinFolder(), ProjectFolder);
@@ -178,7 +187,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             void Same(string what, string? theirs, string? ours)
             {
                 if (theirs != ours)
-                    throw new InvalidOperationException($"This checkout cannot complete the merged run: its {what} is {ours ?? "not recorded"}, the shards' was {theirs ?? "not recorded"}. " +
+                    throw new InvalidOperationException($"This checkout cannot complete the merged run: its {what} is {ours ?? "not recorded"}, " +
+                        $"the shards' was {theirs ?? "not recorded"}. " +
                         "Complete it from a build of the shards' commit, with the same HW1_SEED_OFFSET, HW1_THREADS and CPU kernels.");
             }
             Same("code hash", merged.CodeHash, codeHash);
@@ -251,7 +261,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         // With --parallel above 1 on a whole run, a replicated experiment's seeds are shared out as the shards share them (SeedGrain).
         var splitting = options.Parallel > 1 && options.Shard == null && training.Any(t => _replicated.Contains(t.Name));
         if (training.Count > 1 && options.Parallel > 1 && !splitting)
-            log($"{training.Count} experiments to run, {Math.Min(options.Parallel, training.Count)} at a time (--parallel={options.Parallel}), each with its own {ExperimentThreads} threads and seeds");
+            log($"{training.Count} experiments to run, {Math.Min(options.Parallel, training.Count)} at a time (--parallel={options.Parallel}), " +
+                $"each with its own {ExperimentThreads} threads and seeds");
 
         // One at a time unless --parallel says otherwise; each experiment is its own process, so running several at once changes
         // no number. Outcomes are recorded as they finish; the summary lists them in the experiments' order.
@@ -330,7 +341,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     /// completion, which trains them itself.
     /// </summary>
     private void SeedGrain(List<(string Name, string Key, string Label)> items, int atOnce, Func<string, double?> before,
-        Func<string, string, string, string, Func<PipelineExperiment>, PipelineExperiment> running, Action<PipelineExperiment> record, Stopwatch clock)
+        Func<string, string, string, string, Func<PipelineExperiment>, PipelineExperiment> running, Action<PipelineExperiment> record,
+        Stopwatch clock)
     {
         var queue = new LinkedList<Action>();
         var sharesLeft = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -364,7 +376,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 tasks.Add(((last ?? 0) / atOnce, () =>
                 {
                     log($"{shareLabel}: running (elapsed {Format(clock.Elapsed)})");
-                    var outcome = running($"{name} {share}", name, key, shareLabel, () => RunOne(name, key, shareLabel, last / atOnce, share, clearStored: false));
+                    var outcome = running($"{name} {share}", name, key, shareLabel,
+                        () => RunOne(name, key, shareLabel, last / atOnce, share, clearStored: false));
                     if (outcome.Outcome != PipelineExperiment.Partial)
                         log($"{shareLabel}: its seeds are left to the completion, which trains those not stored ({outcome.Failure})");
                     lock (gate)
@@ -376,7 +389,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                         {
                             log($"{label}: completing from its seed shares (elapsed {Format(clock.Elapsed)})");
                             var completed = running(name, name, key, label, () => RunOne(name, key, label, null, null, clearStored: false));
-                            log($"{label}: completed in {RunText.Seconds(completed.Seconds)} from seed shares that took {RunText.Seconds(spent)} in all");
+                            log($"{label}: completed in {RunText.Seconds(completed.Seconds)} from seed shares that took {RunText.Seconds(spent)} " +
+                                $"in all");
                             record(completed with { Seconds = Math.Round(completed.Seconds + spent, 1) });
                         });
                         Monitor.PulseAll(gate);
@@ -455,11 +469,13 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         };
         var trx = Path.Combine(progressFolder, "decide.trx");
         File.Delete(trx);
-        log($"{items.Count} experiment(s) have their measured results stored under their compute keys: deciding and describing them again in one process, without training " +
+        log($"{items.Count} experiment(s) have their measured results stored under their compute keys: deciding and describing them again in one " +
+            $"process, without training " +
             $"({string.Join(", ", items.Select(i => RunText.ShortName(i.Name)))})");
         var clock = Stopwatch.StartNew();
         var (code, output) = Dotnet(
-            ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter", string.Join('|', items.Select(i => $"FullyQualifiedName={i.Name}")),
+            ["test", options.ExperimentsProject, "-c", options.Configuration, "--no-build", "--filter",
+                string.Join('|', items.Select(i => $"FullyQualifiedName={i.Name}")),
              "--logger", $"trx;LogFileName={trx}"],
             environment, TimeSpan.FromHours(3),
             heartbeat: () => log($"  … deciding {items.Count} experiment(s): {Format(clock.Elapsed)} elapsed"));
@@ -481,7 +497,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 Failure = passed ? null : FailureOf(own, output, code),
             };
             log(passed
-                ? $"{label}: decided and described again; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
+                ? $"{label}: decided and described again; stored " +
+                    $"{string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
                 : $"{label}: FAILED: {outcome.Failure}");
             outcomes.Add(outcome);
         }
@@ -489,10 +506,13 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         return outcomes;
     }
 
-    /// <summary>The stored result of <paramref name="item"/> carries its compute key, so its process will only decide and describe (never for a seed share or a forced run).</summary>
+    /// <summary>The stored result of <paramref name="item"/> carries its compute key, so its process will only decide and describe (never for a seed
+    /// share or a forced run).</summary>
     private bool Decides((string Name, string Key, string Label) item) =>
         !options.Force && !(options.Shard != null && _replicated.Contains(item.Name))
-        && StoredResults.KeyOf(StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot), ClassName(item.Name))) == ComputeKeyOf(item.Name);
+        &&
+        StoredResults.KeyOf(StoredResults.PathOf(StoredResults.FolderOf(options.Profile, options.ArtifactsRoot),
+        ClassName(item.Name))) == ComputeKeyOf(item.Name);
 
     /// <summary>Sorts the outcomes in catalog order, saves the log, prints the wall-time table and every failure; 0 when nothing failed.</summary>
     private int Summarize(RunPlan plan, Stopwatch clock, DateTimeOffset started)
@@ -522,7 +542,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         }
     }
 
-    /// <summary>The previous outcome of <paramref name="name"/> if it ran under <paramref name="key"/>, reproduced, and every section it stored is still there intact.</summary>
+    /// <summary>The previous outcome of <paramref name="name"/> if it ran under <paramref name="key"/>, reproduced, and every section it stored is
+    /// still there intact.</summary>
     private PipelineExperiment? Reusable(PipelineLog? previous, string name, string key)
     {
         var before = previous?.Experiments.FirstOrDefault(e => e.Name == name && e.Key == key && e.Outcome != PipelineExperiment.Failed);
@@ -536,7 +557,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
                 if (section.RunKey != key || section.Status != SectionStatus.Reproduced) return null;
                 if (before.Digests.TryGetValue(id, out var recorded) && recorded != section.Digest)
                 {
-                    log($"  stored section {path} cannot be reused: its digest {SectionDigest.Short(section.Digest ?? "none")} is not the {SectionDigest.Short(recorded)} recorded when it was measured");
+                    log($"  stored section {path} cannot be reused: its digest {SectionDigest.Short(section.Digest ?? "none")} is not the " +
+                        $"{SectionDigest.Short(recorded)} recorded when it was measured");
                     return null;
                 }
             }
@@ -563,7 +585,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     /// Runs one experiment in its own <c>dotnet test</c> process: whole, or <paramref name="share"/> of its seeds (by default this run's
     /// shard's share when it replicates seeds). <paramref name="clearStored"/>: a forced run clears its stored result and replicas first.
     /// </summary>
-    private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null, Shard? share = null, bool clearStored = true)
+    private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null, Shard? share = null,
+        bool clearStored = true)
     {
         share ??= options.Shard != null && _replicated.Contains(name) ? options.Shard : null;
         // Each share of one experiment has its own progress and TRX files, so that shares running at once never clear each other's.
@@ -601,17 +624,21 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         if (share != null)
         {
             // A share ends as skipped with the marker once its seeds are stored; anything else (a failure, a pass with a section) is wrong.
-            bool stopped = code == 0 && results.Count == 1 && results[0].Outcome == "NotExecuted" && results[0].Message?.Contains(SeedReplicas.SkipMarker, StringComparison.Ordinal) == true;
+            bool stopped = code == 0 && results.Count == 1 && results[0].Outcome == "NotExecuted" &&
+                results[0].Message?.Contains(SeedReplicas.SkipMarker, StringComparison.Ordinal) == true;
             var replicas = stopped ? ReplicasOf(name, computeKey) : new Dictionary<string, string>();
             var partial = new PipelineExperiment(name, key, stopped ? PipelineExperiment.Partial : PipelineExperiment.Failed, seconds)
             {
                 ComputeKey = computeKey,
                 Share = share.ToString(),
                 Replicas = replicas,
-                Failure = stopped ? null : results.Count == 1 && results[0].Passed ? $"seed share {share}: the test passed instead of stopping after its seeds" : FailureOf(results, output, code),
+                Failure = stopped ? null
+                    : results.Count == 1 && results[0].Passed ? $"seed share {share}: the test passed instead of stopping after its seeds"
+                    : FailureOf(results, output, code),
             };
             log(stopped
-                ? $"{label}: seed share {share} done in {RunText.Seconds(seconds)}; {replicas.Count} seed replica(s) of this key in {ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name)}"
+                ? $"{label}: seed share {share} done in {RunText.Seconds(seconds)}; {replicas.Count} seed replica(s) of this key in " +
+                    $"{ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name)}"
                 : $"{label}: FAILED after {RunText.Seconds(seconds)}: {partial.Failure}");
             return partial;
         }
@@ -630,12 +657,14 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             Failure = passed ? null : FailureOf(results, output, code),
         };
         log(passed
-            ? $"{label}: done in {RunText.Seconds(seconds)}; stored {string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
+            ? $"{label}: done in {RunText.Seconds(seconds)}; stored " +
+                $"{string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
             : $"{label}: FAILED after {RunText.Seconds(seconds)}: {outcome.Failure}");
         return outcome;
     }
 
-    /// <summary>The seed replicas of <paramref name="name"/> stored under compute key <paramref name="key"/>: file name → SHA-256 of its bytes.</summary>
+    /// <summary>The seed replicas of <paramref name="name"/> stored under compute key <paramref name="key"/>: file name → SHA-256 of its
+    /// bytes.</summary>
     private Dictionary<string, string> ReplicasOf(string name, string key)
     {
         var folder = ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name);
@@ -662,7 +691,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     {
         if (secondsLastTime is not { } last || last <= 0) return "";
         var left = TimeSpan.FromSeconds(last) - elapsed;
-        return left > TimeSpan.Zero ? $"; about {Format(left)} left (it took {Format(TimeSpan.FromSeconds(last))} last time)" : "; past last time's duration";
+        return left > TimeSpan.Zero ? $"; about {Format(left)} left (it took {Format(TimeSpan.FromSeconds(last))} last time)"
+            : "; past last time's duration";
     }
 
     private static string LastLine(string file)
@@ -727,20 +757,24 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var files = LazyInitializer.EnsureInitialized(ref _computeFiles, () => RunKey.ComputeFiles(bin));
         var assembly = Path.Combine(bin, Path.GetFileNameWithoutExtension(options.ExperimentsProject) + ".dll");
         var procedure = ProcedureHash.Of(assembly, [Path.Combine(bin, RunKey.ReportingAssembly + ".dll")], n[..n.LastIndexOf('.')]);
-        return RunKey.ComputeKey(files, procedure, options.Profile, options.SeedOffset, n, CpuKernels.State.KeyText, ThreadOverride.KeyTextOf(options.Threads));
+        return RunKey.ComputeKey(files, procedure, options.Profile, options.SeedOffset, n, CpuKernels.State.KeyText,
+            ThreadOverride.KeyTextOf(options.Threads));
     });
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _computeKeys = new(StringComparer.Ordinal);
 
-    /// <summary>The run key of one experiment: what it depends on (the shared code, hashed once a run; its own source and snapshots), the profile, seeds and kernels.</summary>
+    /// <summary>The run key of one experiment: what it depends on (the shared code, hashed once a run; its own source and snapshots), the profile,
+    /// seeds and kernels.</summary>
     private string KeyOf(string name)
     {
         _sharedHash ??= RunKey.SharedHash(BinFolder(), ProjectFolder, RepoPaths.Root);
-        return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name, CpuKernels.State.KeyText, ThreadOverride.KeyTextOf(options.Threads));
+        return RunKey.Of(RunKey.ExperimentHash(_sharedHash, ProjectFolder, RepoPaths.Root, name), options.Profile, options.SeedOffset, name,
+            CpuKernels.State.KeyText, ThreadOverride.KeyTextOf(options.Threads));
     }
 
     /// <summary>The experiments running now (their processes started and not yet ended), with their keys and clocks.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string Key, Stopwatch Clock)> _running = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string,
+        (string Name, string Key, Stopwatch Clock)> _running = new(StringComparer.Ordinal);
 
     private readonly Lock _saveGate = new();
     private (DateTimeOffset Started, List<PipelineExperiment> Outcomes)? _saved;
@@ -782,7 +816,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             // One record an experiment, however many of its seed shares were running.
             var running = _running.Values.GroupBy(r => r.Name, StringComparer.Ordinal).Select(g => g.MaxBy(r => r.Clock.Elapsed)).ToArray();
             var outcomes = saved.Outcomes
-                .Concat(running.Select(r => new PipelineExperiment(r.Name, r.Key, PipelineExperiment.Interrupted, Math.Round(r.Clock.Elapsed.TotalSeconds, 1))
+                .Concat(running.Select(r =>
+                new PipelineExperiment(r.Name, r.Key, PipelineExperiment.Interrupted, Math.Round(r.Clock.Elapsed.TotalSeconds, 1))
                 {
                     Failure = $"stopped by {signal} after {RunText.Seconds(r.Clock.Elapsed.TotalSeconds)}",
                 }))
@@ -802,7 +837,8 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         {
             var peak = sections.Where(s => s.RunKey == o.Key).Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();
             // "decided": the result was read under its compute key and only the claims, snapshot and section were made again.
-            table.AppendLine($"  {RunText.ShortName(o.Name),-70} {(o.Redecided ? "decided" : o.Outcome),-8} {RunText.Seconds(o.Seconds),12} {(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
+            table.AppendLine($"  {RunText.ShortName(o.Name),-70} {(o.Redecided ? "decided" : o.Outcome),-8} {RunText.Seconds(o.Seconds),12} " +
+                $"{(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
         }
         log("Experiment wall times (reused ones show the time of the run that stored them):\n" + table.ToString().TrimEnd());
         var maxPeak = sections.Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();
@@ -813,8 +849,10 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
 
     private static string Format(TimeSpan t) => $"{(int)t.TotalMinutes}:{t.Seconds:00}";
 
-    /// <summary>Runs <c>dotnet</c> with arguments and extra environment; output is captured; calls <paramref name="heartbeat"/> periodically while it runs.</summary>
-    private (int Code, string Output) Dotnet(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, Action? heartbeat = null)
+    /// <summary>Runs <c>dotnet</c> with arguments and extra environment; output is captured; calls <paramref name="heartbeat"/> periodically while it
+    /// runs.</summary>
+    private (int Code, string Output) Dotnet(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        Action? heartbeat = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) info.ArgumentList.Add(a);

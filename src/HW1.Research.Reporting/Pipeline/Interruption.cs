@@ -30,7 +30,8 @@ public static class Interruption
         if (Raised) Thread.Sleep(Timeout.Infinite);
     }
 
-    /// <summary>Runs <paramref name="record"/> (with the signal's name) when the process is interrupted, until the returned value is disposed.</summary>
+    /// <summary>Runs <paramref name="record"/> (with the signal's name) when the process is interrupted, until the returned value is
+    /// disposed.</summary>
     public static IDisposable OnInterrupt(Action<string> record)
     {
         lock (Gate) Handlers.Add(record);
@@ -146,7 +147,8 @@ public static class ProcessTree
         return result;
     }
 
-    /// <summary>/proc/&lt;pid&gt;/stat: the fields after the command name (which may hold spaces and parentheses) are state, parent, …, start time (22nd).</summary>
+    /// <summary>/proc/&lt;pid&gt;/stat: the fields after the command name (which may hold spaces and parentheses) are state, parent, …, start time
+    /// (22nd).</summary>
     private static Stat? Read(int pid)
     {
         string text;

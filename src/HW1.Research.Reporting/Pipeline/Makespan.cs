@@ -107,7 +107,9 @@ public static class Makespan
     public static IReadOnlyList<ExperimentTime> Read(string artifactsRoot, string profile)
     {
         var log = PipelineLog.Read(profile, artifactsRoot)
-            ?? throw new InvalidDataException($"{PipelineLog.PathOf(profile, artifactsRoot)}: no pipeline log; run the {profile} experiments there first.");
+            ??
+            throw new InvalidDataException($"{PipelineLog.PathOf(profile, artifactsRoot)}: no pipeline log; run the {profile} experiments there " +
+                $"first.");
         var sections = SectionStore.ReadAll(profile, artifactsRoot).ToDictionary(s => s.Id, StringComparer.Ordinal);
         var result = new List<ExperimentTime>();
         foreach (var e in log.Experiments.Where(e => e.Sections.Count > 0))
@@ -140,14 +142,16 @@ public static class Makespan
         var sum = experiments.Sum(e => e.WallSeconds);
         var longestSeed = experiments.SelectMany(e => e.Replicated ? e.SeedSeconds : [e.WallSeconds]).DefaultIfEmpty(0).Max();
         text.AppendLine(CultureInfo.InvariantCulture, $"{experiments.Count} experiments, {experiments.Count(e => e.Replicated)} of them replicated " +
-            $"({experiments.Sum(e => e.SeedSeconds.Count)} seeds); measured one at a time: {Minutes(sum)} in all, the longest single task {Minutes(longestSeed)}.");
+            $"({experiments.Sum(e => e.SeedSeconds.Count)} seeds); measured one at a time: {Minutes(sum)} in all, the longest single task " +
+            $"{Minutes(longestSeed)}.");
         text.AppendLine();
         text.AppendLine("| where | processes at once | whole experiments as tasks | seeds as tasks (`--parallel`, the shards) |");
         text.AppendLine("| --- | ---: | ---: | ---: |");
         foreach (var c in cores)
         {
             var slots = Math.Max(1, c / ThreadsPerProcess);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| one machine, {c} cores | {slots} | {Minutes(WholeExperiments(experiments, slots))} | {Minutes(Seeds(experiments, slots))} |");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| one machine, {c} cores | {slots} | {Minutes(WholeExperiments(experiments, slots))} | {Minutes(Seeds(experiments, slots))} |");
         }
         text.AppendLine();
         text.AppendLine("| where | slowest shard | merge (completions) | shards + merge |");
@@ -155,7 +159,8 @@ public static class Makespan
         foreach (var n in nodes)
         {
             var (shards, merge) = Slurm(experiments, n);
-            text.AppendLine(CultureInfo.InvariantCulture, $"| Slurm, {n} nodes of 2 cores (`submit.sh {n}`) | {Minutes(shards)} | {Minutes(merge)} | {Minutes(shards + merge)} |");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| Slurm, {n} nodes of 2 cores (`submit.sh {n}`) | {Minutes(shards)} | {Minutes(merge)} | {Minutes(shards + merge)} |");
         }
         return text.ToString();
     }

@@ -18,8 +18,10 @@ namespace HW1.Research.Pipeline;
 /// <para>How the walk reaches code, so that no code the procedure can run is left out:</para>
 /// <list type="bullet">
 /// <item>every method a walked body calls, takes a pointer to or loads a token of, resolved to its definition across the walked assemblies;</item>
-/// <item>a call to a method of a walked type also takes every method of that name in the experiment's class and its base classes (an override dispatched at run time);</item>
-/// <item>constructing an object of a walked type (<c>newobj</c>) takes all of that type's methods and its base types' (compute code may call them back: observers, records' members);</item>
+/// <item>a call to a method of a walked type also takes every method of that name in the experiment's class and its base classes (an override
+/// dispatched at run time);</item>
+/// <item>constructing an object of a walked type (<c>newobj</c>) takes all of that type's methods and its base types' (compute code may call them
+/// back: observers, records' members);</item>
 /// <item>a static field of a walked type takes that type's static constructor; an instance field of the experiment's own class other than
 /// its <see cref="QuestionField"/> takes the class's constructors (where its initializers run).</item>
 /// </list>
@@ -29,7 +31,8 @@ namespace HW1.Research.Pipeline;
 /// </summary>
 public sealed class ProcedureHash
 {
-    /// <summary>The experiment's question, set by its constructor: the procedure may name things by it (progress lines), never compute from it.</summary>
+    /// <summary>The experiment's question, set by its constructor: the procedure may name things by it (progress lines), never compute from
+    /// it.</summary>
     public const string QuestionField = "<Question>k__BackingField";
 
     /// <summary>The methods an experiment's procedure starts from.</summary>
@@ -59,7 +62,8 @@ public sealed class ProcedureHash
     {
         foreach (var path in walkedAssemblies.Prepend(experimentsAssembly).Distinct(StringComparer.Ordinal))
         {
-            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: an assembly the procedure hash walks is not built. Build first: dotnet build -c Release", path);
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: an assembly the procedure hash walks is not built. Build first: " +
+                $"dotnet build -c Release", path);
             var module = new Module(path);
             _modules[module.Name] = module;
         }
@@ -73,8 +77,10 @@ public sealed class ProcedureHash
         }
     }
 
-    /// <summary>The hash (hex SHA-256) of the procedure of <paramref name="className"/> (full name) in <paramref name="experimentsAssembly"/>.</summary>
-    /// <param name="walkedAssemblies">Other assemblies of the project whose code the walk follows (the reporting assembly); any other is named, not walked.</param>
+    /// <summary>The hash (hex SHA-256) of the procedure of <paramref name="className"/> (full name) in
+    /// <paramref name="experimentsAssembly"/>.</summary>
+    /// <param name="walkedAssemblies">Other assemblies of the project whose code the walk follows (the reporting assembly); any other is named, not
+    /// walked.</param>
     public static string Of(string experimentsAssembly, IEnumerable<string> walkedAssemblies, string className) =>
         Walk(experimentsAssembly, walkedAssemblies, className).Hash;
 
@@ -82,7 +88,8 @@ public sealed class ProcedureHash
     /// <see cref="Of"/>, with the methods walked (assembly and full name, in walk order) for a reader who wants to know what is covered,
     /// and the text hashed (what to compare between two builds whose hashes differ).
     /// </summary>
-    public static (string Hash, IReadOnlyList<string> Methods, string Text) Walk(string experimentsAssembly, IEnumerable<string> walkedAssemblies, string className)
+    public static (string Hash, IReadOnlyList<string> Methods, string Text) Walk(string experimentsAssembly, IEnumerable<string> walkedAssemblies,
+        string className)
     {
         ArgumentNullException.ThrowIfNull(experimentsAssembly);
         ArgumentNullException.ThrowIfNull(walkedAssemblies);
@@ -95,8 +102,11 @@ public sealed class ProcedureHash
             // What stands between Run and the stored result: the session's Measure (it stores and reads the result) and the round trip
             // every result takes (the JSON form the claims compute from), wherever the walked assemblies declare them.
             foreach (var (typeName, method) in Infrastructure) walk.EnqueueDeclared(typeName, method);
-            if (!walk._queue.Any(q => q.Module.Reader.GetMethodDefinition(q.Method) is var d && q.Module.Reader.GetString(d.Name) == "Run" && d.RelativeVirtualAddress != 0))
-                throw new ArgumentException($"{className} in {experimentsAssembly} declares no Run method with a body, nor do its base classes: not an experiment.");
+            if (!walk._queue.Any(q =>
+                q.Module.Reader.GetMethodDefinition(q.Method) is var d && q.Module.Reader.GetString(d.Name) == "Run" &&
+                d.RelativeVirtualAddress != 0))
+                throw new ArgumentException($"{className} in {experimentsAssembly} declares no Run method with a body, nor do its base classes: " +
+                    $"not an experiment.");
             while (walk._queue.TryDequeue(out var next)) walk.Hash(next.Module, next.Method);
         }
         finally
@@ -151,7 +161,8 @@ public sealed class ProcedureHash
             _text.AppendJoin(", ", reader.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(module.Types, null));
         _text.Append('\n');
         foreach (var region in body.ExceptionRegions)
-            _text.Append($"region {region.Kind} {region.TryOffset} {region.TryLength} {region.HandlerOffset} {region.HandlerLength} {region.FilterOffset} {(region.CatchType.IsNil ? "" : module.Describe(region.CatchType))}\n");
+            _text.Append($"region {region.Kind} {region.TryOffset} {region.TryLength} {region.HandlerOffset} {region.HandlerLength} " +
+                $"{region.FilterOffset} {(region.CatchType.IsNil ? "" : module.Describe(region.CatchType))}\n");
         var il = body.GetILReader();
         while (il.RemainingBytes > 0)
         {
@@ -199,7 +210,8 @@ public sealed class ProcedureHash
                     Follow(module, token, op);
                     break;
                 default:
-                    throw new BadImageFormatException($"{module.Path}: {name} has IL operand type {op.OperandType} at offset {offset}, which the procedure hash does not read.");
+                    throw new BadImageFormatException($"{module.Path}: {name} has IL operand type {op.OperandType} at offset {offset}, which the " +
+                        $"procedure hash does not read.");
             }
             _text.Append('\n');
         }
@@ -211,8 +223,10 @@ public sealed class ProcedureHash
         switch (token.Kind)
         {
             case HandleKind.MethodDefinition or HandleKind.MemberReference or HandleKind.MethodSpecification:
-                var method = token.Kind == HandleKind.MethodSpecification ? module.Reader.GetMethodSpecification((MethodSpecificationHandle)token).Method : token;
-                if (method.Kind == HandleKind.MemberReference && module.Reader.GetMemberReference((MemberReferenceHandle)method).GetKind() == MemberReferenceKind.Field)
+                var method = token.Kind == HandleKind.MethodSpecification
+                    ? module.Reader.GetMethodSpecification((MethodSpecificationHandle)token).Method : token;
+                if (method.Kind == HandleKind.MemberReference &&
+                    module.Reader.GetMemberReference((MemberReferenceHandle)method).GetKind() == MemberReferenceKind.Field)
                 {
                     FollowField(module, method);
                     return;
@@ -235,7 +249,8 @@ public sealed class ProcedureHash
                 break;
             case HandleKind.TypeDefinition or HandleKind.TypeReference or HandleKind.TypeSpecification:
                 // A walked type named by initobj, box, constrained., ldtoken or the like may have its members called without a newobj.
-                if (Resolve(module, token) is var (named, namedType) && named.Reader.GetString(named.Reader.GetTypeDefinition(namedType).Name) != "<>c" && !IsHierarchy(named, namedType))
+                if (Resolve(module, token) is var (named, namedType) &&
+                    named.Reader.GetString(named.Reader.GetTypeDefinition(namedType).Name) != "<>c" && !IsHierarchy(named, namedType))
                     EnqueueAll(named, namedType);
                 break;
         }
@@ -248,7 +263,9 @@ public sealed class ProcedureHash
         if (ResolveField(module, field) is not var (m, handle)) return;
         var definition = m.Reader.GetFieldDefinition(handle);
         var type = definition.GetDeclaringType();
-        var methods = m.Reader.GetTypeDefinition(type).GetMethods().Where(x => m.Reader.GetMethodDefinition(x) is var d && IsConstructor(m.Reader, d, (definition.Attributes & FieldAttributes.Static) != 0));
+        var methods = m.Reader.GetTypeDefinition(type).GetMethods()
+            .Where(x =>
+            m.Reader.GetMethodDefinition(x) is var d && IsConstructor(m.Reader, d, (definition.Attributes & FieldAttributes.Static) != 0));
         if ((definition.Attributes & FieldAttributes.Static) != 0)
         {
             foreach (var cctor in methods) Enqueue(m, cctor);
@@ -261,7 +278,8 @@ public sealed class ProcedureHash
             if (m.Reader.GetString(definition.Name) == QuestionField) return;
             // The field's value comes from the constructors of the experiment class and of every class down to the one declaring it.
             foreach (var (hm, ht) in _hierarchy.Take(level + 1))
-                foreach (var ctor in hm.Reader.GetTypeDefinition(ht).GetMethods().Where(x => IsConstructor(hm.Reader, hm.Reader.GetMethodDefinition(x), false)))
+                foreach (var ctor in hm.Reader.GetTypeDefinition(ht).GetMethods()
+                    .Where(x => IsConstructor(hm.Reader, hm.Reader.GetMethodDefinition(x), false)))
                     Enqueue(hm, ctor);
         }
         // Another walked type's instance fields are written by its constructors (taken with it) or by walked code.
@@ -270,7 +288,8 @@ public sealed class ProcedureHash
     private static bool IsConstructor(MetadataReader reader, MethodDefinition method, bool isStatic) =>
         reader.GetString(method.Name) == (isStatic ? ".cctor" : ".ctor");
 
-    /// <summary>The walked definitions a method token stands for (all methods of its name when no signature matches), or null when outside the walked assemblies.</summary>
+    /// <summary>The walked definitions a method token stands for (all methods of its name when no signature matches), or null when outside the walked
+    /// assemblies.</summary>
     private (string Name, List<(Module, MethodDefinitionHandle)>? Targets) ResolveMethod(Module module, EntityHandle method)
     {
         var reader = module.Reader;
@@ -280,7 +299,8 @@ public sealed class ProcedureHash
         var name = reader.GetString(reference.Name);
         if (ResolveParent(module, reference.Parent) is not var (m, type)) return (name, null);
         var signature = module.DescribeMethodSignature(reference.Signature);
-        var candidates = m.Reader.GetTypeDefinition(type).GetMethods().Where(h => m.Reader.GetString(m.Reader.GetMethodDefinition(h).Name) == name).ToList();
+        var candidates = m.Reader.GetTypeDefinition(type).GetMethods().Where(h => m.Reader.GetString(m.Reader.GetMethodDefinition(h).Name) == name)
+            .ToList();
         var exact = candidates.Where(h => m.DescribeMethodSignature(m.Reader.GetMethodDefinition(h).Signature) == signature).ToList();
         return (name, (exact.Count > 0 ? exact : candidates).Select(h => (m, h)).ToList());
     }
@@ -376,7 +396,9 @@ public sealed class ProcedureHash
             return scope.Kind switch
             {
                 HandleKind.TypeReference => ReferenceName((TypeReferenceHandle)scope) is var (a, outer) ? (a, outer + "/" + name) : default,
-                HandleKind.AssemblyReference => (Reader.GetString(Reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name), Join(Reader.GetString(reference.Namespace), name)),
+                HandleKind.AssemblyReference =>
+                    (Reader.GetString(Reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Name),
+                    Join(Reader.GetString(reference.Namespace), name)),
                 HandleKind.ModuleDefinition => (Name, Join(Reader.GetString(reference.Namespace), name)),
                 _ => (null, Join(Reader.GetString(reference.Namespace), name)),
             };
@@ -384,7 +406,8 @@ public sealed class ProcedureHash
 
         private static string Join(string ns, string name) => ns.Length == 0 ? name : ns + "." + name;
 
-        /// <summary>A type as the hash names it: [assembly version]full name, versions for other assemblies than the project's, ordinals of compiler-generated names dropped.</summary>
+        /// <summary>A type as the hash names it: [assembly version]full name, versions for other assemblies than the project's, ordinals of
+        /// compiler-generated names dropped.</summary>
         public string TypeName(EntityHandle handle)
         {
             switch (handle.Kind)
@@ -405,13 +428,15 @@ public sealed class ProcedureHash
         {
             var scope = Reader.GetTypeReference(handle).ResolutionScope;
             while (scope.Kind == HandleKind.TypeReference) scope = Reader.GetTypeReference((TypeReferenceHandle)scope).ResolutionScope;
-            if (scope.Kind != HandleKind.AssemblyReference || assembly == null || assembly.StartsWith("HW1.", StringComparison.Ordinal)) return assembly;
+            if (scope.Kind != HandleKind.AssemblyReference || assembly == null ||
+                assembly.StartsWith("HW1.", StringComparison.Ordinal)) return assembly;
             return $"{assembly} {Reader.GetAssemblyReference((AssemblyReferenceHandle)scope).Version}";
         }
 
         /// <summary>A compiler-generated name (it holds '&lt;') without the method and lambda ordinals the compiler numbers it by.</summary>
         public static string Stable(string name) =>
-            name.Contains('<', StringComparison.Ordinal) ? System.Text.RegularExpressions.Regex.Replace(name, @"(?<=(__|_|`|\|)[A-Za-z]*)\d+", "#") : name;
+            name.Contains('<', StringComparison.Ordinal) ? System.Text.RegularExpressions.Regex.Replace(name, @"(?<=(__|_|`|\|)[A-Za-z]*)\d+", "#")
+            : name;
 
         public string Describe(EntityHandle handle)
         {
@@ -419,7 +444,8 @@ public sealed class ProcedureHash
             {
                 case HandleKind.MethodDefinition:
                     var method = Reader.GetMethodDefinition((MethodDefinitionHandle)handle);
-                    return $"{TypeName(method.GetDeclaringType())}::{Stable(Reader.GetString(method.Name))}{DescribeMethodSignature(method.Signature)}";
+                    var declaring = TypeName(method.GetDeclaringType());
+                    return $"{declaring}::{Stable(Reader.GetString(method.Name))}{DescribeMethodSignature(method.Signature)}";
                 case HandleKind.MemberReference:
                     var reference = Reader.GetMemberReference((MemberReferenceHandle)handle);
                     var parent = reference.Parent.Kind == HandleKind.MethodDefinition ? Describe(reference.Parent) : TypeName(reference.Parent);
@@ -451,7 +477,8 @@ public sealed class ProcedureHash
             Reader.GetStandaloneSignature(handle).DecodeMethodSignature(Types, null) is var s ? Signature(s, s.Header) : "";
 
         private static string Signature(MethodSignature<string> s, SignatureHeader header) =>
-            $"({string.Join(", ", s.ParameterTypes)}) : {s.ReturnType}{(s.GenericParameterCount > 0 ? $" `{s.GenericParameterCount}" : "")}{(header.IsInstance ? " instance" : "")}";
+            $"({string.Join(", ", s.ParameterTypes)}) : " +
+            $"{s.ReturnType}{(s.GenericParameterCount > 0 ? $" `{s.GenericParameterCount}" : "")}{(header.IsInstance ? " instance" : "")}";
     }
 
     /// <summary>Type names for signatures, independent of metadata row numbers.</summary>
@@ -459,17 +486,21 @@ public sealed class ProcedureHash
     {
         public string GetArrayType(string elementType, ArrayShape shape) => $"{elementType}[{new string(',', shape.Rank - 1)}]";
         public string GetByReferenceType(string elementType) => elementType + "&";
-        public string GetFunctionPointerType(MethodSignature<string> signature) => $"method({string.Join(", ", signature.ParameterTypes)}) : {signature.ReturnType}";
-        public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments) => $"{genericType}<{string.Join(", ", typeArguments)}>";
+        public string GetFunctionPointerType(MethodSignature<string> signature) =>
+            $"method({string.Join(", ", signature.ParameterTypes)}) : {signature.ReturnType}";
+        public string GetGenericInstantiation(string genericType, ImmutableArray<string> typeArguments) =>
+            $"{genericType}<{string.Join(", ", typeArguments)}>";
         public string GetGenericMethodParameter(object? genericContext, int index) => $"!!{index}";
         public string GetGenericTypeParameter(object? genericContext, int index) => $"!{index}";
-        public string GetModifiedType(string modifier, string unmodifiedType, bool isRequired) => $"{unmodifiedType} {(isRequired ? "modreq" : "modopt")}({modifier})";
+        public string GetModifiedType(string modifier, string unmodifiedType, bool isRequired) =>
+            $"{unmodifiedType} {(isRequired ? "modreq" : "modopt")}({modifier})";
         public string GetPinnedType(string elementType) => elementType + " pinned";
         public string GetPointerType(string elementType) => elementType + "*";
         public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode.ToString();
         public string GetSZArrayType(string elementType) => elementType + "[]";
         public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => module.TypeName(handle);
         public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => module.TypeName(handle);
-        public string GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) => module.TypeName(handle);
+        public string GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) =>
+            module.TypeName(handle);
     }
 }

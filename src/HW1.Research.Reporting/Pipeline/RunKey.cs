@@ -5,19 +5,21 @@ namespace HW1.Research.Pipeline;
 
 /// <summary>
 /// The key a pipeline run gives each experiment: a hash of what its results depend on (<see cref="SharedHash"/>: the library and every
-/// other assembly, the experiments' shared sources; <see cref="ExperimentHash"/>: its own source file and snapshots), the profile, the seed offset, the
-/// CPU kernels and the experiment's name. A stored result is reused only under the same key, so a change to the library re-runs
+/// other assembly, the experiments' shared sources; <see cref="ExperimentHash"/>: its own source file and snapshots), the profile, the seed offset,
+/// the CPU kernels and the experiment's name. A stored result is reused only under the same key, so a change to the library re-runs
 /// every experiment and a change to one experiment's file re-runs that one. <see cref="CodeHash"/> identifies the whole build (a
 /// merge checks that shards share it). The build maps source paths (Directory.Build.props), so both are the same in any folder.
 /// </summary>
 public static class RunKey
 {
-    /// <summary>The hash of the built code: the assemblies in <paramref name="binFolder"/> and the snapshot files under <paramref name="snapshotRoot"/>.</summary>
+    /// <summary>The hash of the built code: the assemblies in <paramref name="binFolder"/> and the snapshot files under
+    /// <paramref name="snapshotRoot"/>.</summary>
     public static string CodeHash(string binFolder, string snapshotRoot)
     {
         var files = Assemblies(binFolder).Select(f => ("bin/" + Path.GetRelativePath(binFolder, f), f))
             .Concat(Directory.Exists(snapshotRoot)
-                ? Directory.GetFiles(snapshotRoot, "*.snap", SearchOption.AllDirectories).Where(p => !p.Contains("__mismatch__", StringComparison.Ordinal))
+                ? Directory.GetFiles(snapshotRoot, "*.snap", SearchOption.AllDirectories)
+            .Where(p => !p.Contains("__mismatch__", StringComparison.Ordinal))
                     .Select(f => (Path.GetRelativePath(snapshotRoot, f), f))
                 : []);
         return HashFiles(files);
@@ -33,10 +35,12 @@ public static class RunKey
         var projectName = Path.GetFileName(Path.TrimEndingDirectorySeparator(projectFolder));
         var infrastructure = Path.Combine(projectFolder, "Infrastructure");
         var build = Path.Combine(repositoryRoot, "build");
-        var files = Assemblies(binFolder).Where(f => Path.GetFileNameWithoutExtension(f) != projectName).Select(f => ("bin/" + Path.GetRelativePath(binFolder, f), f))
+        var files = Assemblies(binFolder).Where(f => Path.GetFileNameWithoutExtension(f) != projectName)
+            .Select(f => ("bin/" + Path.GetRelativePath(binFolder, f), f))
             .Concat(Directory.GetFiles(projectFolder, "*.cs*", SearchOption.TopDirectoryOnly)
                 .Concat(Directory.Exists(infrastructure) ? Directory.GetFiles(infrastructure, "*.cs") : [])
-                .Concat(new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" }.Select(f => Path.Combine(repositoryRoot, f)).Where(File.Exists))
+                .Concat(new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" }.Select(f =>
+            Path.Combine(repositoryRoot, f)).Where(File.Exists))
                 .Concat(Directory.Exists(build) ? Directory.GetFiles(build) : [])
                 .Select(f => (Path.GetRelativePath(repositoryRoot, f), f)));
         return HashFiles(files);
@@ -53,7 +57,8 @@ public static class RunKey
         var projectName = Path.GetFileName(Path.TrimEndingDirectorySeparator(projectFolder));
         var parts = testName.Split('.');
         if (parts.Length < 4 || parts[0] + "." + parts[1] != projectName)
-            throw new ArgumentException($"'{testName}' is not an experiment test of {projectName} (expected {projectName}.<Folder>.<Class>.<Method>).");
+            throw new ArgumentException($"'{testName}' is not an experiment test of {projectName} (expected " +
+                $"{projectName}.<Folder>.<Class>.<Method>).");
         var className = parts[^2];
         var folder = Path.Combine([projectFolder, .. parts[2..^2]]);
         var declaration = new System.Text.RegularExpressions.Regex($@"\bclass\s+{System.Text.RegularExpressions.Regex.Escape(className)}\b");
@@ -68,7 +73,8 @@ public static class RunKey
     /// <summary>The compute assembly's name: what can change a measured number (Native, Data, Models, Training, Analysis).</summary>
     public const string ComputeAssembly = "HW1.Research";
 
-    /// <summary>The reporting assembly's name; an experiment's procedure may reach into it (storing seeds), and the procedure hash walks what it reaches.</summary>
+    /// <summary>The reporting assembly's name; an experiment's procedure may reach into it (storing seeds), and the procedure hash walks what it
+    /// reaches.</summary>
     public const string ReportingAssembly = "HW1.Research.Reporting";
 
     /// <summary>
@@ -79,7 +85,8 @@ public static class RunKey
     public static string ComputeFiles(string binFolder)
     {
         var start = Path.Combine(binFolder, ComputeAssembly + ".dll");
-        if (!File.Exists(start)) throw new FileNotFoundException($"{start}: the compute assembly is not built. Build first: dotnet build -c Release", start);
+        if (!File.Exists(start)) throw new FileNotFoundException($"{start}: the compute assembly is not built. Build first: dotnet build -c Release",
+            start);
         var found = new SortedSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>([start]);
         while (pending.TryPop(out var path))
@@ -104,7 +111,8 @@ public static class RunKey
     /// kernels and the thread override. A stored result or seed replica is used only under the same key; claims, sentences, the snapshot,
     /// figures and the report are not in it, so changing them decides and describes again from stored results without training.
     /// </summary>
-    public static string ComputeKey(string computeFilesHash, string procedureHash, string profile, long seedOffset, string experiment, string kernels, string threads = "own") =>
+    public static string ComputeKey(string computeFilesHash, string procedureHash, string profile, long seedOffset, string experiment,
+        string kernels, string threads = "own") =>
         Of($"compute {computeFilesHash} {procedureHash}", profile, seedOffset, experiment, kernels, threads);
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace HW1.Research.Pipeline;
 /// </summary>
 public static class RunMerge
 {
-    /// <summary>Merges the runs under <paramref name="sources"/> into <paramref name="target"/> (its pipeline log and sections); returns the merged log.</summary>
+    /// <summary>Merges the runs under <paramref name="sources"/> into <paramref name="target"/> (its pipeline log and sections); returns the merged
+    /// log.</summary>
     public static PipelineLog Merge(string profile, IReadOnlyList<string> sources, string target, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -30,7 +31,10 @@ public static class RunMerge
     private static List<(string Folder, PipelineLog Log)> ReadRuns(string profile, IReadOnlyList<string> sources, Action<string> log)
     {
         var runs = sources.Select(folder => (Folder: folder, Log: PipelineLog.Read(profile, folder)
-            ?? throw new InvalidDataException($"{folder}: no {profile} pipeline log ({PipelineLog.PathOf(profile, folder)}); only runs of the pipeline can be merged."))).ToList();
+            ??
+            throw new InvalidDataException($"{folder}: no {profile} pipeline log ({PipelineLog.PathOf(profile, folder)}); only runs of the " +
+                $"pipeline " +
+                $"can be merged."))).ToList();
 
         var first = runs[0];
         void Agree(string what, Func<PipelineLog, string?> value)
@@ -38,7 +42,8 @@ public static class RunMerge
             foreach (var run in runs.Skip(1))
             {
                 if (value(run.Log) != value(first.Log))
-                    throw new InvalidDataException($"Cannot merge {run.Folder} with {first.Folder}: their {what} differ ({value(run.Log) ?? "not recorded"} vs {value(first.Log) ?? "not recorded"}). " +
+                    throw new InvalidDataException($"Cannot merge {run.Folder} with {first.Folder}: their {what} differ " +
+                        $"({value(run.Log) ?? "not recorded"} vs {value(first.Log) ?? "not recorded"}). " +
                         "Only shards of one run (the same commit, build, profile, seeds and CPU kernels) make one report.");
             }
         }
@@ -47,15 +52,20 @@ public static class RunMerge
         Agree("seed offsets", l => l.SeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Agree("CPU kernels", l => l.Kernels);
         Agree("thread counts", l => l.Threads ?? "own");
-        if (first.Log.CodeHash == null) throw new InvalidDataException($"{first.Folder}: its pipeline log records no code hash (written by an older version); run the shards again.");
+        if (first.Log.CodeHash == null) throw new InvalidDataException($"{first.Folder}: its pipeline log records no code hash (written by an " +
+            $"older " +
+            $"version); run the shards again.");
         foreach (var run in runs.Where(r => r.Log.Source?.Dirty == true))
             log($"merge: {run.Folder} was built from a working tree with uncommitted changes; the code hash still has to agree.");
 
         return runs;
     }
 
-    /// <summary>Whole experiments (each once, or under one key wherever it ran twice) with their intact sections, and the seed shares by experiment.</summary>
-    private static (Dictionary<string, (string Folder, PipelineExperiment Outcome)> Experiments, Dictionary<string, List<(string Folder, PipelineExperiment Outcome)>> Shares, List<(string Folder, ReportSection Section)> Sections) CollectRuns(string profile, List<(string Folder, PipelineLog Log)> runs)
+    /// <summary>Whole experiments (each once, or under one key wherever it ran twice) with their intact sections, and the seed shares by
+    /// experiment.</summary>
+    private static (Dictionary<string, (string Folder, PipelineExperiment Outcome)> Experiments, Dictionary<string,
+        List<(string Folder, PipelineExperiment Outcome)>> Shares, List<(string Folder, ReportSection Section)> Sections) CollectRuns(string profile,
+        List<(string Folder, PipelineLog Log)> runs)
     {
         var experiments = new Dictionary<string, (string Folder, PipelineExperiment Outcome)>(StringComparer.Ordinal);
         var shares = new Dictionary<string, List<(string Folder, PipelineExperiment Outcome)>>(StringComparer.Ordinal);
@@ -75,7 +85,8 @@ public static class RunMerge
                 if (experiments.TryGetValue(e.Name, out var seen))
                 {
                     if (seen.Outcome.Key != e.Key)
-                        throw new InvalidDataException($"Cannot merge: {RunText.ShortName(e.Name)} ran in {seen.Folder} and in {folder} under different keys ({seen.Outcome.Key} vs {e.Key}).");
+                        throw new InvalidDataException($"Cannot merge: {RunText.ShortName(e.Name)} ran in {seen.Folder} and in {folder} under " +
+                            $"different keys ({seen.Outcome.Key} vs {e.Key}).");
                     continue;
                 }
                 experiments[e.Name] = (folder, e);
@@ -84,7 +95,8 @@ public static class RunMerge
                     var path = SectionStore.PathOf(profile, id, folder);
                     var section = SectionStore.Read(path, profile);
                     if (section.RunKey != e.Key)
-                        throw new InvalidDataException($"{path}: stored under key {section.RunKey ?? "none"}, but its run recorded {e.Key} for {RunText.ShortName(e.Name)}.");
+                        throw new InvalidDataException($"{path}: stored under key {section.RunKey ?? "none"}, but its run recorded {e.Key} for " +
+                            $"{RunText.ShortName(e.Name)}.");
                     if (e.Digests.TryGetValue(id, out var recorded) && recorded != section.Digest)
                         throw new InvalidDataException($"{path}: ALTERED: its digest is not the one its run recorded when it was measured.");
                     sections.Add((folder, section));
@@ -93,13 +105,15 @@ public static class RunMerge
         }
         var duplicate = sections.GroupBy(s => s.Section.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null)
-            throw new InvalidDataException($"Cannot merge: section {duplicate.Key} comes from two experiments ({string.Join(", ", duplicate.Select(d => d.Folder))}).");
+            throw new InvalidDataException($"Cannot merge: section {duplicate.Key} comes from two experiments " +
+                $"({string.Join(", ", duplicate.Select(d => d.Folder))}).");
 
         return (experiments, shares, sections);
     }
 
     /// <summary>Each replicated experiment's seed replicas from all its shares, every one checked against its recorded digest and key.</summary>
-    private static (List<PipelineExperiment> Partial, List<(string Name, string File, string Source)> Replicas) CollectShares(string profile, Dictionary<string, (string Folder, PipelineExperiment Outcome)> experiments,
+    private static (List<PipelineExperiment> Partial, List<(string Name, string File, string Source)> Replicas) CollectShares(string profile,
+        Dictionary<string, (string Folder, PipelineExperiment Outcome)> experiments,
         Dictionary<string, List<(string Folder, PipelineExperiment Outcome)>> shares, Action<string> log)
     {
         // Seed shares: one key for all of them (and for a whole run of the same experiment, which then stands on its own); every replica
@@ -110,15 +124,18 @@ public static class RunMerge
         {
             var key = parts[0].Outcome.Key;
             foreach (var (folder, e) in parts.Skip(1).Where(p => p.Outcome.Key != key))
-                throw new InvalidDataException($"Cannot merge: the seed shares of {RunText.ShortName(name)} ran under different keys ({parts[0].Folder}: {key}, {folder}: {e.Key}).");
+                throw new InvalidDataException($"Cannot merge: the seed shares of {RunText.ShortName(name)} ran under different keys " +
+                    $"({parts[0].Folder}: {key}, {folder}: {e.Key}).");
             if (experiments.TryGetValue(name, out var whole))
             {
                 if (whole.Outcome.Key != key)
-                    throw new InvalidDataException($"Cannot merge: {RunText.ShortName(name)} ran whole in {whole.Folder} and as seed shares in {parts[0].Folder} under different keys ({whole.Outcome.Key} vs {key}).");
+                    throw new InvalidDataException($"Cannot merge: {RunText.ShortName(name)} ran whole in {whole.Folder} and as seed shares in " +
+                        $"{parts[0].Folder} under different keys ({whole.Outcome.Key} vs {key}).");
                 continue;
             }
             foreach (var (folder, e) in parts.Where(p => p.Outcome.Outcome != PipelineExperiment.Partial))
-                log($"merge: WARNING: seed share {e.Share} of {RunText.ShortName(name)} in {folder} failed ({e.Failure}); the seeds it stored are used, the completion trains the rest");
+                log($"merge: WARNING: seed share {e.Share} of {RunText.ShortName(name)} in {folder} failed ({e.Failure}); the seeds it stored are " +
+                    $"used, the completion trains the rest");
             var files = new Dictionary<string, (string Digest, string Source, string Result)>(StringComparer.Ordinal);
             foreach (var (folder, e) in parts)
             {
@@ -126,19 +143,24 @@ public static class RunMerge
                 {
                     var path = Path.Combine(ExperimentRunner.ReplicaFolderOf(profile, folder, name), file);
                     if (!File.Exists(path))
-                        throw new InvalidDataException($"{path}: missing; its run recorded this seed replica of {RunText.ShortName(name)}. Copy the shard's whole artifacts folder, or run the shard again.");
+                        throw new InvalidDataException($"{path}: missing; its run recorded this seed replica of {RunText.ShortName(name)}. Copy " +
+                            $"the shard's whole artifacts folder, or run the shard again.");
                     var bytes = File.ReadAllBytes(path);
                     if (SeedReplicas.DigestOf(bytes) != digest)
                         throw new InvalidDataException($"{path}: ALTERED: its digest is not the one its run recorded when it was trained.");
                     var seed = SeedReplicas.SeedOf(file)
-                        ?? throw new InvalidDataException($"{path}: recorded as a seed replica of {RunText.ShortName(name)}, but its name is not seed-<seed>.json.");
+                        ??
+                        throw new InvalidDataException($"{path}: recorded as a seed replica of {RunText.ShortName(name)}, but its name is not " +
+                            $"seed-<seed>.json.");
                     var replica = SeedReplicas.Parse(bytes, path, ExperimentRunner.ClassName(name), seed);
                     if (replica.Key != (e.ComputeKey ?? e.Key))
-                        throw new InvalidDataException($"{path}: stored under another compute key than its run recorded for {RunText.ShortName(name)} ({e.ComputeKey ?? e.Key}).");
+                        throw new InvalidDataException($"{path}: stored under another compute key than its run recorded for " +
+                            $"{RunText.ShortName(name)} ({e.ComputeKey ?? e.Key}).");
                     // Two shares may both hold a seed (a shard run again with another count); their results must agree, their timings need not.
                     var result = replica.Result.GetRawText();
                     if (files.TryGetValue(file, out var seen) && seen.Result != result)
-                        throw new InvalidDataException($"Cannot merge: {file} of {RunText.ShortName(name)} differs between {seen.Source} and {path}: the same seed under the same key trained to different numbers.");
+                        throw new InvalidDataException($"Cannot merge: {file} of {RunText.ShortName(name)} differs between {seen.Source} and " +
+                            $"{path}: the same seed under the same key trained to different numbers.");
                     files[file] = (digest, path, result);
                 }
             }
@@ -157,16 +179,20 @@ public static class RunMerge
     private static void WarnOfMissingShards(List<(string Folder, PipelineLog Log)> runs, Action<string> log)
     {
         // Every shard of each count should be there; a missing one leaves its whole experiments out and its seeds to the completion.
-        foreach (var count in runs.Select(r => r.Log.Shard).OfType<string>().Select(s => Shard.Parse(s, "a shard's pipeline log")).GroupBy(s => s.Count))
+        foreach (var count in runs.Select(r => r.Log.Shard).OfType<string>().Select(s => Shard.Parse(s, "a shard's pipeline log"))
+            .GroupBy(s => s.Count))
         {
             var missing = Enumerable.Range(1, count.Key).Except(count.Select(s => s.Index)).ToList();
             if (missing.Count > 0)
-                log($"merge: WARNING: shard(s) {string.Join(", ", missing.Select(i => $"{i}/{count.Key}"))} are not among the folders merged; their whole experiments will be missing from the report and their seeds are trained by the completion");
+                log($"merge: WARNING: shard(s) {string.Join(", ", missing.Select(i => $"{i}/{count.Key}"))} are not among the folders merged; " +
+                    $"their " +
+                    $"whole experiments will be missing from the report and their seeds are trained by the completion");
         }
     }
 
     /// <summary>Writes the merged log, sections and replicas into <paramref name="target"/>.</summary>
-    private static PipelineLog Write(string profile, string target, List<(string Folder, PipelineLog Log)> runs, Dictionary<string, (string Folder, PipelineExperiment Outcome)> experiments, List<PipelineExperiment> partial,
+    private static PipelineLog Write(string profile, string target, List<(string Folder, PipelineLog Log)> runs,
+        Dictionary<string, (string Folder, PipelineExperiment Outcome)> experiments, List<PipelineExperiment> partial,
         List<(string Folder, ReportSection Section)> sections, List<(string Name, string File, string Source)> replicas, Action<string> log)
     {
         var first = runs[0];
@@ -180,14 +206,16 @@ public static class RunMerge
         };
         SectionStore.EnsureFolder(profile, target);
         foreach (var (folder, section) in sections)
-            AtomicFile.WriteAllBytes(SectionStore.PathOf(profile, section.Id, target), File.ReadAllBytes(SectionStore.PathOf(profile, section.Id, folder)));
+            AtomicFile.WriteAllBytes(SectionStore.PathOf(profile, section.Id, target),
+                File.ReadAllBytes(SectionStore.PathOf(profile, section.Id, folder)));
         foreach (var (name, file, source) in replicas)
         {
             var path = Path.Combine(ExperimentRunner.ReplicaFolderOf(profile, target, name), file);
             if (Path.GetFullPath(path) != Path.GetFullPath(source)) AtomicFile.WriteAllBytes(path, File.ReadAllBytes(source));
         }
         merged.Write(target);
-        log($"merge: {experiments.Count} experiment(s) and {sections.Count} section(s) from {runs.Count} run(s) of commit {first.Log.Source?.Commit ?? "unknown"} into {Path.GetFullPath(target)}");
+        log($"merge: {experiments.Count} experiment(s) and {sections.Count} section(s) from {runs.Count} run(s) of commit " +
+            $"{first.Log.Source?.Commit ?? "unknown"} into {Path.GetFullPath(target)}");
         return merged;
     }
 }

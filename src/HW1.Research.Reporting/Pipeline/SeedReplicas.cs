@@ -8,13 +8,14 @@ namespace HW1.Research.Pipeline;
 /// <summary>
 /// One seed's training of a replicated experiment, stored as a file so that the seeds of one experiment can be trained in several
 /// places (the shards of a CI matrix or a job array) and the experiment completed from all of them in one process: its claims
-/// need every seed. Each file carries the experiment, its compute key (<see cref="RunKey.ComputeKey"/>), the profile and seed offset, and the seed's result as JSON;
-/// doubles round-trip exactly, and the experiment computes from the stored form even when it trained the seed itself, so a
+/// need every seed. Each file carries the experiment, its compute key (<see cref="RunKey.ComputeKey"/>), the profile and seed offset, and the seed's
+/// result as JSON; doubles round-trip exactly, and the experiment computes from the stored form even when it trained the seed itself, so a
 /// merged run and a one-machine run compute from the same bits.
 /// </summary>
 /// <param name="Seconds">How long the seed took to train and measure where it ran.</param>
 /// <param name="Threads">The intra-op threads it was trained with.</param>
-public sealed record SeedReplica(string Experiment, string Key, string Profile, long SeedOffset, long Seed, JsonElement Result, double Seconds = 0, int Threads = 0);
+public sealed record SeedReplica(string Experiment, string Key, string Profile, long SeedOffset, long Seed, JsonElement Result, double Seconds = 0,
+    int Threads = 0);
 
 /// <summary>Where replicas live, which seeds a share trains, and reading and writing them.</summary>
 public static class SeedReplicas
@@ -22,7 +23,8 @@ public static class SeedReplicas
     /// <summary>"i/n": the experiment process trains only the seeds of share i of n, stores them, and stops (skipped) without a section.</summary>
     public const string ShareVariable = "HW1_SEED_SHARE";
 
-    /// <summary>The folder replicas are stored in and read from; set by the pipeline (with its compute key), unset under plain <c>dotnet test</c>.</summary>
+    /// <summary>The folder replicas are stored in and read from; set by the pipeline (with its compute key), unset under plain <c>dotnet
+    /// test</c>.</summary>
     public const string FolderVariable = "HW1_REPLICAS_DIR";
 
     /// <summary>The start of the skip message a share's test ends with; the runner recognizes a share's outcome by it.</summary>
@@ -41,7 +43,9 @@ public static class SeedReplicas
         ArgumentNullException.ThrowIfNull(fileName);
         const string prefix = "seed-", suffix = ".json";
         return fileName.StartsWith(prefix, StringComparison.Ordinal) && fileName.EndsWith(suffix, StringComparison.Ordinal)
-            && long.TryParse(fileName[prefix.Length..^suffix.Length], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var seed)
+            &&
+            long.TryParse(fileName[prefix.Length..^suffix.Length], System.Globalization.NumberStyles.AllowLeadingSign,
+            System.Globalization.CultureInfo.InvariantCulture, out var seed)
             ? seed : null;
     }
 
@@ -51,7 +55,8 @@ public static class SeedReplicas
     /// <summary>The replica folder in force (<see cref="FolderVariable"/>), or null.</summary>
     public static string? Folder => Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder : null;
 
-    /// <summary>True when the seed at <paramref name="position"/> (0-based among the experiment's seeds) belongs to <paramref name="share"/>: position mod n = i − 1.</summary>
+    /// <summary>True when the seed at <paramref name="position"/> (0-based among the experiment's seeds) belongs to <paramref name="share"/>:
+    /// position mod n = i − 1.</summary>
     public static bool Owns(Shard share, int position)
     {
         ArgumentNullException.ThrowIfNull(share);
@@ -76,7 +81,8 @@ public static class SeedReplicas
     /// belongs to another key is set aside (<see cref="StoredResults.SetAside"/>) with a warning naming it, so the seed is trained again:
     /// a local cache that heals. (A merge still refuses a replica that does not match the digest its shard recorded.)
     /// </summary>
-    public static (T Value, SeedReplica Stored)? TryRead<T>(string path, string experiment, long seed, string key, Action<string> warn) where T : notnull
+    public static (T Value, SeedReplica Stored)? TryRead<T>(string path, string experiment, long seed, string key,
+        Action<string> warn) where T : notnull
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(warn);
@@ -87,9 +93,11 @@ public static class SeedReplicas
             if (stored == null) return null;
             if (stored.Key == key)
                 return (stored.Result.Deserialize<T>(ArtifactJson.Results) ?? throw new JsonException("it reads back as null"), stored);
-            problem = $"it belongs to another compute key ({stored.Key[..Math.Min(12, stored.Key.Length)]}, this run's is {key[..Math.Min(12, key.Length)]})";
+            problem = $"it belongs to another compute key ({stored.Key[..Math.Min(12, stored.Key.Length)]}, this run's is " +
+                $"{key[..Math.Min(12, key.Length)]})";
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or NotSupportedException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or JsonException or NotSupportedException or InvalidOperationException or IOException
+            or UnauthorizedAccessException)
         {
             problem = $"it cannot be used as seed {seed} of {experiment} ({e.Message})";
         }
@@ -111,9 +119,12 @@ public static class SeedReplicas
             throw new InvalidDataException($"{path}: not a seed replica ({e.Message}); delete it and run the seed again.", e);
         }
         if (replica == null || replica.Experiment != experiment || replica.Seed != seed)
-            throw new InvalidDataException($"{path}: holds {(replica == null ? "nothing" : $"seed {replica.Seed} of {replica.Experiment ?? "no experiment"}")}, expected seed {seed} of {experiment}; delete it and run the seed again.");
+            throw new InvalidDataException($"{path}: holds " +
+                $"{(replica == null ? "nothing" : $"seed {replica.Seed} of {replica.Experiment ?? "no experiment"}")}, expected seed {seed} of " +
+                $"{experiment}; delete it and run the seed again.");
         if (replica.Key == null || replica.Result.ValueKind == JsonValueKind.Undefined)
-            throw new InvalidDataException($"{path}: seed {seed} of {experiment} without {(replica.Key == null ? "a compute key" : "a result")}; delete it and run the seed again.");
+            throw new InvalidDataException($"{path}: seed {seed} of {experiment} without {(replica.Key == null ? "a compute key" : "a result")}; " +
+                $"delete it and run the seed again.");
         return replica;
     }
 
@@ -132,10 +143,12 @@ public static class SeedReplicas
     {
         EnsureLossless(typeof(T), []);
         var stored = JsonSerializer.SerializeToElement(value, ArtifactJson.Results);
-        var back = stored.Deserialize<T>(ArtifactJson.Results) ?? throw new InvalidDataException($"{typeof(T).Name}: its stored form reads back as null.");
+        var back = stored.Deserialize<T>(ArtifactJson.Results) ??
+            throw new InvalidDataException($"{typeof(T).Name}: its stored form reads back as null.");
         var again = JsonSerializer.Serialize(back, ArtifactJson.Results);
         if (again != JsonSerializer.Serialize(stored, ArtifactJson.Results))
-            throw new InvalidDataException($"{typeof(T).FullName}: its stored form does not read back as written, so a seed replica would change it; give it a constructor or settable members for everything it serializes.");
+            throw new InvalidDataException($"{typeof(T).FullName}: its stored form does not read back as written, so a seed replica would change " +
+                $"it; give it a constructor or settable members for everything it serializes.");
         return (back, stored);
     }
 
@@ -157,7 +170,8 @@ public static class SeedReplicas
         {
             if (property.GetIndexParameters().Length > 0) continue;
             if (property.IsDefined(typeof(JsonIgnoreAttribute)) && property.CanWrite)
-                throw new InvalidOperationException($"{type.FullName}.{property.Name} is settable but marked [JsonIgnore]: a seed replica would drop it. Store it, or make it a computed member.");
+                throw new InvalidOperationException($"{type.FullName}.{property.Name} is settable but marked [JsonIgnore]: a seed replica would " +
+                    $"drop it. Store it, or make it a computed member.");
             EnsureLossless(property.PropertyType, seen);
         }
     }

@@ -10,12 +10,15 @@ namespace HW1.Research.Pipeline;
 /// </summary>
 /// <param name="Seconds">How long the procedure took where it ran (seeds read from replicas counted at the time they took).</param>
 /// <param name="Threads">The intra-op threads it trained with.</param>
-public sealed record StoredResult(string Experiment, string Key, string Profile, long SeedOffset, JsonElement Result, double Seconds = 0, int Threads = 0);
+public sealed record StoredResult(string Experiment, string Key, string Profile, long SeedOffset, JsonElement Result, double Seconds = 0,
+    int Threads = 0);
 
-/// <summary>Where stored results live, and reading them as a cache that heals: a file that cannot be used is set aside and the work done again.</summary>
+/// <summary>Where stored results live, and reading them as a cache that heals: a file that cannot be used is set aside and the work done
+/// again.</summary>
 public static class StoredResults
 {
-    /// <summary>The variable the pipeline passes each experiment process its compute key in; unset under plain <c>dotnet test</c>, which stores nothing.</summary>
+    /// <summary>The variable the pipeline passes each experiment process its compute key in; unset under plain <c>dotnet test</c>, which stores
+    /// nothing.</summary>
     public const string ComputeKeyVariable = "HW1_COMPUTE_KEY";
 
     /// <summary>The suffix a stored file that could not be used gets (it is kept for a look, never read again).</summary>
@@ -46,12 +49,15 @@ public static class StoredResults
             var stored = JsonSerializer.Deserialize<StoredResult>(File.ReadAllBytes(path), ArtifactJson.Options);
             problem = stored == null ? "it holds nothing"
                 : stored.Experiment != experiment ? $"it holds {stored.Experiment ?? "no experiment"}'s result, not {experiment}'s"
-                : stored.Key != key ? $"it was measured under compute key {Short(stored.Key)}, this run's is {Short(key)} (the procedure, its configuration or the compute code changed)"
+                : stored.Key != key
+                ? $"it was measured under compute key {Short(stored.Key)}, this run's is {Short(key)} (the procedure, its configuration or the " +
+                    $"compute code changed)"
                 : stored.Result.ValueKind == JsonValueKind.Undefined ? "it has no result" : null;
             if (problem == null)
                 return (stored!.Result.Deserialize<T>(ArtifactJson.Results) ?? throw new JsonException("it reads back as null"), stored);
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or IOException
+            or UnauthorizedAccessException)
         {
             problem = $"it cannot be read as a stored {typeof(T).Name} ({e.Message})";
         }
@@ -60,7 +66,8 @@ public static class StoredResults
         return null;
     }
 
-    /// <summary>Moves <paramref name="path"/> to <paramref name="path"/><see cref="SetAsideSuffix"/> (replacing an older one), so it is never read again.</summary>
+    /// <summary>Moves <paramref name="path"/> to <paramref name="path"/><see cref="SetAsideSuffix"/> (replacing an older one), so it is never read
+    /// again.</summary>
     public static void SetAside(string path, Action<string> warn)
     {
         ArgumentNullException.ThrowIfNull(warn);
@@ -87,7 +94,8 @@ public static class StoredResults
             if (KeyFromStart(path) is { } early) return early;
             using var stream = File.OpenRead(path);
             using var document = JsonDocument.Parse(stream);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("key", out var key) &&
+                key.ValueKind == JsonValueKind.String
                 ? key.GetString() : null;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -96,7 +104,8 @@ public static class StoredResults
         }
     }
 
-    /// <summary>The top-level "key" string among the first 64 KiB of <paramref name="path"/>; null when it is not there (then the whole file is parsed).</summary>
+    /// <summary>The top-level "key" string among the first 64 KiB of <paramref name="path"/>; null when it is not there (then the whole file is
+    /// parsed).</summary>
     private static string? KeyFromStart(string path)
     {
         var buffer = new byte[64 * 1024];
@@ -115,7 +124,8 @@ public static class StoredResults
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("key"))
                     return reader.Read() && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 // Skip a top-level property's value whole: a "key" inside the result is not the file's key.
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 1 && !reader.TrySkip()) return null;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= 1 &&
+                    !reader.TrySkip()) return null;
             }
         }
         catch (JsonException)

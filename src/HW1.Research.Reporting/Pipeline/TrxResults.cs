@@ -40,13 +40,16 @@ public static class TrxResults
         {
             throw new InvalidDataException($"{path}: not a valid TRX file ({e.Message}).", e);
         }
-        if (document.Root?.Name != Ns + "TestRun") throw new InvalidDataException($"{path}: not a TRX file (its root is {document.Root?.Name.LocalName ?? "missing"}, expected TestRun).");
+        if (document.Root?.Name != Ns +
+            "TestRun") throw new InvalidDataException($"{path}: not a TRX file (its root is {document.Root?.Name.LocalName ?? "missing"}, expected " +
+                $"TestRun).");
         return document.Descendants(Ns + "UnitTestResult").Select(r => new TestOutcome(
             (string?)r.Attribute("testName") ?? "",
             (string?)r.Attribute("outcome") ?? "",
             r.Element(Ns + "Output")?.Element(Ns + "ErrorInfo")?.Element(Ns + "Message")?.Value)
         {
-            Duration = TimeSpan.TryParse((string?)r.Attribute("duration"), System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : TimeSpan.Zero,
+            Duration = TimeSpan.TryParse((string?)r.Attribute("duration"), System.Globalization.CultureInfo.InvariantCulture, out var d) ? d
+                : TimeSpan.Zero,
         }).ToList();
     }
 
@@ -67,7 +70,8 @@ public static class TrxResults
         var text = new System.Text.StringBuilder();
         text.AppendLine($"Test result files: {files} (one per test project)");
         text.AppendLine("Wall time per test class (seconds), slowest first:");
-        foreach (var c in results.GroupBy(r => r.Class).Select(g => (Class: g.Key, Seconds: g.Sum(r => r.Duration.TotalSeconds))).OrderByDescending(c => c.Seconds))
+        foreach (var c in results.GroupBy(r => r.Class).Select(g => (Class: g.Key, Seconds: g.Sum(r => r.Duration.TotalSeconds)))
+            .OrderByDescending(c => c.Seconds))
             text.AppendLine(System.FormattableString.Invariant($"{c.Seconds,9:0.0}  {c.Class}"));
         int passed = results.Count(r => r.Passed), failed = results.Count(r => r.Failed), skipped = results.Count - passed - failed;
         foreach (var f in results.Where(r => r.Failed)) text.AppendLine($"FAILED {f.Name}: {f.Message?.Split('\n')[0].Trim()}");

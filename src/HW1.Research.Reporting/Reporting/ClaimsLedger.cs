@@ -23,9 +23,13 @@ public static class ClaimsLedger
         "judges the size, not only the direction: the right direction at a small part of the paper's effect is weaker than reported, " +
         "never reproduced. A claim with a seeds count is decided by a 95% interval over that many independent trainings of each " +
         "compared model: reproduced when the interval clears the rule's threshold, not reproduced when it lies on the other side, " +
-        "inconclusive when it contains the threshold, undecidable when a variable has no spread; a claim without one rests on a single training (its interval, where it has one, " +
-        "is over test examples or bootstrap resamples) or on arithmetic. A failure marked as known (" + KnownFailureMark + " in the ledger) states its reason in its section. Sanity checks of the machinery (training ran, an identity holds) are not findings; they are counted here and " +
-        "listed in their sections. Each claim is one line here, in a few words; its source, rule, reason and the paper's reference are in its section.";
+        "inconclusive when it contains the threshold, undecidable when a variable has no spread; a claim without one rests on a single training " +
+        "(its interval, where it has one, " +
+        "is over test examples or bootstrap resamples) or on arithmetic. A failure marked as known (" + KnownFailureMark +
+        " in the ledger) states its reason in its section. Sanity checks of the machinery (training ran, an identity holds) are not findings; they " +
+        "are counted here and " +
+        "listed in their sections. Each claim is one line here, in a few words; its source, rule, reason and the paper's reference are in its " +
+        "section.";
 
     /// <summary>The seeds of the full profile, which the quick profile's intervals are compared with.</summary>
     private const int FullSeeds = 5;
@@ -39,15 +43,20 @@ public static class ClaimsLedger
         ArgumentNullException.ThrowIfNull(sections);
         var quick = sections.Where(IsQuick).ToList();
         if (quick.Count == 0) return null;
-        var seeds = quick.SelectMany(s => s.Claims).Where(c => c.Low != null).Select(c => c.Seeds).OfType<int>().Where(n => n > 1).Distinct().Order().ToList();
+        var seeds = quick.SelectMany(s => s.Claims).Where(c => c.Low != null).Select(c => c.Seeds).OfType<int>().Where(n => n > 1).Distinct().Order()
+            .ToList();
         // For the same spread a 95% t interval's half-width is t(0.975, n - 1) / √n: 8.98 at 2 seeds, 2.48 at 3, 1.24 at 5.
         static double HalfWidth(int n) => MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, n - 1, 0.975) / Math.Sqrt(n);
         var wider = string.Join(" or ", seeds.Select(n => (HalfWidth(n) / HalfWidth(FullSeeds)).ToString("0.#", CultureInfo.InvariantCulture)));
         return "This is the quick profile: it checks that every experiment runs end to end and that its bits match the committed snapshots, " +
-            "not the science. " + (seeds.Count == 0 ? "" : $"Its findings rest on {string.Join(" or ", seeds)} seeds, where a 95% Student-t interval has " +
-            $"{string.Join(" or ", seeds.Select(n => n - 1))} degree{(seeds.Max() > 2 ? "s" : "")} of freedom and, for the same spread over seeds, is {wider} times as wide as with {FullSeeds}: most verdicts are " +
-            "inconclusive by construction (each marked as a known failure of the quick profile), and an interval that decided nothing is not printed. ") +
-            "The full profile (dotnet cake: 5 seeds, the assignment's settings) decides the findings.";
+            "not the science. " +
+            (seeds.Count == 0 ? "" : $"Its findings rest on {string.Join(" or ", seeds)} seeds, where a 95% Student-t interval has " +
+                $"{string.Join(" or ", seeds.Select(n => n - 1))} degree{(seeds.Max() > 2 ? "s" : "")} of freedom and, for the same spread over " +
+            $"seeds, " +
+                $"is {wider} times as wide as with {FullSeeds}: most verdicts are " +
+                "inconclusive by construction (each marked as a known failure of the quick profile), and an interval that decided nothing is not " +
+                "printed. ") +
+                "The full profile (dotnet cake: 5 seeds, the assignment's settings) decides the findings.";
     }
 
     private static bool IsQuick(ReportSection section) => string.Equals(section.Profile, "quick", StringComparison.Ordinal);
@@ -103,7 +112,8 @@ public static class ClaimsLedger
             var known = all.Count(c => !c.Holds && c.KnownFailure != null);
             var inconclusive = all.Count(c => c.Inconclusive);
             var weaker = all.Count(c => c.WeakerThanReported);
-            var notes = new[] { inconclusive > 0 ? $"{inconclusive} inconclusive" : null, weaker > 0 ? $"{weaker} weaker than reported" : null }.OfType<string>().ToList();
+            var notes = new[] { inconclusive > 0 ? $"{inconclusive} inconclusive" : null,
+                weaker > 0 ? $"{weaker} weaker than reported" : null }.OfType<string>().ToList();
             return $"{all.Count(c => c.Holds)} of {all.Count} {what} hold" + (notes.Count > 0 ? $" ({string.Join(", ", notes)})" : "") +
                 (known > 0 ? $", {known} of the rest marked as known failures with their reasons" : "");
         }

@@ -11,7 +11,8 @@ namespace HW1.Research.Reporting;
 /// names) and checks what a reader would see: the page after the browser built it has every section's heading and every
 /// figure's caption, every figure is an SVG with drawn paths, the browser's console stayed silent, the page reads at a phone's
 /// width and a desktop's (<see cref="HtmlReport.CheckedWidths"/>: no sideways scrolling, the text column takes most of a narrow
-/// screen, the contents sidebar shows on a wide one), and a screenshot of the first screen is not blank. Chromium runs with no network services and a fresh profile, as this machine kind requires.
+/// screen, the contents sidebar shows on a wide one), and a screenshot of the first screen is not blank. Chromium runs with no network services and a
+/// fresh profile, as this machine kind requires.
 /// </summary>
 public static partial class HtmlCheck
 {
@@ -45,9 +46,11 @@ public static partial class HtmlCheck
         var text = WhiteSpace().Replace(System.Net.WebUtility.HtmlDecode(Tags().Replace(dom, " ")), " ");
         foreach (var s in sections)
         {
-            if (!text.Contains(NumberText.Typeset(ReportBuilder.HeadingOf(s)), StringComparison.Ordinal)) problems.Add($"section heading missing: {ReportBuilder.HeadingOf(s)}");
+            if (!text.Contains(NumberText.Typeset(ReportBuilder.HeadingOf(s)),
+                StringComparison.Ordinal)) problems.Add($"section heading missing: {ReportBuilder.HeadingOf(s)}");
             foreach (var f in s.Figures)
-                if (!text.Contains(NumberText.Typeset($"{f.Title}. {f.Caption}"), StringComparison.Ordinal)) problems.Add($"figure caption missing: {f.Title}");
+                if (!text.Contains(NumberText.Typeset($"{f.Title}. {f.Caption}"),
+                    StringComparison.Ordinal)) problems.Add($"figure caption missing: {f.Title}");
         }
         var figures = FigureElements().Matches(dom).Select(m => m.Value).ToList();
         int expected = sections.Sum(s => s.Figures.Count);
@@ -57,14 +60,16 @@ public static partial class HtmlCheck
             if (!figure.Contains("<svg", StringComparison.Ordinal)) problems.Add($"figure {i + 1} has no SVG");
             else if (Paths().Matches(figure).Count < 3) problems.Add($"figure {i + 1} is blank: its SVG draws fewer than 3 paths");
         }
-        foreach (var line in log.Split('\n').Where(l => l.Contains("CONSOLE", StringComparison.Ordinal) || l.Contains("Uncaught", StringComparison.Ordinal)))
+        foreach (var line in log.Split('\n')
+            .Where(l => l.Contains("CONSOLE", StringComparison.Ordinal) || l.Contains("Uncaught", StringComparison.Ordinal)))
             problems.Add($"browser console: {line.Trim()}");
         foreach (var width in HtmlReport.CheckedWidths) problems.AddRange(LayoutProblems(chromium, html, width));
 
         if (screenshot != null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(screenshot))!);
-            var (shotCode, _, shotLog) = Run(chromium, ["--hide-scrollbars", "--window-size=1400,1000", $"--screenshot={Path.GetFullPath(screenshot)}", url]);
+            var (shotCode, _, shotLog) = Run(chromium,
+                ["--hide-scrollbars", "--window-size=1400,1000", $"--screenshot={Path.GetFullPath(screenshot)}", url]);
             if (shotCode != 0 || !File.Exists(screenshot)) problems.Add($"no screenshot was written to {screenshot}: {Tail(shotLog)}");
             // The first screen holds the contents sidebar, the title and the run table: several percent of its pixels are ink.
             // Under 1% means the page drew next to nothing (a white page, or a lone error line).
@@ -91,13 +96,15 @@ public static partial class HtmlCheck
         var probe = Path.Combine(folder, $".layout-{width}-{Environment.ProcessId}.html");
         var frame = Path.Combine(folder, $".layout-{width}-{Environment.ProcessId}-frame.html");
         const string script = "<script>(() => { const r = s => document.querySelector(s).getBoundingClientRect().width; " +
-            "parent.document.getElementById('hw1-layout').textContent = [document.documentElement.scrollWidth, window.innerWidth, r('main'), r('nav')].join(' '); })();</script>";
+            "parent.document.getElementById('hw1-layout').textContent = [document.documentElement.scrollWidth, window.innerWidth, r('main'), " +
+            "r('nav')].join(' '); })();</script>";
         try
         {
             File.WriteAllText(probe, File.ReadAllText(html).Replace("</body>", script + "</body>", StringComparison.Ordinal));
             File.WriteAllText(frame, $"<!DOCTYPE html><html><body style=\"margin:0\"><pre id=\"hw1-layout\"></pre>" +
                 $"<iframe src=\"{Path.GetFileName(probe)}\" style=\"width:{width}px;height:900px;border:0\"></iframe></body></html>");
-            var (code, dom, log) = Run(chromium, ["--allow-file-access-from-files", $"--window-size={width + 40},1000", "--dump-dom", new Uri(frame).AbsoluteUri]);
+            var (code, dom, log) = Run(chromium,
+                ["--allow-file-access-from-files", $"--window-size={width + 40},1000", "--dump-dom", new Uri(frame).AbsoluteUri]);
             var measured = Layout().Match(dom);
             if (code != 0 || !measured.Success) return [$"at {width} px: the layout could not be measured (exit {code}): {Tail(log)}"];
             double At(int i) => double.Parse(measured.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -108,7 +115,8 @@ public static partial class HtmlCheck
             if (width < HtmlReport.NarrowLayout && main < NarrowTextShare * viewport)
                 problems.Add($"at {width} px: the text column is {main:0} px wide, less than {NarrowTextShare:P0} of the screen");
             if (width >= HtmlReport.NarrowLayout && (main < WideTextWidth || nav < 100))
-                problems.Add($"at {width} px: the text column is {main:0} px and the contents {nav:0} px wide (want at least {WideTextWidth:0} px of text beside the contents)");
+                problems.Add($"at {width} px: the text column is {main:0} px and the contents {nav:0} px wide (want at least {WideTextWidth:0} px " +
+                    $"of text beside the contents)");
             return problems;
         }
         finally

@@ -18,7 +18,8 @@ public static class HtmlReport
         :root { --ink: #1f2328; --muted: #59636e; --rule: #d1d9e0; --bad-bg: #fde2e1; --bad: #9b1c1c; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 15px/1.5 "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: var(--ink); }
-        nav { position: fixed; top: 0; left: 0; bottom: 0; width: 290px; overflow-y: auto; padding: 16px; border-right: 1px solid var(--rule); background: #f6f8fa; font-size: 13px; }
+        nav { position: fixed; top: 0; left: 0; bottom: 0; width: 290px; overflow-y: auto; padding: 16px;
+              border-right: 1px solid var(--rule); background: #f6f8fa; font-size: 13px; }
         nav a { color: var(--ink); text-decoration: none; display: block; padding: 2px 0; }
         nav a:hover { text-decoration: underline; }
         nav .part { font-weight: bold; margin-top: 10px; }
@@ -66,8 +67,10 @@ public static class HtmlReport
         {
             html.Append("<div class=\"part\">").Append(E(ReportBuilder.PartHeading(part.Key, part))).Append("</div>\n");
             foreach (var s in part)
-                html.Append("<a href=\"#").Append(E(s.Id)).Append('"').Append(s.Status == SectionStatus.Reproduced ? "" : " class=\"bad\"").Append('>')
-                    .Append(E(ReportBuilder.HeadingOf(s))).Append(s.Status == SectionStatus.Reproduced ? "" : $" ({E(SectionWords.Status(s))})").Append("</a>\n");
+                html.Append("<a href=\"#").Append(E(s.Id)).Append('"').Append(s.Status == SectionStatus.Reproduced ? "" : " class=\"bad\"")
+                    .Append('>')
+                    .Append(E(ReportBuilder.HeadingOf(s))).Append(s.Status == SectionStatus.Reproduced ? "" : $" ({E(SectionWords.Status(s))})")
+                    .Append("</a>\n");
         }
         html.Append("</nav>\n<main>\n");
 
@@ -78,7 +81,8 @@ public static class HtmlReport
         [
             ["profile", manifest.Profile],
             ["git commit", manifest.Source.ToString()],
-            ["machine", $"{manifest.Machine.OperatingSystem}; {manifest.Machine.Cpu}; {manifest.Machine.Cores} cores; {manifest.Machine.MemoryGiB} GiB"],
+            ["machine",
+                $"{manifest.Machine.OperatingSystem}; {manifest.Machine.Cpu}; {manifest.Machine.Cores} cores; {manifest.Machine.MemoryGiB} GiB"],
             ["runtime", $"{manifest.Machine.Runtime}; {manifest.Torch}"],
             ["CPU kernels", ReportBuilder.KernelsOf(sections, manifest)],
             ["intra-op threads", ReportBuilder.ThreadsOf(sections)],
@@ -106,7 +110,8 @@ public static class HtmlReport
             {
                 html.Append("<section id=\"").Append(E(s.Id)).Append("\">\n<h3>").Append(E(ReportBuilder.HeadingOf(s))).Append("</h3>\n");
                 if (s.Status == SectionStatus.NotReproduced)
-                    html.Append("<p class=\"banner\">TEST FAILED (").Append(E(SectionWords.Status(s))).Append("): ").Append(E(s.Failure ?? "the experiment's assertions failed")).Append("</p>\n");
+                    html.Append("<p class=\"banner\">TEST FAILED (").Append(E(SectionWords.Status(s))).Append("): ")
+                        .Append(E(s.Failure ?? "the experiment's assertions failed")).Append("</p>\n");
                 html.Append("<p class=\"question\">").Append(E(s.Question)).Append("</p>\n");
                 if (s.Settings.Count > 0)
                     Table(html, "Settings used", ["setting", "value"], s.Settings.Select(x => (IReadOnlyList<string>)[x.Name, x.Value]).ToList());
@@ -124,7 +129,8 @@ public static class HtmlReport
                     html.Append("</ul>\n");
                 }
                 html.Append("<p class=\"muted\">").Append(E($"Ran in {RunText.Seconds(s.WallSeconds)} ({s.Profile} profile)"))
-                    .Append(s.Digest == null ? "" : $"; content digest <code>{E(SectionDigest.Short(s.Digest))}</code>").Append(".</p>\n</section>\n");
+                    .Append(s.Digest == null ? "" : $"; content digest <code>{E(SectionDigest.Short(s.Digest))}</code>")
+                    .Append(".</p>\n</section>\n");
             }
         }
         html.Append("</main>\n</body>\n</html>\n");

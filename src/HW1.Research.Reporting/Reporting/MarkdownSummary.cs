@@ -16,7 +16,8 @@ public static class MarkdownSummary
     /// <summary>The file name of a figure's PNG inside the figures folder.</summary>
     public static string FigureFile(ReportSection section, Figure figure) => $"{section.Id}--{figure.Id}.png";
 
-    public static string Build(IReadOnlyList<ReportSection> sections, RunManifest manifest, string pdfName, string figuresFolder, string? runUrl = null)
+    public static string Build(IReadOnlyList<ReportSection> sections, RunManifest manifest, string pdfName, string figuresFolder,
+        string? runUrl = null)
     {
         ArgumentNullException.ThrowIfNull(sections);
         ArgumentNullException.ThrowIfNull(manifest);
@@ -41,7 +42,8 @@ public static class MarkdownSummary
         Details(md, "The run", () =>
         {
             md.AppendLine($"- Machine: {Escape(manifest.Machine.Cpu)}, {manifest.Machine.Cores} cores; {Escape(manifest.Torch)}");
-            md.AppendLine($"- CPU kernels: {Escape(ReportBuilder.KernelsOf(sections, manifest))}; intra-op threads: {Escape(ReportBuilder.ThreadsOf(sections))}");
+            md.AppendLine($"- CPU kernels: {Escape(ReportBuilder.KernelsOf(sections, manifest))}; intra-op threads: " +
+                $"{Escape(ReportBuilder.ThreadsOf(sections))}");
             md.AppendLine($"- Content digest of the run: `{manifest.RunDigest ?? SectionDigest.OfRun(sections)}`").AppendLine();
             md.AppendLine("| section | status | wall time |").AppendLine("| --- | --- | ---: |");
             foreach (var s in sections)
@@ -68,7 +70,8 @@ public static class MarkdownSummary
                 foreach (var f in s.Figures)
                 {
                     var caption = $"Figure {++figureNumber}. {Escape(f.Title)}";
-                    md.AppendLine(runUrl == null ? $"![{caption}]({figuresFolder}/{FigureFile(s, f)})" : $"- {caption} ({figuresFolder}/{FigureFile(s, f)} in the [run's artifacts]({runUrl}))").AppendLine();
+                    md.AppendLine(runUrl == null ? $"![{caption}]({figuresFolder}/{FigureFile(s, f)})"
+                        : $"- {caption} ({figuresFolder}/{FigureFile(s, f)} in the [run's artifacts]({runUrl}))").AppendLine();
                 }
             });
         }
@@ -102,11 +105,14 @@ public static class MarkdownSummary
         md.AppendLine();
     }
 
-    private static string Status(ReportSection s) => s.Status == SectionStatus.Reproduced ? SectionWords.Status(s) : $"**{SectionWords.Status(s)}: the test failed**";
+    private static string Status(ReportSection s) =>
+        s.Status == SectionStatus.Reproduced ? SectionWords.Status(s) : $"**{SectionWords.Status(s)}: the test failed**";
 
     /// <summary>A metric with 4 significant digits (one more than the snapshots keep).</summary>
     public static string Number(double value) =>
-        double.IsFinite(value) ? SignificantDigits.Round(value, 4).ToString("G4", CultureInfo.InvariantCulture) : value.ToString(CultureInfo.InvariantCulture);
+        double.IsFinite(value) ? SignificantDigits.Round(value, 4).ToString("G4", CultureInfo.InvariantCulture)
+        : value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Escape(string text) => NumberText.Typeset(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    private static string Escape(string text) =>
+        NumberText.Typeset(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

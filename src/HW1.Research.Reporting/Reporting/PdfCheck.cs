@@ -40,7 +40,8 @@ public static class PdfCheck
                     bool inside = box.Left >= A4.Margin - tolerance && box.Right <= page.Width - A4.Margin + tolerance
                         && box.Bottom >= -tolerance && box.Top <= page.Height + tolerance;
                     if (inside) continue;
-                    problems.Add($"page {page.Number}: '{letter.Value}' at x {box.Left:0.#}..{box.Right:0.#}, y {box.Bottom:0.#}..{box.Top:0.#} lies outside the text area (page {page.Width:0} x {page.Height:0}, side margins {A4.Margin}).");
+                    problems.Add($"page {page.Number}: '{letter.Value}' at x {box.Left:0.#}..{box.Right:0.#}, y {box.Bottom:0.#}..{box.Top:0.#} " +
+                        $"lies outside the text area (page {page.Width:0} x {page.Height:0}, side margins {A4.Margin}).");
                     break;
                 }
             }
@@ -56,7 +57,8 @@ public static class PdfCheck
             int from = pageTexts.FindIndex(t => t.Contains(Normalize(span.From), StringComparison.Ordinal));
             int to = from < 0 ? -1 : pageTexts.FindIndex(from + 1, t => t.Contains(Normalize(span.To), StringComparison.Ordinal));
             if (from < 0 || to < 0)
-                problems.Add($"{span.Name}: cannot find where it {(from < 0 ? $"starts ('{span.From}')" : $"ends ('{span.To}' after page {from + 1})")}.");
+                problems.Add($"{span.Name}: cannot find where it " +
+                    $"{(from < 0 ? $"starts ('{span.From}')" : $"ends ('{span.To}' after page {from + 1})")}.");
             else if (to - from > span.MaxPages)
                 problems.Add($"{span.Name}: {to - from} pages (pages {from + 1} to {to}), more than its {span.MaxPages}.");
         }

@@ -13,8 +13,10 @@ public static class ReportBuilder
 {
     public const string Title = "HW1: deep vs shallow networks, optimization and generalization";
 
-    /// <summary>The sections of a run, in report order: those the pipeline's experiments stored with this run's keys, or, without a pipeline log, every stored one.</summary>
-    public static (IReadOnlyList<ReportSection> Sections, IReadOnlyList<string> Missing) Select(IReadOnlyList<ReportSection> stored, PipelineLog? pipeline)
+    /// <summary>The sections of a run, in report order: those the pipeline's experiments stored with this run's keys, or, without a pipeline log,
+    /// every stored one.</summary>
+    public static (IReadOnlyList<ReportSection> Sections, IReadOnlyList<string> Missing) Select(IReadOnlyList<ReportSection> stored,
+        PipelineLog? pipeline)
     {
         ArgumentNullException.ThrowIfNull(stored);
         if (pipeline == null) return (Order(stored), []);
@@ -22,9 +24,12 @@ public static class ReportBuilder
         var current = stored.Where(s => s.RunKey != null && keys.Contains(s.RunKey)).ToList();
         // A section re-sealed after an edit has a self-consistent digest, but not the one the runner recorded when it was measured.
         var altered = current
-            .Select(s => (Section: s, Recorded: pipeline.Experiments.Where(e => e.Key == s.RunKey).Select(e => e.Digests.GetValueOrDefault(s.Id)).FirstOrDefault()))
+            .Select(s =>
+            (Section: s,
+            Recorded: pipeline.Experiments.Where(e => e.Key == s.RunKey).Select(e => e.Digests.GetValueOrDefault(s.Id)).FirstOrDefault()))
             .Where(x => x.Recorded != null && x.Recorded != x.Section.Digest)
-            .Select(x => $"{x.Section.Id}: ALTERED: its digest {SectionDigest.Short(x.Section.Digest ?? "none")} is not the {SectionDigest.Short(x.Recorded!)} " +
+            .Select(x =>
+            $"{x.Section.Id}: ALTERED: its digest {SectionDigest.Short(x.Section.Digest ?? "none")} is not the {SectionDigest.Short(x.Recorded!)} " +
                          "that the pipeline recorded when its experiment stored it; the file was changed after the run. Re-run its experiment.")
             .ToList();
         if (altered.Count > 0) throw new InvalidDataException(string.Join(Environment.NewLine, altered));
@@ -110,15 +115,20 @@ public static class ReportBuilder
             Row("profile", manifest.Profile),
             Row("date", $"{manifest.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"),
             Row("git commit", manifest.Source.ToString()),
-            Row("machine", $"{manifest.Machine.OperatingSystem}; {manifest.Machine.Cpu}; {manifest.Machine.Cores} cores; {manifest.Machine.MemoryGiB} GiB"),
+            Row("machine",
+            $"{manifest.Machine.OperatingSystem}; {manifest.Machine.Cpu}; {manifest.Machine.Cores} cores; {manifest.Machine.MemoryGiB} GiB"),
             Row("runtime", $"{manifest.Machine.Runtime}; {manifest.Torch}"),
             Row("CPU kernels", KernelsOf(sections, manifest)),
             Row("intra-op threads", ThreadsOf(sections)),
-            Row("content digest", $"{manifest.RunDigest ?? SectionDigest.OfRun(sections)} (SHA-256 over every section's digest, written by the process that measured it; an edited section is refused)"),
+            Row("content digest",
+            $"{manifest.RunDigest ?? SectionDigest.OfRun(sections)} (SHA-256 over every section's digest, written by the process that measured it; " +
+            $"an edited section is refused)"),
             Row("sections", SectionWords.Run(sections, manifest.Missing.Count)),
         };
         if (manifest.Pipeline != null)
-            run.Add(Row("pipeline wall time", $"{RunText.Seconds(manifest.Pipeline.Seconds)} up to the report (started {manifest.Pipeline.StartedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"));
+            run.Add(Row("pipeline wall time",
+                $"{RunText.Seconds(manifest.Pipeline.Seconds)} up to the report (started " +
+                $"{manifest.Pipeline.StartedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC)"));
         document.Table(["item", "value"], run);
 
         document.Subheading("Experiments");

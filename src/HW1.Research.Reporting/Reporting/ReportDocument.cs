@@ -127,7 +127,8 @@ public sealed class ReportDocument : IDisposable
                 Add(new TextLineBlock(line, _caption, new SKColor(0x30, 0x30, 0x30)) { KeepWithNext = true });
         var (widths, words) = ColumnWidths(columns, rows);
         if (wholeWords && words.Sum() > A4.ContentWidth)
-            throw new InvalidOperationException($"Table '{caption ?? columns[0]}': its longest words ({string.Join(", ", Enumerable.Range(0, columns.Count).Select(c => $"{columns[c]}: {words[c]:0} pt"))}) " +
+            throw new InvalidOperationException($"Table '{caption ?? columns[0]}': its longest words " +
+                $"({string.Join(", ", Enumerable.Range(0, columns.Count).Select(c => $"{columns[c]}: {words[c]:0} pt"))}) " +
                 $"need {words.Sum():0} pt, the page holds {A4.ContentWidth:0}: shorten the longest cells, or a word would be broken inside.");
         var header = new TableRowBlock(columns, widths, _smallBold, header: true);
         Add(new TableRowBlock(columns, widths, _smallBold, header: true) { KeepWithNext = rows.Count > 0 });

@@ -4,7 +4,8 @@ using SkiaSharp;
 namespace HW1.Research.Reporting;
 
 /// <summary>What a render produced.</summary>
-public sealed record RenderResult(string Pdf, string Summary, string Manifest, int Pages, int Figures, IReadOnlyList<ReportSection> Sections, IReadOnlyList<string> Missing)
+public sealed record RenderResult(string Pdf, string Summary, string Manifest, int Pages, int Figures, IReadOnlyList<ReportSection> Sections,
+    IReadOnlyList<string> Missing)
 {
     public int NotReproduced => Sections.Count(s => s.Status == SectionStatus.NotReproduced);
 }
@@ -26,7 +27,8 @@ public static class ReportWriter
         return [pngName, stem + "@2x.png", stem + ".svg", stem + ".csv"];
     }
 
-    /// <summary>The report folder of a profile: <c>artifacts/report</c> for the full profile, <c>artifacts/&lt;profile&gt;/report</c> otherwise.</summary>
+    /// <summary>The report folder of a profile: <c>artifacts/report</c> for the full profile, <c>artifacts/&lt;profile&gt;/report</c>
+    /// otherwise.</summary>
     public static string FolderOf(string profile, string? artifactsRoot = null)
     {
         var root = artifactsRoot ?? RepoPaths.ArtifactsDir;
@@ -76,8 +78,10 @@ public static class ReportWriter
 
         // Each figure as PNG (1x for the summary, 2x for high-density screens), SVG, and its data as CSV (panel, series, x, y).
         // Files of earlier renders that this one does not write again must not linger beside the summary.
-        var expected = sections.SelectMany(s => s.Figures.SelectMany(f => ExportFiles(MarkdownSummary.FigureFile(s, f)))).ToHashSet(StringComparer.Ordinal);
-        foreach (var old in Directory.GetFiles(figures).Where(p => !expected.Contains(Path.GetFileName(p)) && !Path.GetFileName(p).StartsWith('.'))) File.Delete(old);
+        var expected = sections.SelectMany(s => s.Figures.SelectMany(f => ExportFiles(MarkdownSummary.FigureFile(s, f))))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var old in Directory.GetFiles(figures)
+            .Where(p => !expected.Contains(Path.GetFileName(p)) && !Path.GetFileName(p).StartsWith('.'))) File.Delete(old);
         int count = 0;
         foreach (var section in sections)
         {

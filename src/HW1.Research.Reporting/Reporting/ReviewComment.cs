@@ -19,7 +19,8 @@ public sealed record ReviewOptions
     /// <summary>An absolute URL where the full diff.md, its figures and the rendered report can be read; null: named, not linked.</summary>
     public string? DetailsUrl { get; init; }
 
-    /// <summary>An absolute URL under which each changed figure's PNG (<see cref="RunDiff.FigureFile"/>) was uploaded; null: named, not linked.</summary>
+    /// <summary>An absolute URL under which each changed figure's PNG (<see cref="RunDiff.FigureFile"/>) was uploaded; null: named, not
+    /// linked.</summary>
     public string? FiguresUrl { get; init; }
 
     /// <summary>The longest comment, in characters (GitHub takes 65,536; a review comment should be read at a glance).</summary>
@@ -115,11 +116,13 @@ public static class ReviewComment
             md.AppendLine($"## {Capitalized(options.Profile)} run: nothing changed").AppendLine();
             md.AppendLine($"All {Count(changes.Count, "section")} of `{Cell(options.HeadLabel)}` match `{Cell(options.BaseLabel)}`: " +
                 "no verdict, headline metric, table cell, figure point or sentence moved.").AppendLine();
-            md.AppendLine(options.DetailsUrl == null ? "The diff and the report are in this run's review artifacts." : $"The diff and the report: [review artifacts]({options.DetailsUrl}).");
+            md.AppendLine(options.DetailsUrl == null ? "The diff and the report are in this run's review artifacts."
+                : $"The diff and the report: [review artifacts]({options.DetailsUrl}).");
             return md.ToString();
         }
 
-        md.AppendLine($"## {Capitalized(options.Profile)} run: {Count(flips.Count, "verdict flip")}, {Count(metrics.Count, "moved metric")}, {Count(figures.Count, "changed figure")}").AppendLine();
+        md.AppendLine($"## {Capitalized(options.Profile)} run: {Count(flips.Count, "verdict flip")}, {Count(metrics.Count, "moved metric")}, " +
+            $"{Count(figures.Count, "changed figure")}").AppendLine();
         md.Append($"Base `{Cell(options.BaseLabel)}`, head `{Cell(options.HeadLabel)}`: {changed} of {Count(changes.Count, "section")} changed");
         if (added.Count > 0) md.Append($"; only in head: {Names(added)}");
         if (removed.Count > 0) md.Append($"; only in base: {Names(removed)}");
@@ -128,12 +131,14 @@ public static class ReviewComment
         if (flips.Count > 0)
         {
             md.AppendLine("### Verdict flips").AppendLine();
-            Rows(md, "| section | claim | verdict, base → head | measured, base → head |\n| --- | --- | --- | --- |", flips, shownFlips, "verdict flip", where);
+            Rows(md, "| section | claim | verdict, base → head | measured, base → head |\n| --- | --- | --- | --- |", flips, shownFlips,
+                "verdict flip", where);
         }
         if (metrics.Count > 0)
         {
             md.AppendLine("### Moved headline metrics").AppendLine();
-            Rows(md, "| section | metric | base | head | change | relative |\n| --- | --- | ---: | ---: | ---: | ---: |", metrics, shownMetrics, "moved metric", where);
+            Rows(md, "| section | metric | base | head | change | relative |\n| --- | --- | ---: | ---: | ---: | ---: |", metrics, shownMetrics,
+                "moved metric", where);
         }
         if (figures.Count > 0)
         {
@@ -145,7 +150,9 @@ public static class ReviewComment
             .Where(n => n > 0)
             .ToList();
         if (other.Count > 0)
-            md.AppendLine($"Other values that moved (table cells, settings, findings' sentences): {other.Sum()} in {Count(other.Count, "section")}, listed in {where}.").AppendLine();
+            md.AppendLine($"Other values that moved (table cells, settings, findings' sentences): {other.Sum()} in " +
+                $"{Count(other.Count, "section")}, " +
+                $"listed in {where}.").AppendLine();
         md.AppendLine(options.DetailsUrl == null
             ? "Everything else (every moved value, the figures, the rendered report) is in this run's review artifacts."
             : $"Everything else (every moved value, the figures, the rendered report): [diff.md and the report]({options.DetailsUrl}).");
@@ -162,7 +169,9 @@ public static class ReviewComment
             md.AppendLine();
         }
         if (shown < rows.Count)
-            md.AppendLine($"_{(rows.Count - shown).ToString(C)} more {Plural(rows.Count - shown, what)} not shown here, to keep this comment short: see {where}._").AppendLine();
+            md.AppendLine($"_{(rows.Count - shown).ToString(C)} more {Plural(rows.Count - shown, what)} not shown here, to keep this comment " +
+                $"short: " +
+                $"see {where}._").AppendLine();
     }
 
     /// <summary>Section status changes first (a section whose tests now fail, or pass again), then every claim whose verdict flipped.</summary>
@@ -178,8 +187,10 @@ public static class ReviewComment
         {
             foreach (var claim in c.Claims.Where(x => x.Flipped))
             {
-                rows.Add($"| {Cell(c.Heading)} | {Cell(claim.Statement)}{(claim.After?.Kind ?? claim.Before?.Kind) switch { ClaimKind.Sanity => " (sanity check)", _ => "" }} | " +
-                    $"{claim.BeforeVerdict} → **{claim.AfterVerdict}** | {Cell(claim.Before?.Measured ?? "—")} → {Cell(claim.After?.Measured ?? "—")} |");
+                rows.Add($"| {Cell(c.Heading)} | " +
+                    $"{Cell(claim.Statement)}{(claim.After?.Kind ?? claim.Before?.Kind) switch { ClaimKind.Sanity => " (sanity check)", _ => "" }} " +
+                    $"| {claim.BeforeVerdict} → **{claim.AfterVerdict}** | {Cell(claim.Before?.Measured ?? "—")} → " +
+                    $"{Cell(claim.After?.Measured ?? "—")} |");
             }
         }
         return rows;
@@ -246,12 +257,14 @@ public static class ReviewComment
     private static string Cut(string text, ReviewOptions options)
     {
         var note = $"{Environment.NewLine}_Cut at {options.MaxChars.ToString(C)} characters: see " +
-            (options.DetailsUrl == null ? "`diff.md` in this run's review artifacts" : $"[diff.md]({options.DetailsUrl})") + "._" + Environment.NewLine;
+            (options.DetailsUrl == null ? "`diff.md` in this run's review artifacts" : $"[diff.md]({options.DetailsUrl})") + "._" +
+            Environment.NewLine;
         var end = text.LastIndexOf('\n', Math.Max(0, options.MaxChars - note.Length - 1));
         return text[..Math.Max(end, 0)] + note;
     }
 
-    /// <summary>A link the comment may carry: absolute (a comment is read on another page than the run's) and short enough to leave room for rows.</summary>
+    /// <summary>A link the comment may carry: absolute (a comment is read on another page than the run's) and short enough to leave room for
+    /// rows.</summary>
     private static void CheckAbsolute(string? url, string what)
     {
         if (url == null) return;

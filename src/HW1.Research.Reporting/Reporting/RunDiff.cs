@@ -5,7 +5,8 @@ using HW1.Research.Figures;
 namespace HW1.Research.Reporting;
 
 /// <summary>How one section differs between a base run and a head run.</summary>
-public sealed record SectionChange(string Id, string Heading, string Kind, IReadOnlyList<SectionDifference> Differences, IReadOnlyList<Figure> Overlays)
+public sealed record SectionChange(string Id, string Heading, string Kind, IReadOnlyList<SectionDifference> Differences,
+    IReadOnlyList<Figure> Overlays)
 {
     public const string Changed = "changed";
     public const string Unchanged = "unchanged";
@@ -91,7 +92,11 @@ public static class RunDiff
             var differences = SectionComparison.Compare(b, h).Concat(TextDifferences(b, h)).ToList();
             if (differences.Count == 0)
             {
-                changes.Add(new SectionChange(h.Id, ReportBuilder.HeadingOf(h), SectionChange.Unchanged, [], []) { BaseStatus = b.Status, HeadStatus = h.Status });
+                changes.Add(new SectionChange(h.Id, ReportBuilder.HeadingOf(h), SectionChange.Unchanged, [], [])
+                {
+                    BaseStatus = b.Status,
+                    HeadStatus = h.Status
+                });
                 continue;
             }
             var overlays = h.Figures
@@ -126,7 +131,8 @@ public static class RunDiff
         foreach (var (key, now) in after)
         {
             var was = before.FirstOrDefault(x => x.Key == key).Item;
-            if (was == null || !string.Equals(was.Verdict, now.Verdict, StringComparison.Ordinal) || !string.Equals(was.Measured, now.Measured, StringComparison.Ordinal))
+            if (was == null || !string.Equals(was.Verdict, now.Verdict, StringComparison.Ordinal) ||
+                !string.Equals(was.Measured, now.Measured, StringComparison.Ordinal))
                 changes.Add(new ClaimChange(head.Id, now.Statement, was, now));
         }
         foreach (var (_, was) in before.Where(x => after.All(y => y.Key != x.Key)))
@@ -134,7 +140,8 @@ public static class RunDiff
         return changes;
     }
 
-    /// <summary>Every headline metric of a section whose value differs between the runs (NaN equals NaN), matched by name, in the head's order, then those only the base has.</summary>
+    /// <summary>Every headline metric of a section whose value differs between the runs (NaN equals NaN), matched by name, in the head's order, then
+    /// those only the base has.</summary>
     public static IReadOnlyList<MetricChange> MetricChanges(ReportSection baseSection, ReportSection head)
     {
         ArgumentNullException.ThrowIfNull(baseSection);
@@ -263,7 +270,8 @@ public static class RunDiff
         {
             md.AppendLine($"### {c.Heading}").AppendLine();
             md.AppendLine("| where | base → head |").AppendLine("| --- | --- |");
-            var rest = c.Differences.Where(d => !Verdict(d.Location)).OrderBy(d => d.Location.StartsWith("figure", StringComparison.Ordinal) ? 1 : 0).ToList();
+            var rest = c.Differences.Where(d => !Verdict(d.Location)).OrderBy(d => d.Location.StartsWith("figure", StringComparison.Ordinal) ? 1 : 0)
+                .ToList();
             foreach (var d in c.Differences.Where(d => Verdict(d.Location)).Concat(rest.Take(maxPerSection)))
                 md.AppendLine($"| {Cell(d.Location)} | {Cell(d.First)} → {Cell(d.Second)} |");
             if (rest.Count > maxPerSection) md.AppendLine($"| … | {rest.Count - maxPerSection} more |");
@@ -275,7 +283,8 @@ public static class RunDiff
 
     /// <summary>A difference in what the section concludes or headlines: its status and failure, a headline metric, a claim.</summary>
     private static bool Verdict(string location) =>
-        location is "status" or "failure" || location.StartsWith("headline", StringComparison.Ordinal) || location.StartsWith("claim '", StringComparison.Ordinal);
+        location is "status" or "failure" || location.StartsWith("headline", StringComparison.Ordinal) ||
+        location.StartsWith("claim '", StringComparison.Ordinal);
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

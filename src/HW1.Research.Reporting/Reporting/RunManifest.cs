@@ -61,7 +61,8 @@ public sealed record RunManifest(string Profile, DateTimeOffset CreatedUtc, Sour
     public IReadOnlyList<SectionInfo> Sections { get; init; } = [];
     public PipelineLog? Pipeline { get; init; }
 
-    /// <summary>SHA-256 over every section's id and digest (<see cref="SectionDigest.OfRun"/>): one number that names the whole run's content.</summary>
+    /// <summary>SHA-256 over every section's id and digest (<see cref="SectionDigest.OfRun"/>): one number that names the whole run's
+    /// content.</summary>
     public string? RunDigest { get; init; }
 
     /// <summary>Sections that were expected from the pipeline's experiments but are missing or stale, with the reason.</summary>

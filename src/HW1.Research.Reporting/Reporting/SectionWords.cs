@@ -48,7 +48,8 @@ public static class SectionWords
         var claims = sections.Sum(s => s.Claims.Count);
         return $"bits match the snapshots in {matched.ToString(C)} of {sections.Count.ToString(C)} sections" +
                (missing > 0 ? $" ({missing.ToString(C)} missing)" : "") +
-               $"; {hold.ToString(C)} of {claims.ToString(C)} claims hold, {known.ToString(C)} known failure{(known == 1 ? "" : "s")}, {fail.ToString(C)} fail";
+                   $"; {hold.ToString(C)} of {claims.ToString(C)} claims hold, {known.ToString(C)} known failure{(known == 1 ? "" : "s")}, " +
+                   $"{fail.ToString(C)} fail";
     }
 
     private static (int Hold, int Known, int Fail) Count(IReadOnlyList<Claim> claims) =>

@@ -27,7 +27,8 @@ public static class CriticalPoint
     /// weight by a fraction f of ‖θ‖ changes the loss by at most f · <paramref name="relativeTolerance"/> of itself); at most
     /// <paramref name="maxIterations"/> Levenberg–Marquardt steps, fewer when no step lowers the gradient norm (a numerical floor).
     /// </summary>
-    public static CriticalPointSearch Find(IList<Tensor> parameters, Func<Tensor> loss, double tolerance, int maxIterations, double relativeTolerance = 0)
+    public static CriticalPointSearch Find(IList<Tensor> parameters, Func<Tensor> loss, double tolerance, int maxIterations,
+        double relativeTolerance = 0)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(loss);

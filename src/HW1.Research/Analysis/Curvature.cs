@@ -45,7 +45,8 @@ public static class Curvature
         for (long i = 0; i < count; i++)
         {
             var second = autograd.grad([gradient[i]], parameters, retain_graph: true, allow_unused: true);
-            rows[i] = cat(second.Select((g, k) => (g is null || g.IsInvalid ? zeros_like(parameters[k]) : g).reshape(-1).to_type(ScalarType.Float64)).ToArray());
+            rows[i] = cat(second.Select((g, k) => (g is null || g.IsInvalid ? zeros_like(parameters[k]) : g).reshape(-1).to_type(ScalarType.Float64))
+                .ToArray());
         }
         return stack(rows);
     }

@@ -7,7 +7,8 @@ namespace HW1.Research.Analysis;
 /// How the search for the flattest point of a rescaling orbit ended: the top Hessian eigenvalue where it started and where it
 /// stopped, the accepted steps and the eigenvalue evaluations it used, whether it converged, and the range of the unit factors aᵢ.
 /// </summary>
-public sealed record OrbitSearch(double StartTopEigenvalue, double TopEigenvalue, int Steps, int Evaluations, bool Converged, double SmallestFactor, double LargestFactor)
+public sealed record OrbitSearch(double StartTopEigenvalue, double TopEigenvalue, int Steps, int Evaluations, bool Converged, double SmallestFactor,
+    double LargestFactor)
 {
     /// <summary>The flattest point's top eigenvalue over the start's.</summary>
     public double Ratio => TopEigenvalue / StartTopEigenvalue;
@@ -29,7 +30,8 @@ public static class RescalingOrbit
     /// accepted; otherwise it stops after <paramref name="maxEvaluations"/> eigenvalue evaluations and says so. The weights are left at
     /// the flattest point found; the caller restores them if it needs the start.
     /// </summary>
-    public static OrbitSearch Flattest(IList<Tensor> parameters, Func<Tensor> loss, Tensor inWeight, Tensor inBias, Tensor outWeight, Generator generator,
+    public static OrbitSearch Flattest(IList<Tensor> parameters, Func<Tensor> loss, Tensor inWeight, Tensor inBias, Tensor outWeight,
+        Generator generator,
         int maxEvaluations = 40, double tolerance = 2e-3, int powerIterations = 100, double powerTolerance = 1e-3)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -39,8 +41,10 @@ public static class RescalingOrbit
         ArgumentNullException.ThrowIfNull(outWeight);
         var units = inWeight.shape[0];
         if (inWeight.dim() != 2 || inBias.shape.Length != 1 || inBias.shape[0] != units || outWeight.dim() != 2 || outWeight.shape[1] != units)
-            throw new ArgumentException($"A rescaled layer needs incoming weights [h, in], bias [h] and outgoing weights [out, h]; found [{string.Join(", ", inWeight.shape)}], [{string.Join(", ", inBias.shape)}], [{string.Join(", ", outWeight.shape)}].");
-        if (maxEvaluations < 1) throw new ArgumentOutOfRangeException(nameof(maxEvaluations), maxEvaluations, "The search needs at least one evaluation.");
+            throw new ArgumentException($"A rescaled layer needs incoming weights [h, in], bias [h] and outgoing weights [out, h]; found " +
+                $"[{string.Join(", ", inWeight.shape)}], [{string.Join(", ", inBias.shape)}], [{string.Join(", ", outWeight.shape)}].");
+        if (maxEvaluations < 1) throw new ArgumentOutOfRangeException(nameof(maxEvaluations), maxEvaluations,
+            "The search needs at least one evaluation.");
         int Offset(Tensor t)
         {
             long offset = 0;
@@ -76,7 +80,8 @@ public static class RescalingOrbit
             {
                 var v = vector.to_type(ScalarType.Float64);
                 var incoming = v.narrow(0, wAt, inWeight.numel()).reshape(units, -1).pow(2).sum(1) + v.narrow(0, bAt, units).pow(2);
-                var outgoing = v.narrow(0, oAt, outWeight.numel()).reshape(outWeight.shape[0], units).t().pow(2).sum(1); // sum(0) would bind to sum(ScalarType) and add in bytes
+                var outgoing = v.narrow(0, oAt, outWeight.numel()).reshape(outWeight.shape[0], units).t().pow(2)
+                    .sum(1); // sum(0) would bind to sum(ScalarType) and add in bytes
                 var gradient = (-2 * top.Value * (incoming - outgoing)).data<double>().ToArray();
                 return (top.Value, gradient);
             }

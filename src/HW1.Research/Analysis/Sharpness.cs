@@ -61,7 +61,8 @@ public static class Sharpness
             double next = hv.dot(v).to_type(ScalarType.Float64).item<double>(); // Rayleigh quotient vᵀHv
             TrainingProgress.Report(() => $"power iteration: {i} of at most {maxIterations}, estimate {next:G6}");
             var norm = hv.norm();
-            if (norm.to_type(ScalarType.Float64).item<double>() == 0) return (new TopEigenvalue(0, i, true), zeros_like(v).detach().MoveToOuterDisposeScope().MoveToOuterDisposeScope());
+            if (norm.to_type(ScalarType.Float64).item<double>() == 0) return (new TopEigenvalue(0, i, true),
+                zeros_like(v).detach().MoveToOuterDisposeScope().MoveToOuterDisposeScope());
             v.Dispose();
             v = (hv / norm).detach().MoveToOuterDisposeScope();
             if (!double.IsNaN(estimate) && Math.Abs(next - estimate) <= relativeTolerance * Math.Abs(next))
@@ -125,7 +126,8 @@ public static class Sharpness
                 double value = Evaluate();
                 iterations++;
                 TrainingProgress.Report(() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"box sharpness at ε = {epsilon:0E0}: {iterations} of at most {maxIterations} loss evaluations, sharpness so far {100 * (current - baseLoss) / (1 + baseLoss):0.####}%"));
+                    $"box sharpness at ε = {epsilon:0E0}: {iterations} of at most {maxIterations} loss evaluations, sharpness so far " +
+                    $"{100 * (current - baseLoss) / (1 + baseLoss):0.####}%"));
                 if (value > current)
                 {
                     lastGain = (value - current) / (1 + baseLoss);

@@ -29,7 +29,8 @@ public static class DatasetCache
         var wrong = spec.Files.Where(f => !IsValid(Path.Combine(folder, f.Name), f)).ToList();
         for (int attempt = 1; wrong.Count > 0 && attempt <= FetchAttempts; attempt++)
         {
-            log($"{spec.Name}: fetching {string.Join(", ", wrong.Select(f => f.Name))} from {spec.Fetcher.Source} (attempt {attempt} of {FetchAttempts}; " +
+            log($"{spec.Name}: fetching {string.Join(", ", wrong.Select(f => f.Name))} from {spec.Fetcher.Source} (attempt {attempt} of " +
+                $"{FetchAttempts}; " +
                 $"each outside command may take up to {ExternalCommand.Timeout.TotalSeconds:0} s, {ExternalCommand.TimeoutVariable}).");
             var staging = Path.Combine(folder, $".fetch-{Environment.ProcessId}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
@@ -61,7 +62,8 @@ public static class DatasetCache
         {
             var details = string.Join("; ", wrong.Select(f => Describe(Path.Combine(folder, f.Name), f)));
             throw new DatasetException(
-                $"{spec.Name}: after {FetchAttempts} fetches from {spec.Fetcher.Source}, files are still wrong: {details}. {spec.ManualHelp(folder)}");
+                $"{spec.Name}: after {FetchAttempts} fetches from {spec.Fetcher.Source}, files are still wrong: {details}. " +
+                $"{spec.ManualHelp(folder)}");
         }
         return folder;
     }
@@ -115,7 +117,8 @@ internal static class FolderLock
             }
             catch (IOException e)
             {
-                throw new DatasetException($"{what}: {path} stayed locked by another process for {timeout.TotalMinutes} minutes. If no other run is active, delete it.", e);
+                throw new DatasetException($"{what}: {path} stayed locked by another process for {timeout.TotalMinutes} minutes. If no other run " +
+                    $"is active, delete it.", e);
             }
         }
     }

@@ -18,7 +18,8 @@ public static class ExternalCommand
     public static TimeSpan ParseTimeout(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return DefaultTimeout;
-        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 1)
+        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) &&
+            seconds >= 1)
             return TimeSpan.FromSeconds(seconds);
         throw new ArgumentException(
             $"The environment variable {TimeoutVariable} is '{value}', expected a whole number of seconds from 1 (the time limit of each " +
@@ -30,7 +31,8 @@ public static class ExternalCommand
     /// standard error and output. A command that cannot start is a <see cref="DatasetException"/> that ends with
     /// <paramref name="whenMissing"/>; one that outlives <paramref name="timeout"/> is killed and reported.
     /// </summary>
-    internal static (int ExitCode, string Output) Run(string command, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, string whenMissing)
+    internal static (int ExitCode, string Output) Run(string command, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout,
+        string whenMissing)
     {
         var info = new ProcessStartInfo(command)
         {

@@ -51,14 +51,16 @@ public static class IdxFile
         if (bytes.Length < 4)
             throw new IdxFormatException(path, $"expected an IDX header of at least 4 bytes, found {bytes.Length} bytes (truncated file).");
         if (bytes[0] != 0 || bytes[1] != 0)
-            throw new IdxFormatException(path, $"expected an IDX magic number starting with 00 00, found {bytes[0]:X2} {bytes[1]:X2} (not an IDX file).");
+            throw new IdxFormatException(path,
+                $"expected an IDX magic number starting with 00 00, found {bytes[0]:X2} {bytes[1]:X2} (not an IDX file).");
         if (bytes[2] != UnsignedByte)
             throw new IdxFormatException(path, $"expected data type 0x08 (unsigned byte), found 0x{bytes[2]:X2}.");
         int rank = bytes[3];
         if (rank < 1)
             throw new IdxFormatException(path, "expected a rank of at least 1, found 0.");
         if (expectedShape != null && rank != expectedShape.Count)
-            throw new IdxFormatException(path, $"expected rank {expectedShape.Count} (magic 0x0000080{expectedShape.Count:X}), found rank {rank} (magic 0x0000080{rank:X}).");
+            throw new IdxFormatException(path,
+                $"expected rank {expectedShape.Count} (magic 0x0000080{expectedShape.Count:X}), found rank {rank} (magic 0x0000080{rank:X}).");
         int header = 4 + (4 * rank);
         if (bytes.Length < header)
             throw new IdxFormatException(path, $"expected a {header}-byte header for rank {rank}, found {bytes.Length} bytes (truncated file).");
@@ -80,7 +82,8 @@ public static class IdxFile
         if (bytes.Length != expectedLength)
         {
             var what = bytes.Length < expectedLength ? "truncated file" : "trailing bytes after the data";
-            throw new IdxFormatException(path, $"expected exactly {expectedLength} bytes for shape [{FormatShape(shape)}], found {bytes.Length} bytes ({what}).");
+            throw new IdxFormatException(path,
+                $"expected exactly {expectedLength} bytes for shape [{FormatShape(shape)}], found {bytes.Length} bytes ({what}).");
         }
         return new IdxArray(shape, bytes.AsSpan(header).ToArray());
     }

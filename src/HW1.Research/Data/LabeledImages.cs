@@ -28,7 +28,8 @@ public sealed class LabeledImages : IDisposable
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         if (images.Shape.Count != 3 || labels.Shape.Count != 1 || images.Shape[0] != labels.Shape[0])
-            throw new DatasetException($"{what}: images of shape [{string.Join(", ", images.Shape)}] do not pair with labels of shape [{string.Join(", ", labels.Shape)}].");
+            throw new DatasetException($"{what}: images of shape [{string.Join(", ", images.Shape)}] do not pair with labels of shape " +
+                $"[{string.Join(", ", labels.Shape)}].");
         int bad = Array.FindIndex(labels.Data, l => l >= classes);
         if (bad >= 0)
             throw new DatasetException($"{what}: label {labels.Data[bad]} at index {bad}, expected labels 0 to {classes - 1}.");
@@ -53,7 +54,8 @@ public sealed class LabeledImages : IDisposable
     public LabeledImages Slice(long start, long count)
     {
         if (start < 0 || count < 1 || start + count > Count)
-            throw new ArgumentOutOfRangeException(nameof(count), $"Examples {start} to {start + count - 1} do not lie within the {Count} examples of this set.");
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"Examples {start} to {start + count - 1} do not lie within the {Count} examples of this set.");
         return new LabeledImages(Images.narrow(0, start, count), Labels.narrow(0, start, count), Classes);
     }
 

@@ -31,7 +31,8 @@ public static class IdxImageDatasets
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Files.Count != 4)
-            throw new ArgumentException($"{spec.Name}: expected 4 files (train images, train labels, test images, test labels), found {spec.Files.Count}.", nameof(spec));
+            throw new ArgumentException($"{spec.Name}: expected 4 files (train images, train labels, test images, test labels), found " +
+                $"{spec.Files.Count}.", nameof(spec));
         var folder = DatasetCache.Ensure(spec, dataRoot, log);
         IdxArray[] arrays;
         try

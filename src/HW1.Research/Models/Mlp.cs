@@ -30,7 +30,8 @@ public static class Mlp
     public static Sequential CreateBatchNormalized(int inputs, IReadOnlyList<int> hidden, int outputs) =>
         Build(inputs, hidden, outputs, Activation.ReLU, batchNormalized: true);
 
-    /// <summary>Flatten, then per hidden width Linear (+ BatchNorm1d) + activation, then the Linear output layer; modules built in that order.</summary>
+    /// <summary>Flatten, then per hidden width Linear (+ BatchNorm1d) + activation, then the Linear output layer; modules built in that
+    /// order.</summary>
     private static Sequential Build(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation, bool batchNormalized)
     {
         ArgumentNullException.ThrowIfNull(hidden);

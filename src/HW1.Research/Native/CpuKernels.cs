@@ -78,7 +78,8 @@ public static partial class CpuKernels
             }
             var inForce = Pins.ToDictionary(p => p.Name, p => NativeValue(p.Name));
             if (pinnable && Pins.FirstOrDefault(p => inForce[p.Name] != p.Value) is { } lost)
-                throw new InvalidOperationException($"The CPU kernel pin did not take: the native environment has {lost.Name}={inForce[lost.Name] ?? "(unset)"} after setting {lost.Value}.");
+                throw new InvalidOperationException($"The CPU kernel pin did not take: the native environment has " +
+                    $"{lost.Name}={inForce[lost.Name] ?? "(unset)"} after setting {lost.Value}.");
             _state = new KernelState(mode, pinnable, cpu, inForce);
             return _state;
         }
@@ -160,7 +161,8 @@ public static partial class CpuKernels
 }
 
 /// <summary>The host CPU: model, the instruction sets that decide LibTorch's kernels, and whether the pin can run on it.</summary>
-public sealed record CpuFeatures(string Architecture, string Model, string Vendor, string Family, bool Avx2, bool Fma, bool Avx512F, bool Avx512Bf16, bool AmxTile)
+public sealed record CpuFeatures(string Architecture, string Model, string Vendor, string Family, bool Avx2, bool Fma, bool Avx512F, bool Avx512Bf16,
+    bool AmxTile)
 {
     /// <summary>The pinned kernels need AVX2 and FMA on an x86-64 CPU.</summary>
     public bool CanRunPin => Architecture == "X64" && Avx2 && Fma;
@@ -235,10 +237,10 @@ public sealed record KernelState(KernelMode Mode, bool Pinned, CpuFeatures Cpu, 
     public string? Warning => Pinned ? null
         : Mode == KernelMode.Native
             ? $"CPU kernels are {Description}: results depend on this CPU ({Cpu.Model}), " +
-              "so snapshots are not compared; the assertions still run."
+                "so snapshots are not compared; the assertions still run."
             : $"CPU kernels cannot be pinned on this machine ({Cpu}): LibTorch picks its own, so results may differ from the committed " +
-              "snapshots, which were recorded with the pinned AVX2 kernels on x86-64. A snapshot mismatch here says so; compare the behaviour " +
-              "the assertions check, or record snapshots for this machine on a branch of your own.";
+                "snapshots, which were recorded with the pinned AVX2 kernels on x86-64. A snapshot mismatch here says so; compare the behaviour " +
+                "the assertions check, or record snapshots for this machine on a branch of your own.";
 
     private static string Short(string variable) => variable switch
     {

@@ -35,7 +35,8 @@ public sealed record ClassifierTraining(int Epochs, int BatchSize, double Learni
     {
         if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, found {Epochs}.");
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1, found {BatchSize}.");
-        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be a positive number, found {LearningRate}.");
+        if (!(LearningRate > 0) ||
+            !double.IsFinite(LearningRate)) throw new ArgumentException($"LearningRate must be a positive number, found {LearningRate}.");
         if (EvaluateEvery < 1) throw new ArgumentException($"EvaluateEvery must be at least 1, found {EvaluateEvery}.");
     }
 }
@@ -46,10 +47,12 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccur
 /// <summary>Mean cross-entropy and accuracy of a model on a data set.</summary>
 public sealed record Evaluation(double Loss, double Accuracy);
 
-/// <summary>Watches a training run: called after each backward pass (gradients present and finite, before the optimizer step) and after each evaluation.</summary>
+/// <summary>Watches a training run: called after each backward pass (gradients present and finite, before the optimizer step) and after each
+/// evaluation.</summary>
 public interface ITrainingObserver
 {
-    /// <summary>Step <paramref name="step"/> (from 1) has computed <paramref name="loss"/> and the gradients. Tensors die with the step: keep copies.</summary>
+    /// <summary>Step <paramref name="step"/> (from 1) has computed <paramref name="loss"/> and the gradients. Tensors die with the step: keep
+    /// copies.</summary>
     void AfterBackward(int step, Tensor loss) { }
 
     /// <summary>The model has been evaluated after <paramref name="metrics"/>.Epoch epochs (gradients off, eval mode).</summary>
@@ -110,7 +113,9 @@ public static class ClassifierTrainer
             var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
             history.Add(new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, onTest.Loss, onTest.Accuracy));
             TrainingProgress.Report(() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{settings.Name ?? "training"}: epoch {epoch} of at most {settings.Epochs}, training loss {onTrain.Loss:0.####}, training accuracy {onTrain.Accuracy:P2}, test accuracy {onTest.Accuracy:P2}"));
+                $"{settings.Name ?? "training"}: epoch {epoch} of at most {settings.Epochs}, training loss {onTrain.Loss:0.####}, training " +
+                $"accuracy " +
+                $"{onTrain.Accuracy:P2}, test accuracy {onTest.Accuracy:P2}"));
             observer?.AfterEvaluation(history[^1]);
             if (settings.StopWhen?.Invoke(history[^1]) == true) break;
         }

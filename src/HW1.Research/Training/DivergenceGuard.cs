@@ -10,7 +10,8 @@ namespace HW1.Research.Training;
 /// A training run met a non-finite loss or gradient and was stopped at that step, before the optimizer used it.
 /// The message names the run, the epoch, the step, the learning rate and the last finite loss.
 /// </summary>
-public sealed class TrainingDivergedException(string run, int epoch, long step, double learningRate, double loss, bool gradient, double? lastFiniteLoss)
+public sealed class TrainingDivergedException(string run, int epoch, long step, double learningRate, double loss, bool gradient,
+    double? lastFiniteLoss)
     : Exception(Describe(run, epoch, step, learningRate, loss, gradient, lastFiniteLoss))
 {
     /// <summary>The run's name (<see cref="ClassifierTraining.Name"/>, <see cref="RegressionTraining.Name"/>).</summary>
@@ -42,7 +43,9 @@ public sealed class TrainingDivergedException(string run, int epoch, long step, 
             : $"the loss was {loss.ToString(c)}";
         var last = lastFiniteLoss is { } l ? $"the last finite loss was {l.ToString("G6", c)}" : "no step had a finite loss";
         return $"Training '{run}' diverged at epoch {epoch}, step {step}, learning rate {learningRate.ToString(c)}: {what}; {last}. " +
-               "It stopped before the optimizer used that step and returns no result. Lower the learning rate (or check the model and the data) and run it again.";
+               "It stopped before the optimizer used that step and returns no result. Lower the learning rate (or check the model and the data) " +
+               "and " +
+               "run it again.";
     }
 }
 

@@ -43,7 +43,8 @@ public sealed class FlatAdam : IDisposable
     public FlatAdam(IEnumerable<Parameter> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(learningRate >= 0) || !double.IsFinite(learningRate)) throw new ArgumentException($"Invalid learning rate: {learningRate}.", nameof(learningRate));
+        if (!(learningRate >= 0) ||
+            !double.IsFinite(learningRate)) throw new ArgumentException($"Invalid learning rate: {learningRate}.", nameof(learningRate));
         if (beta1 is < 0 or >= 1) throw new ArgumentException($"Invalid beta1: {beta1}.", nameof(beta1));
         if (beta2 is < 0 or >= 1) throw new ArgumentException($"Invalid beta2: {beta2}.", nameof(beta2));
         if (!(eps >= 0)) throw new ArgumentException($"Invalid eps: {eps}.", nameof(eps));

@@ -65,7 +65,8 @@ public static class IndependentRuns
         {
             // Dedicated threads, not pool threads: each sets its own intra-op thread count when it seeds, and that
             // setting must not outlive the run on a thread that later serves other work.
-            var threads = Enumerable.Range(0, Math.Min(workers, count)).Select(i => new Thread(Work) { Name = $"independent run {i + 1}", IsBackground = true }).ToList();
+            var threads = Enumerable.Range(0, Math.Min(workers, count))
+                .Select(i => new Thread(Work) { Name = $"independent run {i + 1}", IsBackground = true }).ToList();
             foreach (var t in threads) t.Start();
             foreach (var t in threads) t.Join();
         }

@@ -16,7 +16,8 @@ public class SharpnessTests
         var theta = tensor(new[] { 0.3, -0.2, 0.9 }, dtype: ScalarType.Float64).requires_grad_();
         using var generator = new Generator(3);
 
-        var top = Sharpness.TopHessianEigenvalue([theta], () => 0.5 * theta.dot(a.matmul(theta)), generator, maxIterations: 200, relativeTolerance: 1e-10);
+        var top = Sharpness.TopHessianEigenvalue([theta], () => 0.5 * theta.dot(a.matmul(theta)), generator, maxIterations: 200,
+            relativeTolerance: 1e-10);
 
         Assert.True(top.Converged);
         Assert.Equal(5.0, top.Value, 6);
@@ -67,7 +68,8 @@ public class SharpnessTests
         var box = Sharpness.Box([theta], () => theta.pow(2).sum(), epsilon: 0.01, ascent: BoxAscent.Sign);
         Assert.True(box.Converged);
         Assert.Equal(100 * ((1.02 * 1.02) + (2.03 * 2.03) - 5) / 6, box.Percent, 9);
-        Assert.True(box.Iterations <= 25, $"{box.Iterations} evaluations"); // one accepted step, then at most 21 halvings below 1e-6 and their evaluations
+        Assert.True(box.Iterations <= 25,
+            $"{box.Iterations} evaluations"); // one accepted step, then at most 21 halvings below 1e-6 and their evaluations
     }
 
     [Fact]

@@ -21,7 +21,8 @@ public sealed class SectionComparisonTests : IDisposable
         [
             new Figure("curves", "t", "c",
             [
-                new Panel("loss", new Axis("epoch"), new Axis("loss"), [new Series("train", [1, 2, 3], [0.5, 0.25, double.NaN]), new Series("test", [1, 2, 3], [0.6, 0.4, 0.3])]),
+                new Panel("loss", new Axis("epoch"), new Axis("loss"),
+                    [new Series("train", [1, 2, 3], [0.5, 0.25, double.NaN]), new Series("test", [1, 2, 3], [0.6, 0.4, 0.3])]),
                 new Panel("surface", new Axis("a"), new Axis("b"), []) { Grid = new Grid([0, 1], [0, 1], [[1.0, 2.0], [3.0, 4.0]], "loss") },
             ]),
         ],
@@ -74,12 +75,17 @@ public sealed class SectionComparisonTests : IDisposable
         static ReportSection WithInterval(ReportSection s, double high)
         {
             var panel = s.Figures[0].Panels[0];
-            var series = panel.Series[0] with { Low = panel.Series[0].Y.Select(y => y - 0.1).ToArray(), High = panel.Series[0].Y.Select(y => y + high).ToArray() };
+            var series = panel.Series[0] with
+            {
+                Low = panel.Series[0].Y.Select(y => y - 0.1).ToArray(),
+                High = panel.Series[0].Y.Select(y => y + high).ToArray()
+            };
             return s with { Figures = [s.Figures[0] with { Panels = [panel with { Series = [series, .. panel.Series.Skip(1)] }] }] };
         }
         // The first series' y is [0.5, 0.25, NaN]: its two finite upper ends move, the NaN one stays NaN.
         var differences = SectionComparison.Compare([WithInterval(Section("a"), 0.1)], [WithInterval(Section("a"), 0.2)]);
-        Assert.Equal(["figure 'curves', panel[0] 'loss', series[0] 'train', interval high[0]", "figure 'curves', panel[0] 'loss', series[0] 'train', interval high[1]"],
+        Assert.Equal(["figure 'curves', panel[0] 'loss', series[0] 'train', interval high[0]",
+            "figure 'curves', panel[0] 'loss', series[0] 'train', interval high[1]"],
             differences.Select(d => d.Location));
     }
 

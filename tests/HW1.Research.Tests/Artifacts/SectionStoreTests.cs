@@ -56,7 +56,8 @@ public sealed class SectionStoreTests : IDisposable
     {
         var path = SectionStore.Write(Section("v", "1-1", 1) with { Format = ReportSection.CurrentFormat + 1 }, _root);
         var e = Assert.Throws<InvalidDataException>(() => SectionStore.Read(path, "quick"));
-        Assert.Equal($"{path}: section format {ReportSection.CurrentFormat + 1}, expected {ReportSection.CurrentFormat}. Re-run its experiment.", e.Message);
+        Assert.Equal($"{path}: section format {ReportSection.CurrentFormat + 1}, expected {ReportSection.CurrentFormat}. Re-run its experiment.",
+            e.Message);
     }
 
     [Fact]

@@ -123,7 +123,8 @@ public sealed class StatisticsTests
         double[] x = [1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4];
         double[] y = [1, 2, 3, 4, 2, 1, 4, 3 + 2, 2, 1, 3, 0.5];
         long[] seeds = [7, 7, 7, 7, 8, 8, 8, 8, 9, 9, 9, 9];
-        var perSeed = new[] { Statistics.Spearman([1, 2, 3, 4], [1, 2, 3, 4]), Statistics.Spearman([1, 2, 3, 4], [2, 1, 4, 5]), Statistics.Spearman([1, 2, 3, 4], [2, 1, 3, 0.5]) };
+        var perSeed = new[] { Statistics.Spearman([1, 2, 3, 4], [1, 2, 3, 4]), Statistics.Spearman([1, 2, 3, 4], [2, 1, 4, 5]),
+            Statistics.Spearman([1, 2, 3, 4], [2, 1, 3, 0.5]) };
         var interval = Statistics.SpearmanOverSeeds(x, y, seeds)!;
         var t = Statistics.MeanInterval(perSeed);
         // Three seeds this far apart reach past ±1 with 2 degrees of freedom; a correlation's interval stops there.

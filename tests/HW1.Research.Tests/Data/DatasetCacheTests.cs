@@ -112,7 +112,8 @@ public sealed class DatasetCacheTests : IDisposable
         File.WriteAllText(file, "x");
         var fetcher = new FakeFetcher();
         var e = Assert.Throws<DatasetException>(() => DatasetCache.Ensure(Spec(fetcher), file));
-        Assert.Contains($"The data folder {Path.Combine(file, "tiny")} cannot be created: {file} is a file, expected a folder", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"The data folder {Path.Combine(file, "tiny")} cannot be created: {file} is a file, expected a folder", e.Message,
+            StringComparison.Ordinal);
         Assert.Contains(RepoPaths.DataDirVariable, e.Message, StringComparison.Ordinal);
         Assert.Equal(0, fetcher.Calls);
     }
@@ -207,7 +208,8 @@ public sealed class DatasetCacheTests : IDisposable
         // Stopped at the limit, not at the hour the command would sleep (60 s leaves room for a loaded machine's process start).
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
         // The stalled command was ended with its process tree; no staging folder is left in the data folder.
-        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"), p => CommandLine(p.Id).Contains(marker, StringComparison.Ordinal));
+        Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sleep"),
+            p => CommandLine(p.Id).Contains(marker, StringComparison.Ordinal));
         Assert.DoesNotContain(System.Diagnostics.Process.GetProcessesByName("sh"), p => CommandLine(p.Id).Contains(npm, StringComparison.Ordinal));
         Assert.Empty(Directory.GetDirectories(Path.Combine(_root, "mnist")));
     }

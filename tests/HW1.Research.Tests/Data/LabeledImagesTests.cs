@@ -5,7 +5,8 @@ namespace HW1.Research.Tests.Data;
 
 public class LabeledImagesTests
 {
-    private static LabeledImages Ten() => new(arange(10, dtype: ScalarType.Float32).reshape(10, 1, 1), arange(10, dtype: ScalarType.Int64), classes: 10);
+    private static LabeledImages Ten() =>
+        new(arange(10, dtype: ScalarType.Float32).reshape(10, 1, 1), arange(10, dtype: ScalarType.Int64), classes: 10);
 
     [Fact]
     public void A_slice_holds_the_examples_after_the_first_ones_and_shares_nothing_with_them()

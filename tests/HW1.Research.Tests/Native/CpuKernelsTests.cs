@@ -72,7 +72,9 @@ public sealed class CpuKernelsTests
         // the pin's doing, not computations that happen to give the same bits under any kernels.
         var native = ChildFingerprint("native", LowLevels);
         foreach (var (part, digest) in pinned)
-            Assert.True(native[part] != digest, $"{part}: the native run under {string.Join(", ", LowLevels.Select(l => $"{l.Key}={l.Value}"))} gave the pinned bits {digest}; the fingerprint no longer tells these kernels apart");
+            Assert.True(native[part] != digest,
+                $"{part}: the native run under {string.Join(", ", LowLevels.Select(l => $"{l.Key}={l.Value}"))} gave the pinned bits {digest}; the " +
+                $"fingerprint no longer tells these kernels apart");
     }
 
     [Fact]
@@ -100,7 +102,8 @@ public sealed class CpuKernelsTests
     [Fact]
     public void A_bad_mode_in_a_child_process_ends_it_with_that_message()
     {
-        var (code, _, error) = ReportTool.Run(["kernels"], new Dictionary<string, string?> { [CpuKernels.ModeVariable] = "fast" }, TimeSpan.FromMinutes(2));
+        var (code, _, error) = ReportTool.Run(["kernels"], new Dictionary<string, string?> { [CpuKernels.ModeVariable] = "fast" },
+            TimeSpan.FromMinutes(2));
         Assert.Equal(2, code);
         Assert.Contains($"{CpuKernels.ModeVariable} is 'fast'", error, StringComparison.Ordinal);
     }

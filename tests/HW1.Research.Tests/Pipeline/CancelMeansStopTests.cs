@@ -49,7 +49,8 @@ public sealed class CancelMeansStopTests : IDisposable
     [Fact]
     public void A_SIGTERM_to_the_report_tool_alone_stops_its_experiment_and_records_the_run_as_interrupted()
     {
-        using var tool = ReportTool.Start(["experiments", "--only", Only, "--force", "--configuration", ReportTool.Configuration, "--profile", Profile],
+        using var tool = ReportTool.Start(["experiments", "--only", Only, "--force", "--configuration", ReportTool.Configuration, "--profile",
+            Profile],
             new Dictionary<string, string?> { [RepoPaths.ArtifactsDirVariable] = _artifacts, [RepoPaths.DataDirVariable] = RepoPaths.DataDir });
         StopWhileTraining(tool, "the report tool");
     }
@@ -60,8 +61,15 @@ public sealed class CancelMeansStopTests : IDisposable
         var restore = ReportTool.RunProgram("dotnet", ["tool", "restore"], TimeSpan.FromMinutes(5), RepoPaths.Root);
         Assert.True(restore.Code == 0, restore.Output + restore.Error);
         // --exclusive: the Experiments task alone, on the build this test runs from (no restore, no build, no data step).
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "cake", "--target=Experiments", "--exclusive", $"--profile={Profile}", $"--only={Only}", "--force", $"--configuration={ReportTool.Configuration}" })
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true
+        };
+        foreach (var a in new[] { "cake", "--target=Experiments", "--exclusive", $"--profile={Profile}", $"--only={Only}", "--force",
+            $"--configuration={ReportTool.Configuration}" })
             info.ArgumentList.Add(a);
         info.Environment[RepoPaths.ArtifactsDirVariable] = _artifacts;
         info.Environment[RepoPaths.DataDirVariable] = RepoPaths.DataDir;
@@ -86,7 +94,8 @@ public sealed class CancelMeansStopTests : IDisposable
                 Thread.Sleep(200);
             }
             var tree = ProcessTree.Descendants(top.Id);
-            Assert.Contains(tree, p => File.Exists($"/proc/{p.Pid}/cmdline") && ReadCommandLine(p.Pid).Contains("testhost", StringComparison.Ordinal));
+            Assert.Contains(tree,
+                p => File.Exists($"/proc/{p.Pid}/cmdline") && ReadCommandLine(p.Pid).Contains("testhost", StringComparison.Ordinal));
 
             Assert.True(ProcessTree.Terminate(top.Id), $"{what} was not there to receive SIGTERM");
             Assert.True(top.WaitForExit(Ended), $"{what} still runs {Ended.TotalSeconds} s after SIGTERM");

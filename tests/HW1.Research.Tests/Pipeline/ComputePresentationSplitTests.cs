@@ -10,7 +10,8 @@ public sealed class RepositoryCopy : IDisposable
 
     public RepositoryCopy()
     {
-        foreach (var file in new[] { "HW1.Research.sln", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "CONTRIBUTING.md" })
+        foreach (var file in new[] { "HW1.Research.sln", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props",
+            "global.json", "CONTRIBUTING.md" })
             File.Copy(Path.Combine(RepoPaths.Root, file), Path.Combine(Directory.CreateDirectory(Repo).FullName, file));
         foreach (var folder in new[] { "build", "src", "experiments", "report" })
             Copy(Path.Combine(RepoPaths.Root, folder), Path.Combine(Repo, folder));
@@ -38,18 +39,27 @@ public sealed class RepositoryCopy : IDisposable
     /// <summary>Builds the copy's report tool and experiments (a build that fails fails the test with its output).</summary>
     public void Build()
     {
-        foreach (var project in new[] { Path.Combine("report", "HW1.Report", "HW1.Report.csproj"), Path.Combine("experiments", "HW1.Experiments", "HW1.Experiments.csproj") })
+        foreach (var project in new[] { Path.Combine("report", "HW1.Report", "HW1.Report.csproj"),
+            Path.Combine("experiments", "HW1.Experiments", "HW1.Experiments.csproj") })
         {
-            var (code, output, error) = ReportTool.RunProgram("dotnet", ["build", Path.Combine(Repo, project), "-c", "Release", "-v", "q"], TimeSpan.FromMinutes(6));
+            var (code, output, error) = ReportTool.RunProgram("dotnet", ["build", Path.Combine(Repo, project), "-c", "Release", "-v", "q"],
+                TimeSpan.FromMinutes(6));
             Assert.True(code == 0, output + error);
         }
     }
 
-    /// <summary>Runs the copy's report tool in the quick profile into <paramref name="artifacts"/>; CI is unset, so a new experiment records its first snapshot.</summary>
+    /// <summary>Runs the copy's report tool in the quick profile into <paramref name="artifacts"/>; CI is unset, so a new experiment records its
+    /// first snapshot.</summary>
     public (int Code, string Output) Tool(string artifacts, params string[] arguments)
     {
-        var tool = Directory.GetFiles(Path.Combine(Repo, "report", "HW1.Report", "bin", "Release"), "HW1.Report.dll", SearchOption.AllDirectories).Single();
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var tool = Directory.GetFiles(Path.Combine(Repo, "report", "HW1.Report", "bin", "Release"), "HW1.Report.dll", SearchOption.AllDirectories)
+            .Single();
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        };
         foreach (var a in (string[])[tool, .. arguments, "--profile", "quick"]) info.ArgumentList.Add(a);
         info.Environment["HW1_ARTIFACTS_DIR"] = artifacts;
         info.Environment["HW1_DATA_DIR"] = RepoPaths.DataDir;
@@ -129,7 +139,8 @@ public sealed class ComputePresentationSplitTests(RepositoryCopy copy) : IClassF
         // The old result and seeds were set aside by name, not read and not left in the way.
         var results = StoredResults.FolderOf("quick", Artifacts);
         Assert.True(File.Exists(StoredResults.PathOf(results, "GradientNormTests") + StoredResults.SetAsideSuffix), third.Output);
-        Assert.True(File.Exists(SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", Artifacts), "GradientNormTests", 41) + StoredResults.SetAsideSuffix), third.Output);
+        Assert.True(File.Exists(SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", Artifacts), "GradientNormTests", 41) +
+            StoredResults.SetAsideSuffix), third.Output);
     }
 
     [Fact]
@@ -140,14 +151,16 @@ public sealed class ComputePresentationSplitTests(RepositoryCopy copy) : IClassF
         var end = guide.IndexOf("<!-- walkthrough:end -->", StringComparison.Ordinal);
         Assert.True(begin >= 0 && end > begin, "CONTRIBUTING.md has lost its walk-through markers");
         var block = guide[begin..end];
-        var code = block[(block.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length)..block.LastIndexOf("```", StringComparison.Ordinal)];
+        var code = block[(block.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length)..block.LastIndexOf("```",
+            StringComparison.Ordinal)];
         var file = Path.Combine(Repo, "experiments", "HW1.Experiments", "DeepVsShallow", "FitLineTests.cs");
         File.WriteAllText(file, code);
         copy.Build();
         var artifacts = copy.ArtifactsOf("walkthrough");
         var run = copy.Tool(artifacts, "experiments", "--only", "FitLineTests", "--configuration", "Release");
         Assert.True(run.Code == 0, run.Output);
-        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(file)!, "__snapshots__", "FitLineTests_quick.snap")), "the first run records the new experiment's snapshot");
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(file)!, "__snapshots__", "FitLineTests_quick.snap")),
+            "the first run records the new experiment's snapshot");
         var section = SectionStore.Read(SectionStore.PathOf("quick", "1-1-fit-line", artifacts), "quick");
         Assert.Equal(SectionStatus.Reproduced, section.Status);
         Assert.Contains(section.Claims, c => c.Statement == "A small MLP fits a straight line (quick profile: 3 seeds)" && c.Holds);

@@ -56,10 +56,13 @@ public sealed class MakespanTests : IDisposable
         SectionStore.Write(section, _artifacts);
         var folder = ExperimentRunner.ReplicaFolderOf("quick", _artifacts, A.Name);
         var result = JsonSerializer.SerializeToElement(new[] { 1.0 });
-        SeedReplicas.Write(SeedReplicas.PathOf(Path.GetDirectoryName(folder)!, "ATests", 41), new SeedReplica("ATests", "compute", "quick", 0, 41, result, Seconds: 7));
-        SeedReplicas.Write(SeedReplicas.PathOf(Path.GetDirectoryName(folder)!, "ATests", 42), new SeedReplica("ATests", "compute", "quick", 0, 42, result, Seconds: 9));
+        SeedReplicas.Write(SeedReplicas.PathOf(Path.GetDirectoryName(folder)!, "ATests", 41),
+            new SeedReplica("ATests", "compute", "quick", 0, 41, result, Seconds: 7));
+        SeedReplicas.Write(SeedReplicas.PathOf(Path.GetDirectoryName(folder)!, "ATests", 42),
+            new SeedReplica("ATests", "compute", "quick", 0, 42, result, Seconds: 9));
         // A replica of another compute key (an older build) is not this run's seed.
-        SeedReplicas.Write(SeedReplicas.PathOf(Path.GetDirectoryName(folder)!, "ATests", 43), new SeedReplica("ATests", "older", "quick", 0, 43, result, Seconds: 99));
+        SeedReplicas.Write(SeedReplicas.PathOf(Path.GetDirectoryName(folder)!, "ATests", 43),
+            new SeedReplica("ATests", "older", "quick", 0, 43, result, Seconds: 99));
         new PipelineLog("quick", DateTimeOffset.UnixEpoch, 30)
         {
             Experiments = [new PipelineExperiment(A.Name, "run", PipelineExperiment.Ran, 21) { ComputeKey = "compute", Sections = ["1-2-a"] }],

@@ -34,7 +34,9 @@ public sealed class ParallelRunTests : IDisposable
     }
 
     private static (int Code, string Output) Experiments(string artifacts, int parallel, string? shard = null) =>
-        Tool(artifacts, ["experiments", "--only", Only, "--parallel", $"{parallel}", "--configuration", ReportTool.Configuration, .. shard == null ? Array.Empty<string>() : ["--shard", shard]]);
+        Tool(artifacts,
+        ["experiments", "--only", Only, "--parallel", $"{parallel}", "--configuration", ReportTool.Configuration,
+            .. shard == null ? Array.Empty<string>() : ["--shard", shard]]);
 
     [Fact]
     public void Two_experiments_at_once_and_two_shards_merged_store_the_same_numbers()
@@ -44,7 +46,8 @@ public sealed class ParallelRunTests : IDisposable
         var together = Experiments(_together, parallel: 2);
         Assert.True(together.Code == 0, together.Output);
         // Every core busy: GradientNorm's seeds in two shares at once beside ErrorSurface, then its completion from the replicas.
-        Assert.Contains("2 experiments to run, 2 processes at a time (--parallel=2), each with its own 2 threads: 1 replicated one(s) split into 2 seed shares each", together.Output, StringComparison.Ordinal);
+        Assert.Contains("2 experiments to run, 2 processes at a time (--parallel=2), each with its own 2 threads: 1 replicated one(s) split into 2 " +
+            "seed shares each", together.Output, StringComparison.Ordinal);
         Assert.Contains("GradientNormTests.Reproduces seed share 1/2: seed share 1/2 done", together.Output, StringComparison.Ordinal);
         Assert.Contains("GradientNormTests.Reproduces seed share 2/2: seed share 2/2 done", together.Output, StringComparison.Ordinal);
         Assert.Contains("GradientNormTests.Reproduces: completed in", together.Output, StringComparison.Ordinal);
@@ -80,7 +83,8 @@ public sealed class ParallelRunTests : IDisposable
         Assert.Empty(SectionComparison.Compare(a, b));
         // The merged run names every experiment under the same keys, so its report selects every section.
         var log = PipelineLog.Read("quick", merged)!;
-        Assert.Equal(PipelineLog.Read("quick", _together)!.Experiments.Select(e => (e.Name, e.Key)).Order(), log.Experiments.Select(e => (e.Name, e.Key)).Order());
+        Assert.Equal(PipelineLog.Read("quick", _together)!.Experiments.Select(e => (e.Name, e.Key)).Order(),
+            log.Experiments.Select(e => (e.Name, e.Key)).Order());
         Assert.Equal(2, log.MergedFrom.Count);
         Assert.Empty(HW1.Research.Reporting.ReportBuilder.Select(b, log).Missing);
     }
@@ -101,7 +105,9 @@ public sealed class ParallelRunTests : IDisposable
         var again = Tool(folder, run);
         Assert.True(again.Code == 0, again.Output);
         var progress = File.ReadAllLines(Path.Combine(folder, "quick", "progress", "GradientNormTests.Reproduces.log"));
-        Assert.Equal(["seed 41", "seed 42"], progress.Where(l => l.Contains(": read from its replica", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..l.IndexOf(':', l.IndexOf("] ", StringComparison.Ordinal))]));
+        Assert.Equal(["seed 41", "seed 42"],
+            progress.Where(l => l.Contains(": read from its replica", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..l.IndexOf(':', l.IndexOf("] ", StringComparison.Ordinal))]));
         Assert.Empty(SectionComparison.Compare(before, SectionStore.ReadAll("quick", folder)));
     }
 

@@ -70,7 +70,8 @@ public sealed class PipelineInterruptionTests : IDisposable
         // Rendering now must refuse: the only stored section is not this build's.
         var early = Run("render");
         Assert.NotEqual(0, early.Code);
-        Assert.False(File.Exists(Path.Combine(ReportWriter.FolderOf(Profile, _artifacts), ReportWriter.PdfName)), "a report was rendered from a stale section");
+        Assert.False(File.Exists(Path.Combine(ReportWriter.FolderOf(Profile, _artifacts), ReportWriter.PdfName)),
+            "a report was rendered from a stale section");
 
         // The re-run runs the experiment again (nothing to reuse), and the report is whole and passes its check.
         var rerun = Run("experiments", "--only", Only, "--configuration", ReportTool.Configuration);

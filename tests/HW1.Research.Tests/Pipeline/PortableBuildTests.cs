@@ -28,7 +28,8 @@ public sealed class PortableBuildTests : IDisposable
             File.Copy(Path.Combine(RepoPaths.Root, file), Path.Combine(Directory.CreateDirectory(folder).FullName, file));
         Copy(Path.Combine(RepoPaths.Root, "build"), Path.Combine(folder, "build"));
         Copy(Path.Combine(RepoPaths.Root, "src", "HW1.Research"), Path.Combine(folder, "src", "HW1.Research"));
-        var (code, output, error) = ReportTool.RunProgram("dotnet", ["build", Path.Combine(folder, "src", "HW1.Research", "HW1.Research.csproj"), "-c", "Release"], TimeSpan.FromMinutes(5));
+        var (code, output, error) = ReportTool.RunProgram("dotnet",
+            ["build", Path.Combine(folder, "src", "HW1.Research", "HW1.Research.csproj"), "-c", "Release"], TimeSpan.FromMinutes(5));
         Assert.True(code == 0, output + error);
         return Path.Combine(folder, "src", "HW1.Research", "bin", "Release", "net10.0", "HW1.Research.dll");
     }

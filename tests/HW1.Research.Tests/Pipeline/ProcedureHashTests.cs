@@ -54,7 +54,10 @@ public sealed class ProcedureHashTests : IDisposable
             }
             private static class Sink { public static double Last; }
             private readonly struct Tally : IObserver { public void After(double x) => Sink.Last = x * /*STRUCT*/1.0; }
-            private static double Helper(int k) { var r = new Recorder(); Trainer.Train(k, new Tally()); return Trainer.Train(k, r) * Scale + r.Last /*HELPER*/; }
+            private static double Helper(int k)
+            {
+                var r = new Recorder(); Trainer.Train(k, new Tally()); return Trainer.Train(k, r) * Scale + r.Last /*HELPER*/;
+            }
             protected override bool Claim(Config c, Result r) => r.Mean > /*THRESHOLD*/0.5;
             protected override string Describe(Config c, Result r) => $"/*SENTENCE*/The mean is {r.Mean:0.00}.";
             /*AFTER*/
@@ -63,16 +66,20 @@ public sealed class ProcedureHashTests : IDisposable
 
     private int _built;
 
-    /// <summary>The fixture with <paramref name="marker"/> (and what follows it up to a space or quote) replaced as given, compiled to a file.</summary>
+    /// <summary>The fixture with <paramref name="marker"/> (and what follows it up to a space or quote) replaced as given, compiled to a
+    /// file.</summary>
     private string Build(string? marker = null, string? replacement = null)
     {
         var text = marker == null ? Source : Source.Replace(marker, replacement, StringComparison.Ordinal);
         Assert.True(marker == null || text != Source, $"the marker {marker} is not in the fixture");
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p) is "System.Runtime.dll" or "System.Private.CoreLib.dll" or "System.Linq.dll" or "netstandard.dll" or "System.Collections.dll")
+            .Where(p =>
+            Path.GetFileName(p) is "System.Runtime.dll" or "System.Private.CoreLib.dll" or "System.Linq.dll" or "netstandard.dll"
+            or "System.Collections.dll")
             .Select(p => MetadataReference.CreateFromFile(p));
         var compilation = CSharpCompilation.Create("Fixture", [CSharpSyntaxTree.ParseText(text)], references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true,
+            nullableContextOptions: NullableContextOptions.Enable));
         var path = Path.Combine(_folder, $"{_built++}", "Fixture.dll");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using (var file = File.Create(path))

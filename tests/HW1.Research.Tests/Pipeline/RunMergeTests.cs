@@ -14,7 +14,16 @@ public sealed class RunMergeTests : IDisposable
     {
         var folder = Path.Combine(_root, name);
         key = key.Length > 0 ? key : $"key-{experiment}";
-        var path = SectionStore.Write(new ReportSection { Id = id, Part = "1-2", Order = 1, Title = "t", Question = "q", Profile = "quick", RunKey = key }, folder);
+        var path = SectionStore.Write(new ReportSection
+        {
+            Id = id,
+            Part = "1-2",
+            Order = 1,
+            Title = "t",
+            Question = "q",
+            Profile = "quick",
+            RunKey = key
+        }, folder);
         var digest = SectionStore.Read(path, "quick").Digest!;
         new PipelineLog("quick", DateTimeOffset.UnixEpoch, 10)
         {
@@ -22,7 +31,8 @@ public sealed class RunMergeTests : IDisposable
             CodeHash = codeHash,
             SeedOffset = offset,
             Kernels = "pinned",
-            Experiments = [new PipelineExperiment($"A.{experiment}.Reproduces", key, PipelineExperiment.Ran, 5) { Sections = [id], Digests = new Dictionary<string, string> { [id] = digest } }],
+            Experiments = [new PipelineExperiment($"A.{experiment}.Reproduces", key, PipelineExperiment.Ran, 5) { Sections = [id],
+                Digests = new Dictionary<string, string> { [id] = digest } }],
         }.Write(folder);
         return folder;
     }
@@ -59,19 +69,23 @@ public sealed class RunMergeTests : IDisposable
     [Fact]
     public void The_same_experiment_under_two_keys_is_refused() =>
         Assert.Contains("under different keys",
-            Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [Run("s1", "X", "1-2-x"), Run("s2", "X", "1-2-x", key: "other")], Path.Combine(_root, "m"), _ => { })).Message,
+            Assert.Throws<InvalidDataException>(() =>
+        RunMerge.Merge("quick", [Run("s1", "X", "1-2-x"), Run("s2", "X", "1-2-x", key: "other")], Path.Combine(_root, "m"), _ => { })).Message,
             StringComparison.Ordinal);
 
     [Fact]
     public void A_folder_without_a_pipeline_log_is_refused_naming_it()
     {
         var empty = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;
-        var e = Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [Run("s1", "X", "1-2-x"), empty], Path.Combine(_root, "m"), _ => { }));
+        var e = Assert.Throws<InvalidDataException>(() =>
+            RunMerge.Merge("quick", [Run("s1", "X", "1-2-x"), empty], Path.Combine(_root, "m"), _ => { }));
         Assert.Contains(empty, e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A shard's artifacts folder holding a seed share of experiment X: its replicas (seed → result) under <paramref name="key"/> and the run's log.</summary>
-    private string Share(string name, string key, params (long Seed, double Value)[] seeds) => Share(name, key, PipelineExperiment.Partial, null, 0, seeds);
+    /// <summary>A shard's artifacts folder holding a seed share of experiment X: its replicas (seed → result) under <paramref name="key"/> and the
+    /// run's log.</summary>
+    private string Share(string name, string key, params (long Seed, double Value)[] seeds) =>
+        Share(name, key, PipelineExperiment.Partial, null, 0, seeds);
 
     private string Share(string name, string key, string outcome, string? shard, double seconds, params (long Seed, double Value)[] seeds)
     {
@@ -80,7 +94,8 @@ public sealed class RunMergeTests : IDisposable
         foreach (var (seed, value) in seeds)
         {
             var path = SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", folder), "XTests", seed);
-            SeedReplicas.Write(path, new SeedReplica("XTests", key, "quick", 0, seed, System.Text.Json.JsonSerializer.SerializeToElement(value), seconds));
+            SeedReplicas.Write(path,
+                new SeedReplica("XTests", key, "quick", 0, seed, System.Text.Json.JsonSerializer.SerializeToElement(value), seconds));
             replicas[Path.GetFileName(path)] = SeedReplicas.DigestOf(path);
         }
         new PipelineLog("quick", DateTimeOffset.UnixEpoch, 10)
@@ -89,7 +104,8 @@ public sealed class RunMergeTests : IDisposable
             CodeHash = "code",
             Kernels = "pinned",
             Shard = shard,
-            Experiments = [new PipelineExperiment("A.XTests.Reproduces", key, outcome, 5) { Replicas = replicas, Share = shard ?? "1/1", Failure = outcome == PipelineExperiment.Failed ? "killed" : null }],
+            Experiments = [new PipelineExperiment("A.XTests.Reproduces", key, outcome, 5) { Replicas = replicas, Share = shard ?? "1/1",
+                Failure = outcome == PipelineExperiment.Failed ? "killed" : null }],
         }.Write(folder);
         return folder;
     }
@@ -110,18 +126,24 @@ public sealed class RunMergeTests : IDisposable
     public void A_failed_seed_share_leaves_its_seeds_to_the_completion_and_a_missing_shard_is_named()
     {
         var lines = new List<string>();
-        var merged = RunMerge.Merge("quick", [Share("s1", "k", PipelineExperiment.Partial, "1/3", 0, (1, 0.5)), Share("s2", "k", PipelineExperiment.Failed, "2/3", 0)], Path.Combine(_root, "m"), lines.Add);
+        var merged = RunMerge.Merge("quick",
+            [Share("s1", "k", PipelineExperiment.Partial, "1/3", 0, (1, 0.5)), Share("s2", "k", PipelineExperiment.Failed, "2/3", 0)],
+            Path.Combine(_root, "m"), lines.Add);
         var x = Assert.Single(merged.Experiments);
         Assert.Equal(PipelineExperiment.Partial, x.Outcome);
         Assert.Equal(["seed-1.json"], x.Replicas.Keys);
-        Assert.Contains(lines, l => l.Contains("seed share 2/3 of XTests.Reproduces", StringComparison.Ordinal) && l.Contains("failed (killed)", StringComparison.Ordinal));
+        Assert.Contains(lines,
+            l =>
+            l.Contains("seed share 2/3 of XTests.Reproduces", StringComparison.Ordinal) && l.Contains("failed (killed)", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("shard(s) 3/3 are not among the folders merged", StringComparison.Ordinal));
     }
 
     [Fact]
     public void One_seed_stored_by_two_shares_with_the_same_result_merges_whatever_its_timing()
     {
-        var merged = RunMerge.Merge("quick", [Share("s1", "k", PipelineExperiment.Partial, null, 3.5, (1, 0.5)), Share("s2", "k", PipelineExperiment.Partial, null, 4.0, (1, 0.5))], Path.Combine(_root, "m"), _ => { });
+        var merged = RunMerge.Merge("quick",
+            [Share("s1", "k", PipelineExperiment.Partial, null, 3.5, (1, 0.5)), Share("s2", "k", PipelineExperiment.Partial, null, 4.0, (1, 0.5))],
+            Path.Combine(_root, "m"), _ => { });
         Assert.Equal(["seed-1.json"], Assert.Single(merged.Experiments).Replicas.Keys);
     }
 
@@ -131,21 +153,24 @@ public sealed class RunMergeTests : IDisposable
         var s1 = Share("s1", "k", (1, 0.5));
         var path = SeedReplicas.PathOf(SeedReplicas.FolderOf("quick", s1), "XTests", 1);
         File.WriteAllText(path, File.ReadAllText(path).Replace("0.5", "0.75", StringComparison.Ordinal));
-        var e = Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [s1, Share("s2", "k", (2, 0.125))], Path.Combine(_root, "m"), _ => { }));
+        var e = Assert.Throws<InvalidDataException>(() =>
+            RunMerge.Merge("quick", [s1, Share("s2", "k", (2, 0.125))], Path.Combine(_root, "m"), _ => { }));
         Assert.Contains($"{path}: ALTERED", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void One_seed_trained_to_two_results_is_refused()
     {
-        var e = Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [Share("s1", "k", (1, 0.5)), Share("s2", "k", (1, 0.75))], Path.Combine(_root, "m"), _ => { }));
+        var e = Assert.Throws<InvalidDataException>(() =>
+            RunMerge.Merge("quick", [Share("s1", "k", (1, 0.5)), Share("s2", "k", (1, 0.75))], Path.Combine(_root, "m"), _ => { }));
         Assert.Contains("seed-1.json of XTests.Reproduces differs", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Seed_shares_under_two_keys_are_refused()
     {
-        var e = Assert.Throws<InvalidDataException>(() => RunMerge.Merge("quick", [Share("s1", "k", (1, 0.5)), Share("s2", "other", (2, 0.75))], Path.Combine(_root, "m"), _ => { }));
+        var e = Assert.Throws<InvalidDataException>(() =>
+            RunMerge.Merge("quick", [Share("s1", "k", (1, 0.5)), Share("s2", "other", (2, 0.75))], Path.Combine(_root, "m"), _ => { }));
         Assert.Contains("the seed shares of XTests.Reproduces ran under different keys", e.Message, StringComparison.Ordinal);
     }
 

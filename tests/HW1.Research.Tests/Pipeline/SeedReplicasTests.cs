@@ -22,7 +22,8 @@ public sealed class SeedReplicasTests : IDisposable
     public void A_seed_s_result_reads_back_bit_for_bit()
     {
         // Values whose shortest decimal form is long, the extremes, a float and a named literal.
-        var trace = new Trace(7, [0.1 + 0.2, Math.PI / 3, double.Epsilon, double.MaxValue, -0.0, double.NaN, 1e-310], [new Point(1, 1.0 / 3, 0.1f), new Point(2, 2.0 / 3, float.Epsilon)]);
+        var trace = new Trace(7, [0.1 + 0.2, Math.PI / 3, double.Epsilon, double.MaxValue, -0.0, double.NaN, 1e-310],
+            [new Point(1, 1.0 / 3, 0.1f), new Point(2, 2.0 / 3, float.Epsilon)]);
         var (back, _) = SeedReplicas.RoundTrip(trace);
         Assert.Equal(trace.Values.Select(BitConverter.DoubleToInt64Bits), back.Values.Select(BitConverter.DoubleToInt64Bits));
         Assert.Equal(trace.Points, back.Points);
@@ -54,9 +55,11 @@ public sealed class SeedReplicasTests : IDisposable
         Assert.Null(SeedReplicas.Read(path, "XTests", 3));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "{ half");
-        Assert.Contains($"{path}: not a seed replica", Assert.Throws<InvalidDataException>(() => SeedReplicas.Read(path, "XTests", 3)).Message, StringComparison.Ordinal);
+        Assert.Contains($"{path}: not a seed replica", Assert.Throws<InvalidDataException>(() => SeedReplicas.Read(path, "XTests", 3)).Message,
+            StringComparison.Ordinal);
         SeedReplicas.Write(path, new SeedReplica("XTests", "k", "quick", 0, 4, System.Text.Json.JsonSerializer.SerializeToElement(1.5)));
-        Assert.Contains("holds seed 4 of XTests, expected seed 3 of XTests", Assert.Throws<InvalidDataException>(() => SeedReplicas.Read(path, "XTests", 3)).Message, StringComparison.Ordinal);
+        Assert.Contains("holds seed 4 of XTests, expected seed 3 of XTests",
+            Assert.Throws<InvalidDataException>(() => SeedReplicas.Read(path, "XTests", 3)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public sealed class StoredResultsTests : IDisposable
     public void A_result_of_this_key_is_read_back_bit_for_bit()
     {
         var path = Store("k1");
-        var (value, stored) = StoredResults.TryRead<Measured>(path, "DemoTests", "k1", _warnings.Add) ?? throw new InvalidOperationException("not read");
+        var (value, stored) = StoredResults.TryRead<Measured>(path, "DemoTests", "k1", _warnings.Add) ??
+            throw new InvalidOperationException("not read");
         Assert.Equal(BitConverter.DoubleToInt64Bits(0.1 + 0.2), BitConverter.DoubleToInt64Bits(value.Values[0]));
         Assert.Equal(12.5, stored.Seconds);
         Assert.Empty(_warnings);
@@ -107,7 +108,8 @@ public sealed class StoredResultsTests : IDisposable
         var path = SeedReplicas.PathOf(_root, "DemoTests", 5);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         SeedReplicas.Write(path, new SeedReplica("DemoTests", "k1", "quick", 0, 5, json, 3.0, 2));
-        var (value, stored) = SeedReplicas.TryRead<Measured>(path, "DemoTests", 5, "k1", _warnings.Add) ?? throw new InvalidOperationException("not read");
+        var (value, stored) = SeedReplicas.TryRead<Measured>(path, "DemoTests", 5, "k1", _warnings.Add) ??
+            throw new InvalidOperationException("not read");
         Assert.Equal(1.0 / 3, value.Values[0]);
         Assert.Equal(2, stored.Threads);
         Assert.Empty(_warnings);

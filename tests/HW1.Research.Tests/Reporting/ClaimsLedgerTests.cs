@@ -6,7 +6,18 @@ namespace HW1.Research.Tests.Reporting;
 public sealed class ClaimsLedgerTests
 {
     private static ReportSection Section(string id, int order, params Claim[] claims) =>
-        new() { Id = id, Part = "1-2", Order = order, Title = "t", Question = "q", Profile = "quick", Claims = claims, WallSeconds = 125, Threads = 2 };
+        new()
+        {
+            Id = id,
+            Part = "1-2",
+            Order = order,
+            Title = "t",
+            Question = "q",
+            Profile = "quick",
+            Claims = claims,
+            WallSeconds = 125,
+            Threads = 2
+        };
 
     private static readonly ReportSection[] Sections =
     [
@@ -30,10 +41,12 @@ public sealed class ClaimsLedgerTests
     [Fact]
     public void A_ledger_line_has_the_claim_in_a_few_words_the_paper_s_number_and_no_number_for_an_undecidable_claim()
     {
-        var labelled = Claim.ByRatioAgainstPaper("Keskar et al. 2017", "At ε = 1e-3 the large batch finds a much sharper minimum than the small batch", "why",
+        var labelled = Claim.ByRatioAgainstPaper("Keskar et al. 2017",
+            "At ε = 1e-3 the large batch finds a much sharper minimum than the small batch", "why",
             "ε-sharpness, large / small", "Keskar et al. 2017, Table 3, F1", 167, [100, 120, 150]) with
         { Label = "Sharper at the large batch" };
-        var undecidable = Statistic.Given("ρ", "95% bootstrap interval").Below(0).Undecidable("s", "Lower loss goes with more upward curvature", "why", "only 0 points reach the criterion", 0);
+        var undecidable = Statistic.Given("ρ", "95% bootstrap interval").Below(0).Undecidable("s", "Lower loss goes with more upward curvature",
+            "why", "only 0 points reach the criterion", 0);
         var rows = ClaimsLedger.Rows([Section("1-3-a", 1, labelled, undecidable)]);
         var column = ClaimsLedger.Columns.ToList();
         Assert.Equal("Sharper at the large batch", rows[0][column.IndexOf("claim")]);
@@ -59,7 +72,8 @@ public sealed class ClaimsLedgerTests
         Assert.Contains("[", decided.Measured, StringComparison.Ordinal);
         Assert.Equal("4.47× (its interval over 2 seeds decides nothing and is not printed)", ClaimsLedger.SectionRows(quick)[0][2]);
         Assert.Contains("not the science", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
-        Assert.Contains("2 seeds, where a 95% Student-t interval has 1 degree of freedom", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
+        Assert.Contains("2 seeds, where a 95% Student-t interval has 1 degree of freedom", ClaimsLedger.ProfileNote([quick]),
+            StringComparison.Ordinal);
         // t(0.975, 1) / √2 = 8.985 against t(0.975, 4) / √5 = 1.2417: 7.2 times as wide for the same spread.
         Assert.Contains("is 7.2 times as wide as with 5", ClaimsLedger.ProfileNote([quick]), StringComparison.Ordinal);
         // The full profile prints every interval and needs no note.
@@ -111,7 +125,8 @@ public sealed class ClaimsLedgerTests
     [InlineData(-0.5, 3.0, "inconclusive", true)]
     [InlineData(-3.0, -1.0, "not reproduced", false)]
     [InlineData(-3.0, 1.0, "inconclusive", true)]
-    public void A_claim_decided_by_an_interval_is_reproduced_not_reproduced_or_inconclusive(double low, double high, string verdict, bool inconclusive)
+    public void A_claim_decided_by_an_interval_is_reproduced_not_reproduced_or_inconclusive(double low, double high, string verdict,
+        bool inconclusive)
     {
         var claim = Given(Side.Above).Decide("Keskar et al. 2017", "Large batches are sharper", "why", new Interval(low, low, high, 5), "m");
         Assert.Equal(verdict, claim.Verdict);
@@ -166,7 +181,8 @@ public sealed class ClaimsLedgerTests
     [InlineData(-2, 2, "inconclusive")]
     public void An_absence_holds_only_when_the_whole_interval_lies_within_the_margin(double low, double high, string verdict)
     {
-        var claim = Statistic.Given("x − y", "95% interval over seeds").Within(1).Decide("s", "no effect", "why", new Interval((low + high) / 2, low, high, 5), "m");
+        var claim = Statistic.Given("x − y", "95% interval over seeds").Within(1).Decide("s", "no effect", "why",
+            new Interval((low + high) / 2, low, high, 5), "m");
         Assert.Equal(verdict, claim.Verdict);
         Assert.Equal(verdict == "inconclusive", claim.Inconclusive);
         Assert.Equal(5, claim.Seeds);
@@ -191,11 +207,14 @@ public sealed class ClaimsLedgerTests
         double[] batch = [16, 64, 256, 16, 64, 256, 16, 64, 256];
         double[] sharpness = [1, 2, 3, 1.5, 2.5, 3.5, 0.5, 2, 4];
         long[] seeds = [1, 1, 1, 2, 2, 2, 3, 3, 3];
-        var rises = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness rises with batch size", "why", "batch size", "sharpness", batch, sharpness, seeds);
+        var rises = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness rises with batch size", "why", "batch size", "sharpness", batch,
+            sharpness, seeds);
         Assert.True(rises.Holds, rises.ToString());
         Assert.Equal(3, rises.Seeds);
-        Assert.Equal("the 95% Student-t interval over seeds of the mean of Spearman's ρ(batch size, sharpness) taken within each seed lies above 0", rises.Rule);
-        var falls = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness falls with batch size", "why", "batch size", "sharpness", batch, sharpness, seeds, above: false);
+        Assert.Equal("the 95% Student-t interval over seeds of the mean of Spearman's ρ(batch size, sharpness) taken within each seed lies above 0",
+            rises.Rule);
+        var falls = Claim.ByRankCorrelation("Keskar et al. 2017", "Sharpness falls with batch size", "why", "batch size", "sharpness", batch,
+            sharpness, seeds, above: false);
         Assert.Equal("not reproduced", falls.Verdict);
         Assert.EndsWith("lies below 0", falls.Rule, StringComparison.Ordinal);
     }
@@ -225,7 +244,8 @@ public sealed class ClaimsLedgerTests
     [InlineData(new[] { -0.1, 0.3, 0.1, 0.0, 0.2 }, "inconclusive")] // reaches both sides
     public void A_difference_the_paper_reports_is_judged_against_half_of_it(double[] differences, string verdict)
     {
-        var claim = Claim.ByDifferenceAgainstPaper("Keskar et al. 2017", "The large batch tests worse", "why", "test accuracy in points, small − large",
+        var claim = Claim.ByDifferenceAgainstPaper("Keskar et al. 2017", "The large batch tests worse", "why",
+            "test accuracy in points, small − large",
             "0.22 points (Table 2, F1)", 0.22, differences, "points");
         var interval = Statistics.MeanInterval(differences);
         Assert.Equal(verdict, claim.Verdict);
@@ -257,7 +277,16 @@ public sealed class ClaimsLedgerTests
         var weaker = Claim.ByRatioAgainstPaper("Keskar et al. 2017", "Large batches find sharper minima", "why", "ε-sharpness, large / small",
             "Table 3, F1", 167, [1.1, 1.15, 1.2, 1.05, 1.12]);
         var plain = Claim.Finding("s", "Another", "r", "why", "m", true);
-        var section = new ReportSection { Id = "x", Part = "1-3", Order = 5, Title = "t", Question = "q", Profile = "quick", Claims = [weaker, plain] };
+        var section = new ReportSection
+        {
+            Id = "x",
+            Part = "1-3",
+            Order = 5,
+            Title = "t",
+            Question = "q",
+            Profile = "quick",
+            Claims = [weaker, plain]
+        };
         var rows = ClaimsLedger.Rows([section]);
         var paper = ClaimsLedger.Columns.ToList().IndexOf("paper");
         Assert.Equal("167×", rows[0][paper]);

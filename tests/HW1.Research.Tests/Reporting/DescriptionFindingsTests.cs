@@ -28,8 +28,10 @@ public sealed class DescriptionFindingsTests
         // The full profile's measured case: the paired interval 0.087 [0.008, 0.947] lies below 1.
         var text = Findings.DepthOnDiscontinuous(Sgn, ("4-hidden-layer net (13-13-13-12)", 0.004548), ("1-hidden-layer net (190)", 0.05237),
             ("4-hidden-layer net (13-13-13-12)", 0.004548), [0.00505 / 0.058, 0.00341 / 0.0559, 0.00103 / 0.0488, 0.00098 / 0.0494, 0.112 / 0.0504]);
-        Assert.Equal("On the discontinuous sgn(sin(5πx)) the 4-hidden-layer net (13-13-13-12) was best, with 11.5 times less error than the 1-hidden-layer net (190). " +
-                     "A ReLU network is piecewise linear; composing layers multiplies the number of linear pieces it can form per parameter, which matters most where " +
+        Assert.Equal("On the discontinuous sgn(sin(5πx)) the 4-hidden-layer net (13-13-13-12) was best, with 11.5 times less error than the " +
+            "1-hidden-layer net (190). " +
+                     "A ReLU network is piecewise linear; composing layers multiplies the number of linear pieces it can form per parameter, which " +
+                     "matters most where " +
                      "the target bends or jumps sharply.", text);
     }
 
@@ -37,7 +39,8 @@ public sealed class DescriptionFindingsTests
     public void A_middle_depth_that_wins_while_the_deepest_beats_the_shallowest_keeps_the_explanation()
     {
         var text = Findings.DepthOnDiscontinuous(Sgn, Middle, Shallow, ("4-hidden-layer net (13-13-13-12)", 0.03), [0.5, 0.6, 0.7]);
-        Assert.StartsWith("On the discontinuous sgn(sin(5πx)) the 2-hidden-layer net (22-22) was best, with 2.5 times less error than the 1-hidden-layer net (190).", text, Exact);
+        Assert.StartsWith("On the discontinuous sgn(sin(5πx)) the 2-hidden-layer net (22-22) was best, with 2.5 times less error than the " +
+            "1-hidden-layer net (190).", text, Exact);
         Assert.Contains(WhyDepth, text, Exact);
     }
 
@@ -46,8 +49,10 @@ public sealed class DescriptionFindingsTests
     {
         // The quick profile's seeds (from the snapshot, rounded): 191.5 times lower by geometric mean there, but the paired interval includes 1.
         var text = Findings.DepthOnDiscontinuous(Sgn, Deep, Shallow, Deep, [0.00472 / 0.074, 2.66e-6 / 0.079, 0.00449 / 0.0676]);
-        Assert.StartsWith("On the discontinuous sgn(sin(5πx)) the 4-hidden-layer net (13-13-13-12) was best, with 12.5 times less error than the 1-hidden-layer net (190). ", text, Exact);
-        Assert.Contains("Paired by seed, the 4-hidden-layer net (13-13-13-12)'s MSE is 0.005 [0, 269.983] times the 1-hidden-layer net (190)'s", text, Exact);
+        Assert.StartsWith("On the discontinuous sgn(sin(5πx)) the 4-hidden-layer net (13-13-13-12) was best, with 12.5 times less error than the " +
+            "1-hidden-layer net (190). ", text, Exact);
+        Assert.Contains("Paired by seed, the 4-hidden-layer net (13-13-13-12)'s MSE is 0.005 [0, 269.983] times the 1-hidden-layer net (190)'s",
+            text, Exact);
         Assert.EndsWith("the interval includes 1, so the seeds do not decide whether depth helps on this target.", text, Exact);
         Assert.DoesNotContain(WhyDepth, text, Exact);
     }
@@ -55,8 +60,10 @@ public sealed class DescriptionFindingsTests
     [Fact]
     public void A_winning_shallow_net_is_named_and_compared_with_the_deepest_not_with_itself()
     {
-        var text = Findings.DepthOnDiscontinuous(Sgn, ("1-hidden-layer net (190)", 0.01), ("1-hidden-layer net (190)", 0.01), ("4-hidden-layer net (13-13-13-12)", 0.04), [3, 4, 5]);
-        Assert.StartsWith("On the discontinuous sgn(sin(5πx)) the 1-hidden-layer net (190) was best, with 4 times less error than the 4-hidden-layer net (13-13-13-12). ", text, Exact);
+        var text = Findings.DepthOnDiscontinuous(Sgn, ("1-hidden-layer net (190)", 0.01), ("1-hidden-layer net (190)", 0.01),
+            ("4-hidden-layer net (13-13-13-12)", 0.04), [3, 4, 5]);
+        Assert.StartsWith("On the discontinuous sgn(sin(5πx)) the 1-hidden-layer net (190) was best, with 4 times less error than the " +
+            "4-hidden-layer net (13-13-13-12). ", text, Exact);
         Assert.Contains("above 1 beyond the seeds' spread: with the same parameters depth did not help on this target here", text, Exact);
         Assert.DoesNotContain("than the 1-hidden-layer net", text, Exact);
         Assert.DoesNotContain(WhyDepth, text, Exact);
@@ -65,7 +72,8 @@ public sealed class DescriptionFindingsTests
     [Fact]
     public void A_winning_shallow_net_within_the_seeds_spread_leaves_depth_undecided()
     {
-        var text = Findings.DepthOnDiscontinuous(Sgn, ("1-hidden-layer net (190)", 0.01), ("1-hidden-layer net (190)", 0.01), ("4-hidden-layer net (13-13-13-12)", 0.012), [0.5, 1.2, 2.9]);
+        var text = Findings.DepthOnDiscontinuous(Sgn, ("1-hidden-layer net (190)", 0.01), ("1-hidden-layer net (190)", 0.01),
+            ("4-hidden-layer net (13-13-13-12)", 0.012), [0.5, 1.2, 2.9]);
         Assert.Contains("the 1-hidden-layer net (190) was best, with 1.2 times less error than the 4-hidden-layer net (13-13-13-12).", text, Exact);
         Assert.Contains("the seeds do not decide whether depth helps", text, Exact);
         Assert.DoesNotContain(WhyDepth, text, Exact);
@@ -93,8 +101,10 @@ public sealed class DescriptionFindingsTests
     public void Walls_above_twice_the_centre_beyond_the_seeds_spread_rise_steeply()
     {
         var text = Findings.BasinWalls(0.0474, Corners, MeanCorners, [179.5, 150.2, 160.3, 140.8, 170.1], 2);
-        Assert.Equal("Moving one filter-norm away in both directions (the corners) raises the loss to 8.508–16.799, on average 249.5 times the centre's " +
-                     "(over all 5 seeds, 245.6 [180.2, 334.7] times, geometric mean with its 95% interval): a basin whose walls rise steeply once the weights are perturbed by their own scale.", text);
+        Assert.Equal("Moving one filter-norm away in both directions (the corners) raises the loss to 8.508–16.799, on average 249.5 times the " +
+            "centre's " +
+                     "(over all 5 seeds, 245.6 [180.2, 334.7] times, geometric mean with its 95% interval): a basin whose walls rise steeply once " +
+                     "the weights are perturbed by their own scale.", text);
     }
 
     [Fact]
@@ -103,7 +113,8 @@ public sealed class DescriptionFindingsTests
         // Like the quick profile's measured case: two seeds, the lowest corner about 16 [0.8, 319.3] times the centre's.
         var text = Findings.BasinWalls(0.2482, [5.023, 7.901, 6.2, 7.1], new Interval(24.1, 7.7, 75.8, 2), [12.64, 20.25], 2);
         Assert.StartsWith("Moving one filter-norm away in both directions (the corners) raises the loss to 5.023–7.901, ", text, Exact);
-        Assert.EndsWith("; the lowest corner's loss is 16 [0.8, 319.5] times the centre's (geometric mean over seeds with its 95% interval), an interval that includes 2: " +
+        Assert.EndsWith("; the lowest corner's loss is 16 [0.8, 319.5] times the centre's (geometric mean over seeds with its 95% interval), an " +
+            "interval that includes 2: " +
                         "the seeds do not decide whether the walls rise 2-fold on every side within the weights' own scale.", text, Exact);
         Assert.DoesNotContain("steeply", text, Exact);
     }
@@ -121,8 +132,10 @@ public sealed class DescriptionFindingsTests
     [Fact]
     public void Corners_below_or_around_the_centre_are_not_said_to_raise_the_loss()
     {
-        Assert.Contains("(the corners) lowers the loss to 0.5–0.9,", Findings.BasinWalls(1.0, [0.5, 0.9, 0.6, 0.7], new Interval(0.7, 0.6, 0.8, 3), [0.5, 0.6, 0.55], 2), Exact);
-        Assert.Contains("(the corners) takes the loss to 0.5–1.5,", Findings.BasinWalls(1.0, [0.5, 1.5, 0.6, 0.7], new Interval(0.8, 0.6, 1.1, 3), [0.5, 0.6, 0.55], 2), Exact);
+        Assert.Contains("(the corners) lowers the loss to 0.5–0.9,",
+            Findings.BasinWalls(1.0, [0.5, 0.9, 0.6, 0.7], new Interval(0.7, 0.6, 0.8, 3), [0.5, 0.6, 0.55], 2), Exact);
+        Assert.Contains("(the corners) takes the loss to 0.5–1.5,",
+            Findings.BasinWalls(1.0, [0.5, 1.5, 0.6, 0.7], new Interval(0.8, 0.6, 1.1, 3), [0.5, 0.6, 0.55], 2), Exact);
     }
 
     [Theory]
@@ -146,9 +159,13 @@ public sealed class DescriptionFindingsTests
     public void Distinct_ends_with_test_accuracies_within_the_tolerance_solve_the_task_equally_well()
     {
         var text = Findings.EventEnds(8, CloseFinals, 10_000, 5, closestEnds: 6.42, meanTravel: 4.1);
-        Assert.Equal("Every event starts from its own random initialisation and travels its own path; 8 of 8 move steadily away from their start, and they end at different " +
-                     "points of weight space (the closest two ends 6.42 apart, each end on average 4.1 from its start) with training accuracy 99.50 % to 99.90 % and test accuracy " +
-                     "96.97 % to 97.50 %, a spread of 0.53 points, within 5 binomial standard errors of one accuracy on the 10,000 test images (0.82 points): " +
+        Assert.Equal("Every event starts from its own random initialisation and travels its own path; 8 of 8 move steadily away from their start, " +
+            "and they end at different " +
+                     "points of weight space (the closest two ends 6.42 apart, each end on average 4.1 from its start) with training accuracy " +
+                     "99.50 " +
+                     "% to 99.90 % and test accuracy " +
+                     "96.97 % to 97.50 %, a spread of 0.53 points, within 5 binomial standard errors of one accuracy on the 10,000 test images " +
+                     "(0.82 points): " +
                      "many different weights solve the task equally well.", text);
     }
 
@@ -157,7 +174,8 @@ public sealed class DescriptionFindingsTests
     {
         var text = Findings.EventEnds(3, [(0.99, 0.95), (0.995, 0.975), (0.99, 0.96)], 10_000, 5, closestEnds: 6.42, meanTravel: 4.1);
         Assert.Contains("3 of 3 move steadily away", text, Exact);
-        Assert.Contains("a spread of 2.5 points, more than 5 binomial standard errors of one accuracy on the 10,000 test images (0.96 points)", text, Exact);
+        Assert.Contains("a spread of 2.5 points, more than 5 binomial standard errors of one accuracy on the 10,000 test images (0.96 points)", text,
+            Exact);
         Assert.EndsWith(": different weights solve the task, but not equally well at the test set's resolution.", text, Exact);
         Assert.DoesNotContain("many different weights", text, Exact);
     }

@@ -8,7 +8,8 @@ namespace HW1.Research.Tests.Reporting;
 public sealed class FigurePanelTests
 {
     private static Panel Lines(string title) => new(title, new Axis("epoch"), new Axis("loss"),
-        [new Series("training", [1, 2, 3, 4, 5], [2.3, 1.2, 0.7, 0.5, 0.4]), new Series("test", [1, 2, 3, 4, 5], [2.3, 1.4, 1.0, 0.9, 0.9]) { Style = SeriesStyle.DashedLine }]);
+        [new Series("training", [1, 2, 3, 4, 5], [2.3, 1.2, 0.7, 0.5, 0.4]),
+            new Series("test", [1, 2, 3, 4, 5], [2.3, 1.4, 1.0, 0.9, 0.9]) { Style = SeriesStyle.DashedLine }]);
 
     /// <summary>The share of pixels in a rectangle that are opaque and not white (a wiped area is transparent).</summary>
     private static double Ink(SKBitmap bitmap, SKRectI area)
@@ -52,7 +53,8 @@ public sealed class FigurePanelTests
         var withBars = plain with { Low = [0.2, 0.3, 0.2, 0.4, 0.3], High = [1.8, 2.1, 2.0, 2.2, 2.1] };
         double InkOf(Series series)
         {
-            using var bitmap = SKBitmap.Decode(FigureRenderer.Png(new Figure("f", "t", "c", [new Panel("p", new Axis("x"), new Axis("y"), [series])])));
+            using var bitmap = SKBitmap.Decode(FigureRenderer.Png(new Figure("f", "t", "c",
+                [new Panel("p", new Axis("x"), new Axis("y"), [series])])));
             return Ink(bitmap, new SKRectI(0, 0, bitmap.Width, bitmap.Height));
         }
         // Five vertical bars spanning most of the plot's height ink visibly more than the line alone.

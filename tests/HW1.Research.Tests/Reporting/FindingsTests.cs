@@ -63,7 +63,8 @@ public sealed class FindingsTests
     public void Smooth_targets_name_which_depth_won_on_each()
     {
         Assert.Contains("the single wide layer had the lowest loss.", Findings.SmoothTargets([("sinc", 1), ("cos", 1)], 1), StringComparison.Ordinal);
-        Assert.Contains("a deeper network had the lowest loss as well (sinc (4 layers))", Findings.SmoothTargets([("sinc", 4)], 1), StringComparison.Ordinal);
+        Assert.Contains("a deeper network had the lowest loss as well (sinc (4 layers))", Findings.SmoothTargets([("sinc", 4)], 1),
+            StringComparison.Ordinal);
         var mixed = Findings.SmoothTargets([("sinc", 4), ("cos", 1)], 1);
         Assert.Contains("on 1 of 2 (cos)", mixed, StringComparison.Ordinal);
         Assert.Contains("the others (sinc (4 layers))", mixed, StringComparison.Ordinal);
@@ -93,7 +94,8 @@ public sealed class FindingsTests
     public void A_cnn_below_the_better_mlp_is_said_to_fall_behind_it()
     {
         var text = Findings.CnnAgainstMlp(new Interval(-0.03, -0.05, -0.01, 5), "shallow MLP");
-        Assert.Contains("the CNN fell behind the better MLP (shallow MLP) beyond the seeds' spread: -3 points [-5, -1]", text, StringComparison.Ordinal);
+        Assert.Contains("the CNN fell behind the better MLP (shallow MLP) beyond the seeds' spread: -3 points [-5, -1]", text,
+            StringComparison.Ordinal);
         Assert.DoesNotContain("beat", text, StringComparison.Ordinal);
     }
 
@@ -109,18 +111,22 @@ public sealed class FindingsTests
     [InlineData(4e-4, "; the intervals overlap, so the seeds do not separate them.")]
     public void The_lowest_mse_says_whether_the_intervals_overlap(double bestHigh, string ending)
     {
-        var text = Findings.LowestMse("sinc", "4-hidden-layer net", new Interval(4e-5, 1e-5, bestHigh, 3), "1-hidden-layer net", new Interval(2e-4, 1.5e-4, 3e-4, 3), 3);
+        var text = Findings.LowestMse("sinc", "4-hidden-layer net", new Interval(4e-5, 1e-5, bestHigh, 3), "1-hidden-layer net",
+            new Interval(2e-4, 1.5e-4, 3e-4, 3), 3);
         Assert.Contains("On sinc, the 4-hidden-layer net reached the lowest training MSE, 4E-5 [1E-5, ", text, StringComparison.Ordinal);
-        Assert.Contains("(geometric mean over 3 seeds, 95% interval), 5 times lower than the 1-hidden-layer net's 2E-4 [1.5E-4, 3E-4]", text, StringComparison.Ordinal);
+        Assert.Contains("(geometric mean over 3 seeds, 95% interval), 5 times lower than the 1-hidden-layer net's 2E-4 [1.5E-4, 3E-4]", text,
+            StringComparison.Ordinal);
         Assert.EndsWith(ending, text, StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_deepest_networks_wins_are_named_when_there_are_any()
     {
-        Assert.Equal("With the parameter count held at about 571, the deepest network (4 hidden layers) had the lowest geometric-mean loss on 2 of 4 functions (sinc, sgn).",
+        Assert.Equal("With the parameter count held at about 571, the deepest network (4 hidden layers) had the lowest geometric-mean loss on 2 of " +
+            "4 functions (sinc, sgn).",
             Findings.DeepestWins(571, 4, ["sinc", "sgn"], 4));
-        Assert.Equal("With the parameter count held at about 571, the deepest network (4 hidden layers) had the lowest geometric-mean loss on 0 of 4 functions.",
+        Assert.Equal("With the parameter count held at about 571, the deepest network (4 hidden layers) had the lowest geometric-mean loss on 0 of " +
+            "4 functions.",
             Findings.DeepestWins(571, 4, [], 4));
     }
 
@@ -136,7 +142,8 @@ public sealed class FindingsTests
         Assert.StartsWith("Keskar's comparison at ε = 1E-3: batch 500 against 256 gives a sharpness ratio of ", text, StringComparison.Ordinal);
         Assert.Contains("× over 2 seeds, against 167× in Keskar et al.'s Table 3 for F1. ", text, StringComparison.Ordinal);
         Assert.Contains(verdict, text, StringComparison.Ordinal);
-        Assert.Single(new[] { "reproduces at the size", "weaker than reported", "flatter one", "do not decide" }, w => text.Contains(w, StringComparison.Ordinal));
+        Assert.Single(new[] { "reproduces at the size", "weaker than reported", "flatter one", "do not decide" },
+            w => text.Contains(w, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -149,8 +156,10 @@ public sealed class FindingsTests
     public void Sensitivity_and_gap_are_read_by_the_interval_not_the_estimate(double rho, double low, double high, string verdict)
     {
         var text = Findings.SensitivityAndGap(40, new Interval(rho, low, high, 5));
-        Assert.StartsWith("Across the 40 models the rank correlation between the Jacobian sensitivity and the generalization gap", text, StringComparison.Ordinal);
-        Assert.Contains(FormattableString.Invariant($"taken within each of the 5 seeds, averages {rho:0.##} [{low:0.##}, {high:0.##}]: "), text, StringComparison.Ordinal);
+        Assert.StartsWith("Across the 40 models the rank correlation between the Jacobian sensitivity and the generalization gap", text,
+            StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"taken within each of the 5 seeds, averages {rho:0.##} [{low:0.##}, {high:0.##}]: "), text,
+            StringComparison.Ordinal);
         Assert.EndsWith(verdict, text, StringComparison.Ordinal);
     }
 
@@ -166,7 +175,8 @@ public sealed class FindingsTests
     [InlineData(5.2, 3.1, 7.3, "rises to 5.2 [3.1, 7.3] times the worse endpoint's: the two minima lie in different basins, separated by a barrier.")]
     [InlineData(1.1, 1.02, 1.3, "stays within 1.1 [1.02, 1.3] times the worse endpoint's: no barrier separates the two solutions along this line.")]
     [InlineData(2.54, -10.77, 15.85, "peak training loss is 2.54 [-10.77, 15.85] times the worse endpoint's: the seeds do not agree on a barrier.")]
-    public void A_barrier_between_the_minima_is_decided_by_the_interval_against_one_and_a_half(double estimate, double low, double high, string ending)
+    public void A_barrier_between_the_minima_is_decided_by_the_interval_against_one_and_a_half(double estimate, double low, double high,
+        string ending)
     {
         var text = Findings.Barrier(new Interval(estimate, low, high, 5));
         Assert.StartsWith("Between them the ", text, StringComparison.Ordinal);
@@ -177,7 +187,8 @@ public sealed class FindingsTests
     public void A_centre_at_the_bottom_of_the_grid_is_called_the_bottom()
     {
         var text = Findings.BasinBottom(0.2482, 0.2482);
-        Assert.Equal("At the trained weights the loss is 0.2482 and no point of the grid is lower: the trained point is the bottom of this plane.", text);
+        Assert.Equal("At the trained weights the loss is 0.2482 and no point of the grid is lower: the trained point is the bottom of this plane.",
+            text);
     }
 
     [Fact]
@@ -196,7 +207,8 @@ public sealed class FindingsTests
     public void The_minimal_ratios_trend_follows_its_interval(double rho, double low, double high, string verdict)
     {
         var text = Findings.MinimalRatioTrend(rho, low, high);
-        Assert.Contains(FormattableString.Invariant($"Spearman's ρ = {rho:0.00} (95% interval [{low:0.00}, {high:0.00}]): "), text, StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"Spearman's ρ = {rho:0.00} (95% interval [{low:0.00}, {high:0.00}]): "), text,
+            StringComparison.Ordinal);
         Assert.EndsWith(verdict, text, StringComparison.Ordinal);
     }
 
@@ -207,7 +219,9 @@ public sealed class FindingsTests
     public void The_sampled_fraction_is_compared_with_the_hessian_ratio(double sampled, double hessian, string comparison)
     {
         var text = Findings.SampledAgainstHessian(1000, sampled, hessian);
-        Assert.Contains(FormattableString.Invariant($"(fraction of 1000 nearby points with higher loss) averaged {sampled:0.###} against the Hessian ratio's {hessian:0.###}: "), text, StringComparison.Ordinal);
+        var expected = FormattableString.Invariant(
+            $"(fraction of 1000 nearby points with higher loss) averaged {sampled:0.###} against the Hessian ratio's {hessian:0.###}: ");
+        Assert.Contains(expected, text, StringComparison.Ordinal);
         Assert.Contains(comparison, text, StringComparison.Ordinal);
     }
 }

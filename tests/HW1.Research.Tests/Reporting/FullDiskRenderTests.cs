@@ -38,7 +38,8 @@ public sealed class FullDiskRenderTests : IDisposable
             echo "== old report"; cat "$1/quick/report/HW1-Report.pdf"; echo
             exit 0
             """;
-        var (code, output, error) = ReportTool.RunProgram("unshare", ["-rm", "sh", "-c", script, "sh", _mount, _source, ReportTool.Dll()], TimeSpan.FromMinutes(3));
+        var (code, output, error) = ReportTool.RunProgram("unshare", ["-rm", "sh", "-c", script, "sh", _mount, _source, ReportTool.Dll()],
+            TimeSpan.FromMinutes(3));
         // Some hosts forbid unprivileged user and mount namespaces (containers with a seccomp filter, AppArmor): the disk-full
         // path is then covered by AtomicFileTests' /dev/full case alone. On this suite's Debian machines and its CI it runs.
         Skip.If(code != 0, $"a private mount namespace could not be set up here (exit {code}): {error.Trim()}");

@@ -11,7 +11,8 @@ public sealed class HtmlReportTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static RunManifest Manifest() =>
-        new("quick", new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), new SourceInfo("0123abc", Dirty: false), MachineInfo.Current(), "TorchSharp test");
+        new("quick", new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), new SourceInfo("0123abc", Dirty: false), MachineInfo.Current(),
+        "TorchSharp test");
 
     [Fact]
     public void The_page_has_the_pdfs_content_with_figures_as_inline_svg_and_nothing_from_the_network()
@@ -40,7 +41,8 @@ public sealed class HtmlReportTests : IDisposable
     {
         var chromium = HtmlCheck.FindChromium();
         if (chromium == null && Environment.GetEnvironmentVariable("CI") is "true" or "1")
-            Assert.Fail($"CI must check the HTML report in a real browser: install Debian's chromium (.ci/run does) or set {HtmlCheck.ChromiumVariable}.");
+            Assert.Fail($"CI must check the HTML report in a real browser: install Debian's chromium (.ci/run does) or set " +
+                $"{HtmlCheck.ChromiumVariable}.");
         Skip.If(chromium == null, "Chromium is not installed (apt-get install chromium); CI installs it and runs this test.");
 
         var sections = ReportRenderingTests.Sections();
@@ -81,10 +83,13 @@ public sealed class HtmlReportTests : IDisposable
 
         // The page as it was before it had a narrow layout: a 290-px sidebar beside the text at every width, and a table wider than a phone.
         var fixedSidebar = Path.Combine(_folder, "fixed.html");
-        File.WriteAllText(fixedSidebar, "<!DOCTYPE html><html><head><meta name=\"viewport\" content=\"width=device-width\"></head><body style=\"margin:0\">" +
-            "<nav style=\"position:fixed;left:0;top:0;width:290px\">contents</nav><main style=\"margin-left:290px\"><table><tr><td style=\"min-width:600px\">wide</td></tr></table></main></body></html>");
+        File.WriteAllText(fixedSidebar,
+            "<!DOCTYPE html><html><head><meta name=\"viewport\" content=\"width=device-width\"></head><body style=\"margin:0\">" +
+            "<nav style=\"position:fixed;left:0;top:0;width:290px\">contents</nav><main style=\"margin-left:290px\"><table><tr><td " +
+            "style=\"min-width:600px\">wide</td></tr></table></main></body></html>");
         var problems = HtmlCheck.LayoutProblems(chromium!, fixedSidebar, 400);
-        Assert.Contains(problems, p => p.StartsWith("at 400 px: the page is ", StringComparison.Ordinal) && p.EndsWith("so it scrolls sideways", StringComparison.Ordinal));
+        Assert.Contains(problems,
+            p => p.StartsWith("at 400 px: the page is ", StringComparison.Ordinal) && p.EndsWith("so it scrolls sideways", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("at 400 px: the text column is ", StringComparison.Ordinal));
     }
 }

@@ -7,7 +7,8 @@ namespace HW1.Research.Tests.Reporting;
 public sealed class MarkdownSummaryTests
 {
     private static RunManifest Manifest(string? runUrl = null) =>
-        new("quick", new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), new SourceInfo("0123abc", Dirty: false), MachineInfo.Current(), "TorchSharp test")
+        new("quick", new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero), new SourceInfo("0123abc", Dirty: false), MachineInfo.Current(),
+        "TorchSharp test")
         { RunUrl = runUrl };
 
     [Fact]
@@ -39,6 +40,7 @@ public sealed class MarkdownSummaryTests
         Assert.NotEmpty(targets);
         Assert.All(targets, t => Assert.StartsWith(run, t, StringComparison.Ordinal));
         Assert.DoesNotContain("![", md, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => MarkdownSummary.Build(ReportRenderingTests.Sections(), Manifest(), ReportWriter.PdfName, ReportWriter.FiguresFolder, "artifacts/run"));
+        Assert.Throws<ArgumentException>(() =>
+            MarkdownSummary.Build(ReportRenderingTests.Sections(), Manifest(), ReportWriter.PdfName, ReportWriter.FiguresFolder, "artifacts/run"));
     }
 }

@@ -4,7 +4,8 @@ using HW1.Research.Reporting;
 
 namespace HW1.Research.Tests.Reporting;
 
-/// <summary>Every branch of the sentences the parameters, random-label and gradient-norm experiments choose from their seeds' intervals, on made-up numbers.</summary>
+/// <summary>Every branch of the sentences the parameters, random-label and gradient-norm experiments choose from their seeds' intervals, on made-up
+/// numbers.</summary>
 public sealed class ReplicatedFindingsTests
 {
     private const StringComparison Exact = StringComparison.Ordinal;

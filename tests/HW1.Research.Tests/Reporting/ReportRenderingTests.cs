@@ -22,7 +22,8 @@ public sealed class ReportRenderingTests : IDisposable
     [
         new()
         {
-            Id = "2-1-curves", Part = "2-1", Order = 1, Title = "Curves: a line chart on log axes", Question = "Does the loss fall?", Profile = "quick",
+            Id = "2-1-curves", Part = "2-1", Order = 1, Title = "Curves: a line chart on log axes", Question = "Does the loss fall?",
+                Profile = "quick",
             Settings = [new("optimizer", "Adam, learning rate 0.001"), new("seed", "7")],
             Figures =
             [
@@ -39,14 +40,16 @@ public sealed class ReportRenderingTests : IDisposable
             Headline = [new("final loss", 0.0074467)],
             Claims =
             [
-                Claim.Finding("Someone et al. 2020", "The loss falls", "final loss < a tenth of the first", "a working optimizer falls tenfold here", "1 → 0.0074", holds: true),
+                Claim.Finding("Someone et al. 2020", "The loss falls", "final loss < a tenth of the first", "a working optimizer falls tenfold here",
+                    "1 → 0.0074", holds: true),
                 Claim.Sanity("Every loss is finite", "finite at every epoch", "a non-finite loss means divergence", "50 of 50", holds: true),
             ],
             WallSeconds = 12.3,
         },
         new()
         {
-            Id = "2-2-kinds", Part = "2-2", Order = 1, Title = "Kinds: twin axes, paths and a heatmap", Question = "Every chart kind.", Profile = "quick", Bonus = true,
+            Id = "2-2-kinds", Part = "2-2", Order = 1, Title = "Kinds: twin axes, paths and a heatmap", Question = "Every chart kind.",
+                Profile = "quick", Bonus = true,
             Figures =
             [
                 new Figure("twin", "Two axes", "Left and right axes against a log x axis.",
@@ -62,23 +65,28 @@ public sealed class ReportRenderingTests : IDisposable
                         new Series("event 2", [0, -1, -2], [0, 0.5, 2]) { Style = SeriesStyle.LineAndMarkers, PointLabels = ["11", "91", "98"] },
                     ]),
                     new Panel("surface", new Axis("a"), new Axis("b"), []) { Grid = new Grid(Range(11, i => i / 5.0 - 1), Range(11, i => i / 5.0 - 1),
-                        Range(11, r => 0).Select((_, r) => (IReadOnlyList<double>)Range(11, c => Math.Pow(c / 5.0 - 1, 2) + 2 * Math.Pow(r / 5.0 - 1, 2))).ToList(), "loss") },
+                        Range(11, r => 0)
+                        .Select((_, r) => (IReadOnlyList<double>)Range(11, c => Math.Pow(c / 5.0 - 1, 2) + 2 * Math.Pow(r / 5.0 - 1, 2))).ToList(),
+                        "loss") },
                 ]),
             ],
-            Tables = [new Table("Every run", ["seed", "loss"], Enumerable.Range(1, 120).Select(i => (IReadOnlyList<string>)[$"{i}", $"{1.0 / i:0.000}"]).ToList())],
+            Tables = [new Table("Every run", ["seed", "loss"],
+                Enumerable.Range(1, 120).Select(i => (IReadOnlyList<string>)[$"{i}", $"{1.0 / i:0.000}"]).ToList())],
             Headline = [new("runs", 120)],
             WallSeconds = 3,
         },
         new()
         {
-            Id = "2-2-broken", Part = "2-2", Order = 2, Title = "Broken: an assertion that failed", Question = "What does a failure look like?", Profile = "quick",
+            Id = "2-2-broken", Part = "2-2", Order = 2, Title = "Broken: an assertion that failed", Question = "What does a failure look like?",
+                Profile = "quick",
             Status = SectionStatus.NotReproduced, Failure = "Assert.True() Failure\nExpected: the gap below 0.05; found 0.31",
             WallSeconds = 1,
         },
     ];
 
     private static RunManifest Manifest() =>
-        new("quick", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero), new SourceInfo("0123abc", Dirty: true), MachineInfo.Current(), "TorchSharp test")
+        new("quick", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero), new SourceInfo("0123abc", Dirty: true), MachineInfo.Current(),
+        "TorchSharp test")
         {
             Data = [new DataFileInfo("MNIST", "train-images-idx3-ubyte", new string('a', 64))],
         };
@@ -99,7 +107,8 @@ public sealed class ReportRenderingTests : IDisposable
         var sections = Sections();
         var result = ReportWriter.Write(sections, Manifest(), _folder);
 
-        var expected = sections.Select(ReportBuilder.HeadingOf).Concat(["Contents", "Figure 1. Loss per epoch", "Figure 2. Two axes", "Table 1. Every run",
+        var expected = sections.Select(ReportBuilder.HeadingOf)
+            .Concat(["Contents", "Figure 1. Loss per epoch", "Figure 2. Two axes", "Table 1. Every run",
             "TEST FAILED", "Assert.True() Failure", "found 0.31", "0123abc (working tree had uncommitted changes)"]);
         Assert.Empty(PdfCheck.Problems(result.Pdf, expected));
         Assert.Equal(result.Pages, Pages(result.Pdf).Count);
@@ -119,7 +128,8 @@ public sealed class ReportRenderingTests : IDisposable
         foreach (var section in sections)
         {
             var heading = PdfCheck.Normalize(ReportBuilder.HeadingOf(section));
-            var on = pages.Where(p => p.Number > contents.Number && Text(p).Contains(heading, StringComparison.Ordinal)).Select(p => p.Number).ToList();
+            var on = pages.Where(p => p.Number > contents.Number && Text(p).Contains(heading, StringComparison.Ordinal)).Select(p => p.Number)
+                .ToList();
             Assert.Single(on);
             // The contents line is the heading, a dotted leader, then the page number; the next entry starts with "HW" or a section number.
             var page = on[0].ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -250,18 +260,21 @@ public sealed class ReportRenderingTests : IDisposable
         { Label = $"Sharper at the large batch {i}" }).ToArray();
         var section = Sections()[2] with { Id = "2-9-ledger", Claims = claims };
         var result = ReportWriter.Write([section], Manifest(), _folder);
-        var ledger = new PdfCheck.Span("the claims ledger", ClaimsLedger.Explanation[..60], ReportBuilder.PartHeading(section.Part, [section]), ReportBuilder.LedgerPages);
+        var ledger = new PdfCheck.Span("the claims ledger", ClaimsLedger.Explanation[..60], ReportBuilder.PartHeading(section.Part, [section]),
+            ReportBuilder.LedgerPages);
         Assert.Empty(PdfCheck.Problems(result.Pdf, [ReportBuilder.HeadingOf(section)], [ledger]));
         // The same ledger against a budget of no pages: the check counts them and says how many.
         var problems = PdfCheck.Problems(result.Pdf, [], [ledger with { MaxPages = 0 }]);
-        Assert.Contains(problems, p => p.StartsWith("the claims ledger: ", StringComparison.Ordinal) && p.EndsWith("more than its 0.", StringComparison.Ordinal));
+        Assert.Contains(problems,
+            p => p.StartsWith("the claims ledger: ", StringComparison.Ordinal) && p.EndsWith("more than its 0.", StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_table_that_must_keep_its_words_whole_refuses_a_word_wider_than_the_page()
     {
         using var document = new ReportDocument("t");
-        var error = Assert.Throws<InvalidOperationException>(() => document.Table(["claim", "verdict"], [[new string('x', 300), "holds"]], wholeWords: true));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            document.Table(["claim", "verdict"], [[new string('x', 300), "holds"]], wholeWords: true));
         Assert.Contains("would be broken inside", error.Message, StringComparison.Ordinal);
         document.Table(["claim", "verdict"], [[new string('x', 300), "holds"]]);
     }
@@ -306,7 +319,8 @@ public sealed class ReportRenderingTests : IDisposable
         var outside = Sections()[2] with { RunKey = null };
         var log = new PipelineLog("quick", DateTimeOffset.UtcNow, 10)
         {
-            Experiments = [new PipelineExperiment("A.B.One", "k1", PipelineExperiment.Ran, 5), new PipelineExperiment("A.B.Two", "k2", PipelineExperiment.Failed, 1) { Failure = "crashed" }],
+            Experiments = [new PipelineExperiment("A.B.One", "k1", PipelineExperiment.Ran, 5),
+                new PipelineExperiment("A.B.Two", "k2", PipelineExperiment.Failed, 1) { Failure = "crashed" }],
         };
         var (sections, missing) = ReportBuilder.Select([stale, current, outside], log);
         Assert.Equal(["2-1-curves"], sections.Select(s => s.Id));

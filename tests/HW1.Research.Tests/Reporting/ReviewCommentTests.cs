@@ -27,11 +27,13 @@ public sealed class ReviewCommentTests : IDisposable
         Figures =
         [
             new Figure("loss", "Loss per epoch", "Training loss.",
-                [new Panel("loss", new Axis("epoch"), new Axis("loss"), [new Series("deep", [1, 2, 3], [lossScale, 0.5 * lossScale, 0.25 * lossScale])])]),
+                [new Panel("loss", new Axis("epoch"), new Axis("loss"),
+                    [new Series("deep", [1, 2, 3], [lossScale, 0.5 * lossScale, 0.25 * lossScale])])]),
         ],
         Claims =
         [
-            Claim.Finding("Someone et al. 2020", "The deeper net fits better", "deep loss < shallow loss", "the nets have equal parameters", "0.25 vs 0.31", deeperFits),
+            Claim.Finding("Someone et al. 2020", "The deeper net fits better", "deep loss < shallow loss", "the nets have equal parameters",
+                "0.25 vs 0.31", deeperFits),
             Claim.Sanity("Every loss is finite", "finite at every epoch", "a non-finite loss means divergence", "3 of 3", holds: true),
         ],
     };
@@ -57,7 +59,8 @@ public sealed class ReviewCommentTests : IDisposable
     }
 
     private static string Comment(string baseRoot, string headRoot, ReviewOptions? options = null) =>
-        ReviewComment.Build(RunDiff.Of("quick", baseRoot, headRoot), options ?? new ReviewOptions { DetailsUrl = DetailsUrl, FiguresUrl = FiguresUrl });
+        ReviewComment.Build(RunDiff.Of("quick", baseRoot, headRoot),
+        options ?? new ReviewOptions { DetailsUrl = DetailsUrl, FiguresUrl = FiguresUrl });
 
     [Fact]
     public void A_verdict_that_flipped_with_no_number_moving_heads_the_comment_with_both_verdicts_and_measurements()
@@ -70,7 +73,8 @@ public sealed class ReviewCommentTests : IDisposable
         Assert.StartsWith(ReviewComment.Marker, comment, StringComparison.Ordinal);
         Assert.Contains("## Quick run: 1 verdict flip, 0 moved metrics, 0 changed figures", comment, StringComparison.Ordinal);
         Assert.Contains("1 of 2 sections changed", comment, StringComparison.Ordinal);
-        Assert.Contains("| 1-1.1 Depth | The deeper net fits better | reproduced → **not reproduced** | 0.25 vs 0.31 → 0.25 vs 0.31 |", comment, StringComparison.Ordinal);
+        Assert.Contains("| 1-1.1 Depth | The deeper net fits better | reproduced → **not reproduced** | 0.25 vs 0.31 → 0.25 vs 0.31 |", comment,
+            StringComparison.Ordinal);
         // The unchanged sanity check is no flip.
         Assert.DoesNotContain("Every loss is finite", comment, StringComparison.Ordinal);
         Assert.DoesNotContain("### Moved headline metrics", comment, StringComparison.Ordinal);
@@ -80,12 +84,14 @@ public sealed class ReviewCommentTests : IDisposable
     [Fact]
     public void A_section_whose_tests_now_fail_is_a_flip_before_the_claims()
     {
-        var (b, h) = Runs([Depth(), Width()], [Depth(deeperFits: false), Width() with { Status = SectionStatus.NotReproduced, Failure = "Assert.True() Failure\nwidth lost" }]);
+        var (b, h) = Runs([Depth(), Width()],
+            [Depth(deeperFits: false), Width() with { Status = SectionStatus.NotReproduced, Failure = "Assert.True() Failure\nwidth lost" }]);
 
         var comment = Comment(b, h);
 
         Assert.Contains("## Quick run: 2 verdict flips", comment, StringComparison.Ordinal);
-        var status = comment.IndexOf("| 1-2.1 Width | the section's tests | reproduced → **not reproduced** | (none) → Assert.True() Failure width lost |", StringComparison.Ordinal);
+        var status = comment.IndexOf("| 1-2.1 Width | the section's tests | reproduced → **not reproduced** | (none) → Assert.True() Failure width " +
+            "lost |", StringComparison.Ordinal);
         var claim = comment.IndexOf("| The deeper net fits better |", StringComparison.Ordinal);
         Assert.True(status >= 0 && claim > status, $"the status row at {status} should come before the claim's at {claim}:\n{comment}");
     }
@@ -105,8 +111,10 @@ public sealed class ReviewCommentTests : IDisposable
         Assert.True(width >= 0 && depth > width, $"width's row at {width} should come before depth's at {depth}:\n{comment}");
         // The parameter count did not move.
         Assert.DoesNotContain("parameters", comment, StringComparison.Ordinal);
-        Assert.Contains($"- 1-1.1 Depth: [Loss per epoch (base dashed, head solid)]({FiguresUrl}/1-1-depth--loss.png)", comment, StringComparison.Ordinal);
-        Assert.True(comment.IndexOf("### Moved headline metrics", StringComparison.Ordinal) < comment.IndexOf("### Changed figures", StringComparison.Ordinal));
+        Assert.Contains($"- 1-1.1 Depth: [Loss per epoch (base dashed, head solid)]({FiguresUrl}/1-1-depth--loss.png)", comment,
+            StringComparison.Ordinal);
+        Assert.True(comment.IndexOf("### Moved headline metrics", StringComparison.Ordinal) < comment.IndexOf("### Changed figures",
+            StringComparison.Ordinal));
     }
 
     [Fact]
@@ -166,7 +174,8 @@ public sealed class ReviewCommentTests : IDisposable
         Assert.Equal(3, Regex.Count(comment, @"\| reproduced → \*\*not reproduced\*\* \|"));
         // Figures go first: none is listed, and the note counts all 60.
         Assert.DoesNotContain("- 1-1.", comment, StringComparison.Ordinal);
-        Assert.Contains($"_60 more changed figures not shown here, to keep this comment short: see [diff.md]({DetailsUrl})._", comment, StringComparison.Ordinal);
+        Assert.Contains($"_60 more changed figures not shown here, to keep this comment short: see [diff.md]({DetailsUrl})._", comment,
+            StringComparison.Ordinal);
         // Then metrics: the rows shown and the rows counted as left out make all 1,200.
         var shown = Regex.Count(comment, @"^\| 1-1\.\d+ Section \d+ \| metric \d+ \|", RegexOptions.Multiline);
         var more = Regex.Match(comment, @"_(\d+) more moved metrics? not shown here");
@@ -174,9 +183,11 @@ public sealed class ReviewCommentTests : IDisposable
         Assert.True(shown > 0, "no metric row fits");
         Assert.Equal(Sections * Metrics, shown + int.Parse(more.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         // Where the note sends the reader, every moved metric is listed.
-        Assert.Equal(Sections * Metrics, Regex.Count(RunDiff.Markdown(RunDiff.Of("quick", b, h), "base", "head"), @"^\| headline 'metric \d+' \|", RegexOptions.Multiline));
+        Assert.Equal(Sections * Metrics,
+            Regex.Count(RunDiff.Markdown(RunDiff.Of("quick", b, h), "base", "head"), @"^\| headline 'metric \d+' \|", RegexOptions.Multiline));
         // The rows kept are the largest moves: the first is metric 39 of section 29 (k = 1,200, +120%).
-        Assert.Matches(@"### Moved headline metrics\s+\|[^\n]+\n\|[^\n]+\n\| 1-1\.30 Section 29 \| metric 39 \| 1 \| 2\.2 \| \+1\.2 \| \+120% \|", comment);
+        Assert.Matches(@"### Moved headline metrics\s+\|[^\n]+\n\|[^\n]+\n\| 1-1\.30 Section 29 \| metric 39 \| 1 \| 2\.2 \| \+1\.2 \| \+120% \|",
+            comment);
     }
 
     [Fact]
@@ -187,7 +198,8 @@ public sealed class ReviewCommentTests : IDisposable
         var environment = new Dictionary<string, string?> { ["HW1_PROFILE"] = null };
 
         // 1,000 characters, the shortest limit the tool accepts: the comment must keep within it.
-        var (code, stdout, stderr) = ReportTool.Run(["review-comment", "--base", b, "--head", h, "--out", output, "--details-url", DetailsUrl, "--max-chars", "1000"],
+        var (code, stdout, stderr) = ReportTool.Run(["review-comment", "--base", b, "--head", h, "--out", output, "--details-url", DetailsUrl,
+            "--max-chars", "1000"],
             environment, TimeSpan.FromMinutes(2));
 
         Assert.True(code == 0, stdout + stderr);
@@ -198,7 +210,8 @@ public sealed class ReviewCommentTests : IDisposable
         // Neither folder has a pipeline log, so each run is named by its folder.
         Assert.Contains("Base `base`, head `head`", comment, StringComparison.Ordinal);
 
-        var refused = ReportTool.Run(["review-comment", "--base", b, "--head", h, "--out", output, "--figures-url", "figures/pr-5"], environment, TimeSpan.FromMinutes(2));
+        var refused = ReportTool.Run(["review-comment", "--base", b, "--head", h, "--out", output, "--figures-url", "figures/pr-5"], environment,
+            TimeSpan.FromMinutes(2));
         Assert.Equal(2, refused.Code);
         Assert.Contains("absolute", refused.Error, StringComparison.Ordinal);
     }

@@ -20,7 +20,8 @@ public sealed class RunDiffTests : IDisposable
         var head = baseRun.Select(s => s.Id != changed.Id ? s : s with
         {
             Headline = [.. s.Headline.Select(m => m with { Value = m.Value * 0.9 })],
-            Figures = [figure with { Panels = [panel with { Series = [moved, .. panel.Series.Skip(1)] }, .. figure.Panels.Skip(1)] }, .. s.Figures.Skip(1)],
+            Figures = [figure with { Panels = [panel with { Series = [moved, .. panel.Series.Skip(1)] }, .. figure.Panels.Skip(1)] },
+                .. s.Figures.Skip(1)],
         }).ToList();
         return (baseRun, head);
     }

@@ -72,7 +72,8 @@ public class DivergenceGuardTests
         {
             using var random = Reproducibility.Seed(5, threads: 1);
             using var model = Mlp.Create(1, [16, 16, 16], 1);
-            return RegressionTrainer.Train(model, x, y, new RegressionTraining(epochs, 1e6, new ConvergenceCriterion(100, 0.01)) { Name = "1e6 regression" });
+            return RegressionTrainer.Train(model, x, y,
+                new RegressionTraining(epochs, 1e6, new ConvergenceCriterion(100, 0.01)) { Name = "1e6 regression" });
         }
 
         var e = Assert.Throws<TrainingDivergedException>(() => Train(1000));

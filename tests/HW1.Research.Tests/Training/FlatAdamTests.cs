@@ -9,7 +9,8 @@ namespace HW1.Research.Tests.Training;
 public class FlatAdamTests
 {
     /// <summary>Trains a fresh model from <paramref name="seed"/> with either optimizer; returns its parameters afterwards.</summary>
-    private static Tensor[] Train(bool flat, long seed, Func<Sequential> build, Tensor x, Tensor y, int steps, int batch, double rate, Func<Tensor, Tensor, Tensor> loss,
+    private static Tensor[] Train(bool flat, long seed, Func<Sequential> build, Tensor x, Tensor y, int steps, int batch, double rate,
+        Func<Tensor, Tensor, Tensor> loss,
         int? dropRateAtStep = null)
     {
         using var random = Reproducibility.Seed(seed, threads: 2);
@@ -41,7 +42,9 @@ public class FlatAdamTests
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
         {
-            Assert.True(expected[i].eq(actual[i]).all().item<bool>(), $"parameter {i} ({string.Join("x", expected[i].shape)}) differs: max |difference| {(expected[i] - actual[i]).abs().max().ToDouble()}");
+            Assert.True(expected[i].eq(actual[i]).all().item<bool>(),
+                $"parameter {i} ({string.Join("x", expected[i].shape)}) differs: max |difference| " +
+                $"{(expected[i] - actual[i]).abs().max().ToDouble()}");
         }
         foreach (var t in expected.Concat(actual)) t.Dispose();
     }

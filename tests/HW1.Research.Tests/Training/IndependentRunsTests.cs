@@ -17,7 +17,8 @@ public class IndependentRunsTests
                     using var random = Reproducibility.Seed(100 + i, threads: 1);
                     return Mlp.Create(1, [8, 8], 1);
                 },
-                (i, model) => RegressionTrainer.Train(model, x, y, new RegressionTraining(300, 1e-2, new ConvergenceCriterion(50, 0.01))).Losses.ToArray());
+                (i, model) =>
+                RegressionTrainer.Train(model, x, y, new RegressionTraining(300, 1e-2, new ConvergenceCriterion(50, 0.01))).Losses.ToArray());
         }
         finally
         {
