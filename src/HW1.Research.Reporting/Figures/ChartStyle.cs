@@ -36,5 +36,11 @@ public static class ChartStyle
         plot.Axes.Left.TickLabelStyle.FontSize = 11;
         plot.Axes.Right.TickLabelStyle.FontSize = 11;
         plot.Grid.MajorLineColor = Colors.Black.WithOpacity(0.1);
+        // The last tick label of the bottom axis is centred on the plot's right edge; with no right axis, half of a wide one
+        // ("11,000" epochs) would hang past the panel and be cut off. This keeps room for it.
+        plot.Axes.Right.MinimumSize = RightMargin;
     }
+
+    /// <summary>Chart pixels kept right of the plot area when no right axis takes them: half of the widest bottom tick label, and more.</summary>
+    public const float RightMargin = 26;
 }
