@@ -107,11 +107,13 @@ internal static class Cli
             "Run every experiment (or those whose test name contains a TEXT) in its own 'dotnet test' process, N at a time (default: cores / 2 " +
             "threads each); reuse stored results whose key (built code, snapshots, profile, experiment) matches unless --force; record " +
             "artifacts/<profile>/pipeline.json. --shard I/N runs only shard I of N: whole experiment k of the selection goes to shard k mod N + 1, " +
-            "and every shard trains its share of each replicated experiment's seeds (its k-th seed, from 0, to shard k mod N + 1).");
+            "and every shard trains its share of each replicated experiment's seeds (its k-th seed, from 0, to shard (W + r + k) mod N + 1, W the " +
+            "whole experiments and r its place among the replicated ones).");
         var experimentsOnly = Value("--only", "TEXT[,TEXT]", "Only the experiments whose test name contains a TEXT.");
         var experimentsShard = Value("--shard", "I/N",
             "Run only shard I of N: whole experiment k of the selection goes to shard k mod N + 1, and every shard trains its share of each " +
-            "replicated experiment's seeds (its k-th seed, from 0, to shard k mod N + 1).");
+            "replicated experiment's seeds (its k-th seed, from 0, to shard (W + r + k) mod N + 1, W the whole experiments and r its place among " +
+            "the replicated ones).");
         var experimentsForce = Flag("--force",
             "Run every experiment even when a stored result's key (built code, snapshots, profile, experiment) matches.");
         var experimentsParallel = Value("--parallel", "N",

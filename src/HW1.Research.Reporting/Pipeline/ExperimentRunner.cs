@@ -127,6 +127,9 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
 
     private HashSet<string> _replicated = new(StringComparer.Ordinal);
 
+    /// <summary>The experiments --only selected, before a shard took its part: the order seed rotations count in.</summary>
+    private IReadOnlyList<string> _selected = [];
+
     /// <summary>
     /// The experiments <see cref="RunnerOptions.Only"/> selects (names containing the text, ignoring case; several texts separated by
     /// commas select every experiment that contains any of them); a filter that matches nothing is an error listing what exists.
@@ -171,6 +174,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         var all = catalog.Select(e => e.Name).ToList();
         _replicated = catalog.Where(e => e.ReplicatesSeeds).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var experiments = Select(all, options.Only);
+        _selected = experiments;
         if (options.Shard is { } shard)
         {
             var selected = experiments;
@@ -588,7 +592,9 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null, Shard? share = null,
         bool clearStored = true)
     {
-        share ??= options.Shard != null && _replicated.Contains(name) ? options.Shard : null;
+        share ??= options.Shard != null && _replicated.Contains(name)
+            ? options.Shard with { Rotation = Shard.RotationOf(name, _selected, _replicated) }
+            : null;
         // Each share of one experiment has its own progress and TRX files, so that shares running at once never clear each other's.
         var suffix = share != null && options.Shard == null ? $".share-{share.Index}of{share.Count}" : "";
         var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", RunText.ShortName(name) + suffix + ".log");

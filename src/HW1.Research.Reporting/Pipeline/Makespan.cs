@@ -72,10 +72,10 @@ public static class Makespan
     }
 
     /// <summary>
-    /// <c>scripts/slurm/submit.sh</c> with <paramref name="nodes"/> shards on as many nodes of this kind, as it assigns work (not
-    /// balanced): whole experiment k of the catalog order (<paramref name="experiments"/>' order) to shard k mod n + 1, seed k of each
-    /// replicated experiment to shard k mod n + 1; each shard runs its work one after another; then the merge job completes the
-    /// replicated experiments one after another (their remainders). The build job and rendering are not in it.
+    /// <c>scripts/slurm/submit.sh</c> with <paramref name="nodes"/> shards on as many nodes of this kind, as it assigns work (a round,
+    /// not by time): whole experiment k of the catalog order (<paramref name="experiments"/>' order) to shard k mod n + 1, seed k of
+    /// the r-th replicated experiment to shard (W + r + k) mod n + 1 (W whole experiments); each shard runs its work one after another; then the
+    /// merge job completes the replicated experiments one after another (their remainders). The build job and rendering are not in it.
     /// </summary>
     public static (double Shards, double Merge) Slurm(IReadOnlyList<ExperimentTime> experiments, int nodes)
     {
@@ -83,8 +83,10 @@ public static class Makespan
         var shards = new double[Math.Max(1, nodes)];
         var whole = experiments.Where(e => !e.Replicated).ToList();
         for (int k = 0; k < whole.Count; k++) shards[k % shards.Length] += whole[k].WallSeconds;
-        foreach (var e in experiments.Where(e => e.Replicated))
-            for (int k = 0; k < e.SeedSeconds.Count; k++) shards[k % shards.Length] += e.SeedSeconds[k];
+        // Seed k of the r-th replicated experiment to shard (W + r + k) mod n + 1, W whole experiments before (Shard.RotationOf).
+        var replicated = experiments.Where(e => e.Replicated).ToList();
+        for (int r = 0; r < replicated.Count; r++)
+            for (int k = 0; k < replicated[r].SeedSeconds.Count; k++) shards[(whole.Count + r + k) % shards.Length] += replicated[r].SeedSeconds[k];
         return (shards.Max(), experiments.Where(e => e.Replicated).Sum(e => e.Remainder));
     }
 

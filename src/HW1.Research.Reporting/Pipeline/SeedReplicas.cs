@@ -50,17 +50,18 @@ public static class SeedReplicas
     }
 
     /// <summary>The share in force (<see cref="ShareVariable"/>), or null; a malformed value is an error naming the variable.</summary>
-    public static Shard? Share => Environment.GetEnvironmentVariable(ShareVariable) is { Length: > 0 } text ? Shard.Parse(text, ShareVariable) : null;
+    public static Shard? Share =>
+        Environment.GetEnvironmentVariable(ShareVariable) is { Length: > 0 } text ? Shard.Parse(text, ShareVariable, rotation: true) : null;
 
     /// <summary>The replica folder in force (<see cref="FolderVariable"/>), or null.</summary>
     public static string? Folder => Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder : null;
 
     /// <summary>True when the seed at <paramref name="position"/> (0-based among the experiment's seeds) belongs to <paramref name="share"/>:
-    /// position mod n = i − 1.</summary>
+    /// (position + rotation) mod n = i − 1, so the n shares of one experiment split its seeds exactly.</summary>
     public static bool Owns(Shard share, int position)
     {
         ArgumentNullException.ThrowIfNull(share);
-        return position % share.Count == share.Index - 1;
+        return (position + share.Rotation) % share.Count == share.Index - 1;
     }
 
     /// <summary>Stores <paramref name="replica"/> at <paramref name="path"/> atomically (a reader sees the whole file or none).</summary>

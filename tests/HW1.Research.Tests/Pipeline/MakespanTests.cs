@@ -47,6 +47,9 @@ public sealed class MakespanTests : IDisposable
         Assert.Equal(1, merge, 12);
         // One node runs everything but the remainders.
         Assert.Equal(30, Makespan.Slurm(All, 1).Shards);
+        // 3 nodes: B → 1, C → 2, and A's seeds start where the whole ones stopped, (2 + k) mod 3 + 1: 3, 1, 2, 3: 13 | 7 | 10.
+        // Without the rotation seed 0 would go to shard 1 beside B: 18.
+        Assert.Equal(13, Makespan.Slurm(All, 3).Shards);
     }
 
     [Fact]

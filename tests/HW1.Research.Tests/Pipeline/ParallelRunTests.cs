@@ -63,9 +63,10 @@ public sealed class ParallelRunTests : IDisposable
             Assert.Contains($"shard {i + 1}/2: {1 - i} of the 1 whole experiment(s)", shard.Output, StringComparison.Ordinal);
             var share = PipelineLog.Read("quick", shards[i])!.Experiments.Single(e => e.Name.Contains("GradientNormTests", StringComparison.Ordinal));
             Assert.Equal(PipelineExperiment.Partial, share.Outcome);
-            // The quick profile's 3 seeds: positions 0 and 2 in the first share, 1 in the second.
-            Assert.Equal(i == 0 ? ["seed-41.json", "seed-43.json"] : ["seed-42.json"], share.Replicas.Keys.Order(StringComparer.Ordinal));
-            Assert.Equal($"{i + 1}/2", share.Share);
+            // The quick profile's 3 seeds start where the one whole experiment stopped (rotation 1): position 1 in the first share,
+            // 0 and 2 in the second.
+            Assert.Equal(i == 0 ? ["seed-42.json"] : ["seed-41.json", "seed-43.json"], share.Replicas.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal($"{i + 1}/2+1", share.Share);
             Assert.False(File.Exists(SectionStore.PathOf("quick", "1-2-gradient-norm", shards[i])), "a seed share stores no section");
         }
         var merged = Path.Combine(_shards, "merged");

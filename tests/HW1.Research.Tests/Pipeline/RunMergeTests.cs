@@ -192,6 +192,44 @@ public sealed class RunMergeTests : IDisposable
     public void A_seed_share_trains_every_nth_seed(int position, string share, bool owns) =>
         Assert.Equal(owns, SeedReplicas.Owns(Shard.Parse(share), position));
 
+    [Fact]
+    public void Rotated_seed_shares_still_split_every_experiment_s_seeds_exactly_once()
+    {
+        for (int n = 1; n <= 6; n++)
+            for (int rotation = 0; rotation <= 11; rotation++)
+                for (int position = 0; position < 10; position++)
+                {
+                    var owners = Enumerable.Range(1, n).Count(i => SeedReplicas.Owns(new Shard(i, n) { Rotation = rotation }, position));
+                    Assert.True(owners == 1, $"n {n}, rotation {rotation}, seed position {position}: {owners} owners");
+                }
+        // Seed 0 of an experiment rotated by 3 of 5 goes to shard 4.
+        Assert.True(SeedReplicas.Owns(Shard.Parse("4/5+3", rotation: true), 0));
+    }
+
+    [Fact]
+    public void A_replicated_experiment_s_seeds_start_after_the_whole_experiments_and_the_replicated_ones_before_it()
+    {
+        IReadOnlyList<string> selected = ["a", "R", "b", "c", "S"];
+        var replicated = new HashSet<string> { "R", "S" };
+        Assert.Equal(3, Shard.RotationOf("R", selected, replicated));
+        Assert.Equal(4, Shard.RotationOf("S", selected, replicated));
+        Assert.Throws<ArgumentException>(() => Shard.RotationOf("a", selected, replicated));
+    }
+
+    [Theory]
+    [InlineData("2/4+3", true, "2/4+3")]
+    [InlineData("2/4", true, "2/4")]
+    [InlineData("2/4+0", true, "2/4")]
+    public void A_seed_share_reads_and_writes_its_rotation(string text, bool rotation, string written) =>
+        Assert.Equal(written, Shard.Parse(text, "HW1_SEED_SHARE", rotation).ToString());
+
+    [Theory]
+    [InlineData("2/4+3", false)]
+    [InlineData("2/4+x", true)]
+    [InlineData("2/4+-1", true)]
+    public void A_rotation_where_none_is_taken_or_a_malformed_one_is_refused(string text, bool rotation) =>
+        Assert.Throws<ArgumentException>(() => Shard.Parse(text, "--shard", rotation));
+
     [Theory]
     [InlineData("1/3", new[] { "a", "d", "g" })]
     [InlineData("2/3", new[] { "b", "e" })]
