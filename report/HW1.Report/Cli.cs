@@ -96,9 +96,11 @@ internal static class Cli
         // The process edge: the settings (RunSettings) are read once, when the first command that needs them runs (not for help, so a
         // malformed variable is an error of that command), and passed down from here.
         RunSettings? settings = null;
-        RunSettings Settings() => settings ??= RunSettings.Read();
+        // --profile, when given, stands for HW1_PROFILE (a bad value in the shell does not matter then).
+        RunSettings Settings(ParseResult parse) => settings ??= RunSettings.Read(name =>
+            name == Profile.Variable && parse.GetValue(profileOption) is { } p ? p : Environment.GetEnvironmentVariable(name));
         string ProfileOf(ParseResult parse) =>
-            parse.GetValue(profileOption) is { } p ? Profile.Parse(p, "--profile").Name : Settings().Profile.Name;
+            parse.GetValue(profileOption) is { } p ? Profile.Parse(p, "--profile").Name : Settings(parse).Profile.Name;
 
         var data = new Command("data", "Fetch (when missing) and verify every data set the experiments use.");
         data.SetAction(parse => Commands.Data(ProfileOf(parse)));
@@ -125,7 +127,7 @@ internal static class Cli
         var experimentsStarted = Value("--started", "TIME", "When the pipeline started (ISO 8601); its wall time counts from then (default: now).");
         AddOptions(experiments, experimentsOnly, experimentsShard, experimentsForce, experimentsParallel, experimentsConfiguration,
             experimentsProject, experimentsStarted);
-        experiments.SetAction(parse => Commands.Experiments(ProfileOf(parse), Settings(),
+        experiments.SetAction(parse => Commands.Experiments(ProfileOf(parse), Settings(parse),
             project: parse.GetValue(experimentsProject),
             configuration: parse.GetValue(experimentsConfiguration),
             only: parse.GetValue(experimentsOnly),
@@ -143,7 +145,7 @@ internal static class Cli
         var mergeConfiguration = Configuration("this checkout is built in");
         var mergeProject = Project();
         AddOptions(merge, mergeFrom, mergeInto, mergeConfiguration, mergeProject);
-        merge.SetAction(parse => Commands.Merge(ProfileOf(parse), Settings(),
+        merge.SetAction(parse => Commands.Merge(ProfileOf(parse), Settings(parse),
             from: parse.GetRequiredValue(mergeFrom),
             into: parse.GetValue(mergeInto),
             project: parse.GetValue(mergeProject),

@@ -71,16 +71,19 @@ internal static class Commands
     }
 
     /// <summary>
-    /// What each experiment process of a pipeline run is told besides the runner's own variables: the profile and, when set, the seed
-    /// offset and the thread override, under the names <see cref="RunSettings.Read"/> reads there (the same names as here).
+    /// What each experiment process of a pipeline run is told besides the runner's own variables: the profile, the seed offset and the
+    /// thread override, under the names <see cref="RunSettings.Read"/> reads there. All three are always written (empty: unset), so a
+    /// value left in the shell can never reach the experiments without reaching the run's keys.
     /// </summary>
     public static IReadOnlyDictionary<string, string> RunnerEnvironment(string profile, long seedOffset, int? threads)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        var environment = new Dictionary<string, string> { [HW1.Research.Training.Profile.Variable] = profile };
-        if (seedOffset != 0) environment[HW1.Research.Training.Reproducibility.SeedOffsetVariable] = seedOffset.ToString(c);
-        if (threads is { } n) environment[ThreadOverride.Variable] = n.ToString(c);
-        return environment;
+        return new Dictionary<string, string>
+        {
+            [HW1.Research.Training.Profile.Variable] = profile,
+            [HW1.Research.Training.Reproducibility.SeedOffsetVariable] = seedOffset == 0 ? "" : seedOffset.ToString(c),
+            [ThreadOverride.Variable] = threads is { } n ? n.ToString(c) : "",
+        };
     }
 
     /// <summary>Renders the report of <paramref name="profile"/> from the stored sections; non-zero when a section is not reproduced or

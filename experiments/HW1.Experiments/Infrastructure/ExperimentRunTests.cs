@@ -94,6 +94,11 @@ public sealed class ExperimentRunTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, run.Threads);
         Assert.Equal(declared with { FirstSeed = run.FirstSeed, Threads = 1 }, run);
         Assert.Throws<OverflowException>(() => declared.ForRun(long.MaxValue, null));
+
+        // MinimalRatio seeds with 32-bit seeds: a shift past them is refused instead of wrapping, and the override reaches its trainings.
+        var minimal = new HW1.Experiments.Optimization.MinimalRatioTests(output).Quick;
+        Assert.Throws<ArgumentOutOfRangeException>(() => minimal.ForRun(int.MaxValue, null));
+        Assert.Equal(3, minimal.ForRun(0, 3).Threads);
     }
 
     [Fact]

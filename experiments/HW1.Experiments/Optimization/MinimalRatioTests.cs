@@ -29,8 +29,19 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         double RelativeTolerance, int Phase2Iterations, long FirstSeed, int Workers) : IRunConfig<Config>
     {
         /// <inheritdoc/>
-        // Its trainings run one thread each, Workers of them at once; a thread override leaves them so.
-        public Config ForRun(long seedOffset, int? threads) => this with { FirstSeed = checked(FirstSeed + seedOffset) };
+        /// <remarks>The trainings' seeds are 32-bit (FirstSeed + i): a shift that takes any of them past that is an error.</remarks>
+        public Config ForRun(long seedOffset, int? threads)
+        {
+            var first = checked(FirstSeed + seedOffset);
+            if (first < int.MinValue || first + Trainings - 1 > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(seedOffset), seedOffset,
+                    $"MinimalRatio seeds its {Trainings} trainings with 32-bit seeds from {FirstSeed}; " +
+                    $"shifted by {seedOffset} they leave that range.");
+            return this with { FirstSeed = first, Threads = threads ?? Threads };
+        }
+
+        /// <summary>Intra-op threads of each training (they run Workers at a time, so one each by default).</summary>
+        public int Threads { get; init; } = 1;
 
         /// <summary>The absolute criterion the search used before, ‖∇L‖ ≤ this: shown beside the relative one, not used to stop.</summary>
         public double Tolerance { get; init; } = 1e-4;
@@ -95,7 +106,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
         return IndependentRuns.Run(c.Trainings, c.Workers,
             i =>
             {
-                using var random = Reproducibility.Seed((int)c.FirstSeed + i, threads: 1);
+                using var random = Reproducibility.Seed((int)c.FirstSeed + i, c.Threads);
                 var created = Mlp.Create(1, c.Hidden, 1, Activation.Tanh);
                 created.to(ScalarType.Float64);
                 return created;

@@ -79,9 +79,15 @@ public sealed record Statistic(string Of, Estimator Estimator, Unit Unit, string
     public Rule Below(double threshold) => new(this, Side.Below, threshold);
 
     /// <summary>The claim (an absent effect) holds when the whole interval lies within ±<paramref name="margin"/>.</summary>
-    public Rule Within(double margin) =>
-        margin > 0 && double.IsFinite(margin) ? new(this, Side.Within, margin)
-        : throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{Of}\".");
+    public Rule Within(double margin)
+    {
+        if (!(margin > 0 && double.IsFinite(margin)))
+            throw new ArgumentException($"An equivalence margin must be positive; found {margin} for \"{Of}\".");
+        // A ratio's interval is decided on the log scale, where ±margin would not be the margin the sentence states.
+        if (Estimator == Estimator.GeometricMean)
+            throw new ArgumentException($"\"{Of}\": an absence is decided on a difference (Mean), not on a geometric mean of ratios.");
+        return new(this, Side.Within, margin);
+    }
 
     /// <summary>Whether the interval is taken over replicated seeds (then the quick profile's statement says how many).</summary>
     public bool OverSeeds => Interval.EndsWith("over seeds", StringComparison.Ordinal);

@@ -20,8 +20,8 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     public int? Threads { get; init; }
 
     /// <summary>
-    /// Environment variables every experiment process gets besides the runner's own: the profile's and, when not 0, the seed
-    /// offset's, named by the layer that reads them (the report tool fills them in), so the pipeline depends on Artifacts only.
+    /// Environment variables every experiment process gets besides the runner's own: the profile, the seed offset and the thread
+    /// override (empty: unset), named by the layer that reads them (the report tool fills them in).
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

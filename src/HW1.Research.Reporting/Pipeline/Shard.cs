@@ -37,14 +37,15 @@ public sealed record Shard(int Index, int Count)
     {
         ArgumentNullException.ThrowIfNull(text);
         int r = 0;
+        var shard = text;
         var plus = text.IndexOf('+', StringComparison.Ordinal);
         if (rotation && plus >= 0)
         {
             if (!int.TryParse(text[(plus + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out r))
                 throw new ArgumentException($"{source} is '{text}', expected i/n+r with a whole rotation r ≥ 0, e.g. 2/4+3.");
-            text = text[..plus];
+            shard = text[..plus];
         }
-        var parts = text.Split('/');
+        var parts = shard.Split('/');
         if (parts.Length == 2
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n)

@@ -21,9 +21,6 @@ public sealed record Profile
 
     public bool IsFull => ReferenceEquals(this, Full);
 
-    /// <summary>The profile selected by <see cref="Variable"/>; quick when it is unset or empty.</summary>
-    public static Profile Current => FromEnvironment(Environment.GetEnvironmentVariable(Variable));
-
     public static Profile FromEnvironment(string? value) =>
         string.IsNullOrWhiteSpace(value) ? Quick : Parse(value, $"environment variable {Variable}");
 

@@ -228,7 +228,8 @@ public sealed class RunMergeTests : IDisposable
     [InlineData("2/4+x", true)]
     [InlineData("2/4+-1", true)]
     public void A_rotation_where_none_is_taken_or_a_malformed_one_is_refused(string text, bool rotation) =>
-        Assert.Throws<ArgumentException>(() => Shard.Parse(text, "--shard", rotation));
+        Assert.Contains($"'{text}'", Assert.Throws<ArgumentException>(() => Shard.Parse(text, "--shard", rotation)).Message,
+        StringComparison.Ordinal);
 
     [Theory]
     [InlineData("1/3", new[] { "a", "d", "g" })]

@@ -110,6 +110,8 @@ public sealed class ClaimsLedgerTests
         Assert.Equal("the 95% interval over seeds of the mean of accuracy − chance lies within ±0.6 points",
             Statistic.Mean("accuracy − chance", Unit.Points()).Within(0.006).Text);
         Assert.Equal("the 95% bootstrap interval of ρ(x, y) lies above 0", Statistic.Given("ρ(x, y)", "95% bootstrap interval").Above(0).Text);
+        // An absence on ratios would be decided on the log scale against a margin the sentence does not state: refused.
+        Assert.Throws<ArgumentException>(() => Statistic.GeometricMean("x / y").Within(0.9));
 
         // The claim carries the rule's sentence and decides against the same number: a threshold of 2 reads "above 2" and decides at 2.
         var claim = Statistic.GeometricMean("x / y").Above(2).Decide("s", "x is twice y", "why", [2.5, 2.6, 2.7]);
