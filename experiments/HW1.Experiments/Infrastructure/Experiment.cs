@@ -197,8 +197,9 @@ public abstract class Experiment<TConfig, TResult>(ITestOutputHelper output)
             {
                 using var random = Reproducibility.Seed(seed, threads);
                 using var model = Mlp.Create(784, hidden, 10);
+                // Only the last evaluation is kept, so the test set is measured after the last epoch alone (the training is the same).
                 var settings = ClassifierTraining.UntilTrainAccuracy(target, maxEpochs, batch, learningRate,
-                    $"{Question.Id}: seed {seed}, batch {batch}");
+                    $"{Question.Id}: seed {seed}, batch {batch}", testOnlyAtEnd: true);
                 kept.Add(measure(seed, batch, model, ClassifierTrainer.Train(model, data.Train, data.Test, settings, random)[^1], random));
             }
             return kept;

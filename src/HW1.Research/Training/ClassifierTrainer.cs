@@ -17,15 +17,25 @@ public sealed record ClassifierTraining(int Epochs, int BatchSize, double Learni
     /// <summary>Stops training after an evaluation for which this returns true (e.g. a target accuracy reached).</summary>
     public Func<EpochMetrics, bool>? StopWhen { get; init; }
 
+    /// <summary>
+    /// Evaluate the test set only after the run's last epoch (the one <see cref="StopWhen"/> ends, or the budget's last); the evaluations
+    /// before it measure the training set alone and record NaN as the test loss and accuracy. For callers that keep only the last
+    /// evaluation: the test set changes no weight and draws no number, so the training is the same bit for bit. <see cref="StopWhen"/>
+    /// must then read the training metrics only.
+    /// </summary>
+    public bool TestOnlyAtEnd { get; init; }
+
     /// <summary>Names the run in error messages, e.g. the experiment's section id and the model.</summary>
     public string? Name { get; init; }
 
     /// <summary>
     /// Training until the training accuracy, evaluated after every epoch, reaches <paramref name="target"/>, for at most
     /// <paramref name="maxEpochs"/> epochs: models compared at the same fit rather than after the same number of epochs.
+    /// <paramref name="testOnlyAtEnd"/> sets <see cref="TestOnlyAtEnd"/>.
     /// </summary>
-    public static ClassifierTraining UntilTrainAccuracy(double target, int maxEpochs, int batchSize, double learningRate, string? name = null) =>
-        new(maxEpochs, batchSize, learningRate) { StopWhen = m => m.TrainAccuracy >= target, Name = name };
+    public static ClassifierTraining UntilTrainAccuracy(double target, int maxEpochs, int batchSize, double learningRate, string? name = null,
+        bool testOnlyAtEnd = false) =>
+        new(maxEpochs, batchSize, learningRate) { StopWhen = m => m.TrainAccuracy >= target, Name = name, TestOnlyAtEnd = testOnlyAtEnd };
 
     /// <summary>The settings as a report writes them: "Adam, learning rate 0.001, batch size 128, 12 epochs".</summary>
     public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -110,14 +120,24 @@ public static class ClassifierTrainer
                 continue;
             }
             var onTrain = Evaluate(model, train, settings.EvaluationBatchSize);
-            var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
-            history.Add(new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, onTest.Loss, onTest.Accuracy));
-            TrainingProgress.Report(() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{settings.Name ?? "training"}: epoch {epoch} of at most {settings.Epochs}, training loss {onTrain.Loss:0.####}, training " +
-                $"accuracy " +
-                $"{onTrain.Accuracy:P2}, test accuracy {onTest.Accuracy:P2}"));
-            observer?.AfterEvaluation(history[^1]);
-            if (settings.StopWhen?.Invoke(history[^1]) == true) break;
+            var metrics = new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, double.NaN, double.NaN);
+            bool stop = settings.TestOnlyAtEnd && settings.StopWhen?.Invoke(metrics) == true;
+            if (!settings.TestOnlyAtEnd || stop || epoch == settings.Epochs)
+            {
+                var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
+                metrics = metrics with { TestLoss = onTest.Loss, TestAccuracy = onTest.Accuracy };
+            }
+            history.Add(metrics);
+            TrainingProgress.Report(() =>
+            {
+                var invariant = System.Globalization.CultureInfo.InvariantCulture;
+                var onTest = double.IsNaN(metrics.TestAccuracy) ? "not measured" : metrics.TestAccuracy.ToString("P2", invariant);
+                return string.Create(invariant,
+                    $"{settings.Name ?? "training"}: epoch {epoch} of at most {settings.Epochs}, training loss {metrics.TrainLoss:0.####}, " +
+                    $"training accuracy {metrics.TrainAccuracy:P2}, test accuracy {onTest}");
+            });
+            observer?.AfterEvaluation(metrics);
+            if (settings.TestOnlyAtEnd ? stop : settings.StopWhen?.Invoke(metrics) == true) break;
         }
         return history;
     }
