@@ -1,5 +1,6 @@
 using HW1.Research.Data;
 using HW1.Research.Reporting;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace HW1.Experiments.Generalization;
@@ -73,9 +74,9 @@ public sealed class RandomLabelsTests(ITestOutputHelper output) : Experiment<Ran
             using (NewDisposeScope())
             {
                 model.eval();
-                var n = (double)data.Test.Count;
-                var predicted = model.call(data.Test.Images).argmax(1).bincount(null, 10).to_type(ScalarType.Float64) / n;
-                var actual = data.Test.Labels.bincount(null, 10).to_type(ScalarType.Float64) / n;
+                using var n = ((double)data.Test.Count).ToScalar();
+                var predicted = model.call(data.Test.Images).argmax(1).bincount(null, 10).to_type(ScalarType.Float64).div(n);
+                var actual = data.Test.Labels.bincount(null, 10).to_type(ScalarType.Float64).div(n);
                 chance = (predicted * actual).sum().item<double>();
             }
             var run = new SeedRun(seed, history, kept, chance);

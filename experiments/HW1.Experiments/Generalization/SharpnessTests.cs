@@ -146,9 +146,10 @@ public sealed class SharpnessTests(ITestOutputHelper output) : Experiment<Sharpn
         {
             ParameterVector.SetTo(parameters, original);
             using (no_grad())
+            using (var factor = a.ToScalar())
             {
-                foreach (var p in fc1) p.mul_(a);
-                outWeight.div_(a);
+                foreach (var p in fc1) p.mul_(factor);
+                outWeight.div_(factor);
             }
             using var logits = Logits(model, test);
             var change = (logits - reference).abs().max().item<float>() / reference.abs().max().item<float>();

@@ -133,7 +133,9 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 var eigenvalues = Curvature.Eigenvalues(hessian);
                 var ratio = MinimalRatio.Of(eigenvalues);
                 double parameterNorm;
-                using (no_grad()) parameterNorm = Math.Sqrt(parameters.Sum(p => p.pow(2).sum().item<double>()));
+                using (no_grad())
+                using (var two = 2.ToScalar())
+                    parameterNorm = Math.Sqrt(parameters.Sum(p => p.pow(two).sum().item<double>()));
                 using var directions = new Generator((ulong)seed);
                 var sampled = MinimalRatio.Sampled(parameters, Loss, c.Samples, c.SampleRadius, directions);
                 Log($"seed {seed}: budget {budget}, loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} " +

@@ -50,7 +50,8 @@ public static class CriticalPoint
                 {
                     using (var scope = NewDisposeScope())
                     {
-                        var system = hessian.matmul(hessian) + (mu * eye(hessian.shape[0], dtype: hessian.dtype));
+                        using var damping = mu.ToScalar();
+                        var system = hessian.matmul(hessian) + eye(hessian.shape[0], dtype: hessian.dtype).mul(damping);
                         var step = -linalg.solve(system, hessian.matmul(gradient));
                         ParameterVector.SetTo(parameters, origin, (1.0, ParameterVector.Split(step, parameters)));
                     }
@@ -98,7 +99,8 @@ public static class CriticalPoint
     private static double Norm(IList<Tensor> parameters)
     {
         using var noGrad = no_grad();
-        return Math.Sqrt(parameters.Sum(p => p.pow(2).sum().to_type(ScalarType.Float64).item<double>()));
+        using var two = 2.ToScalar();
+        return Math.Sqrt(parameters.Sum(p => p.pow(two).sum().to_type(ScalarType.Float64).item<double>()));
     }
 
     private static void Dispose(Tensor a, Tensor b)

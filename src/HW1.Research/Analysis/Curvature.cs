@@ -10,7 +10,8 @@ public static class Curvature
     public static Tensor GradientNorm(IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.pow(2).sum()).ToArray();
+        using var two = 2.ToScalar();
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.pow(two).sum()).ToArray();
         if (squares.Length == 0) throw new InvalidOperationException("No parameter has a gradient: run backward first.");
         return stack(squares).sum().sqrt();
     }
@@ -65,7 +66,8 @@ public static class Curvature
     {
         ArgumentNullException.ThrowIfNull(symmetric);
         using var scope = NewDisposeScope();
-        var h = (symmetric + symmetric.t()) / 2;
+        using var two = 2.ToScalar();
+        var h = (symmetric + symmetric.t()).div(two);
         return linalg.eigvalsh(h.to_type(ScalarType.Float64)).data<double>().ToArray();
     }
 }
@@ -122,15 +124,17 @@ public sealed record MinimalRatio(double Ratio, int Positive, int Negative, int 
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
+            using var two = 2.ToScalar();
             double baseLoss = loss().to_type(ScalarType.Float64).item<double>();
-            double radius = relativeRadius * Math.Sqrt(origin.Sum(o => o.pow(2).sum().to_type(ScalarType.Float64).item<double>()));
+            double radius = relativeRadius * Math.Sqrt(origin.Sum(o => o.pow(two).sum().to_type(ScalarType.Float64).item<double>()));
             int higher = 0;
             for (int s = 0; s < samples; s++)
             {
                 using var inner = NewDisposeScope();
                 var directions = origin.Select(o => randn(o.shape, dtype: o.dtype, generator: generator)).ToArray();
-                double norm = Math.Sqrt(directions.Sum(d => d.pow(2).sum().to_type(ScalarType.Float64).item<double>()));
-                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i] + (directions[i] * (radius / norm)));
+                double norm = Math.Sqrt(directions.Sum(d => d.pow(two).sum().to_type(ScalarType.Float64).item<double>()));
+                using var scale = (radius / norm).ToScalar();
+                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i] + directions[i].mul(scale));
                 if (loss().to_type(ScalarType.Float64).item<double>() > baseLoss) higher++;
             }
             return (double)higher / samples;

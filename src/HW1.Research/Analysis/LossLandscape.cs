@@ -31,7 +31,8 @@ public static class LossLandscape
             var d = randn(p.shape, generator: generator, dtype: p.dtype);
             var rows = d.reshape(p.shape[0], -1);
             var pRows = p.reshape(p.shape[0], -1);
-            var scale = pRows.norm(1, keepdim: true) / (rows.norm(1, keepdim: true) + 1e-10);
+            using var tiny = 1e-10.ToScalar();
+            var scale = pRows.norm(1, keepdim: true) / rows.norm(1, keepdim: true).add(tiny);
             result[i] = (rows * scale).reshape(p.shape).MoveToOuterDisposeScope();
         }
         return result;

@@ -48,7 +48,11 @@ public static class ParameterVector
         {
             using var scope = NewDisposeScope();
             var value = origin[i].clone();
-            foreach (var (c, d) in moves) value.add_(d[i], alpha: c);
+            foreach (var (c, d) in moves)
+            {
+                using var alpha = c.ToScalar();
+                value.add_(d[i], alpha: alpha);
+            }
             parameters[i].copy_(value);
         }
     }

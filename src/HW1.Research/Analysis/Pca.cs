@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace HW1.Research.Analysis;
@@ -27,7 +28,8 @@ public static class Pca
         var mean = data.mean([0]);
         var centred = data - mean;
         var (u, s, vh) = linalg.svd(centred, fullMatrices: false);
-        var variance = s.pow(2);
+        using var two = 2.ToScalar();
+        var variance = s.pow(two);
         var ratio = (variance / variance.sum())[..components];
         var axes = vh[..components];
         // Deterministic signs: the largest-magnitude entry of each axis positive.

@@ -78,11 +78,13 @@ public static class RescalingOrbit
             using (vector)
             using (NewDisposeScope())
             {
+                using var two = 2.ToScalar();
+                using var factor = (-2 * top.Value).ToScalar();
                 var v = vector.to_type(ScalarType.Float64);
-                var incoming = v.narrow(0, wAt, inWeight.numel()).reshape(units, -1).pow(2).sum(1) + v.narrow(0, bAt, units).pow(2);
-                var outgoing = v.narrow(0, oAt, outWeight.numel()).reshape(outWeight.shape[0], units).t().pow(2)
+                var incoming = v.narrow(0, wAt, inWeight.numel()).reshape(units, -1).pow(two).sum(1) + v.narrow(0, bAt, units).pow(two);
+                var outgoing = v.narrow(0, oAt, outWeight.numel()).reshape(outWeight.shape[0], units).t().pow(two)
                     .sum(1); // sum(0) would bind to sum(ScalarType) and add in bytes
-                var gradient = (-2 * top.Value * (incoming - outgoing)).data<double>().ToArray();
+                var gradient = (incoming - outgoing).mul(factor).data<double>().ToArray();
                 return (top.Value, gradient);
             }
         }

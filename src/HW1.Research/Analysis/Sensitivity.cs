@@ -44,7 +44,8 @@ public static class Sensitivity
             for (long c = 0; c < classes; c++)
             {
                 var row = autograd.grad([probabilities[.., c].sum()], [x], retain_graph: c < classes - 1)[0];
-                squares += row.reshape(n, -1).pow(2).sum(1).to_type(ScalarType.Float64);
+                using var two = 2.ToScalar();
+                squares += row.reshape(n, -1).pow(two).sum(1).to_type(ScalarType.Float64);
             }
             jacobianSum += squares.sqrt().sum().item<double>();
         }

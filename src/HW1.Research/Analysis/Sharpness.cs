@@ -89,7 +89,10 @@ public static class Sharpness
         ArgumentNullException.ThrowIfNull(loss);
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "The box needs a positive ε.");
         var origin = ParameterVector.Snapshot(parameters);
-        var bounds = origin.Select(o => (o.abs() + 1) * epsilon).ToArray();
+        Tensor[] bounds;
+        using (var one = 1.ToScalar())
+        using (var radius = epsilon.ToScalar())
+            bounds = origin.Select(o => o.abs().add(one).mul(radius)).ToArray();
         var u = origin.Select(o => zeros_like(o)).ToArray();
         try
         {
@@ -112,16 +115,21 @@ public static class Sharpness
                 if (ascent == BoxAscent.Sign) return grads.Select(g => g.sign().detach().MoveToOuterDisposeScope()).ToArray();
                 var scaled = grads.Select((g, i) => (g * bounds[i]).detach()).ToArray();
                 var largest = scaled.Select(g => g.abs().max().to_type(ScalarType.Float64).item<double>()).Max();
-                return scaled.Select(g => (largest > 0 ? g / largest : g).MoveToOuterDisposeScope()).ToArray();
+                using var divisor = largest.ToScalar();
+                return scaled.Select(g => (largest > 0 ? g.div(divisor) : g).MoveToOuterDisposeScope()).ToArray();
             }
             double baseLoss = Evaluate();
             double current = baseLoss;
             double step = 1, lastGain = double.NaN;
             int iterations = 1;
             var direction = ScaledGradient();
+            using var low = (-1).ToScalar();
+            using var high = 1.ToScalar();
             while (iterations < maxIterations)
             {
-                var candidate = u.Select((x, i) => (x + (direction[i] * step)).clamp(-1, 1)).ToArray();
+                Tensor[] candidate;
+                using (var stepSize = step.ToScalar())
+                    candidate = u.Select((x, i) => (x + direction[i].mul(stepSize)).clamp(low, high)).ToArray();
                 MoveTo(candidate);
                 double value = Evaluate();
                 iterations++;

@@ -35,7 +35,8 @@ public sealed class LabeledImages : IDisposable
             throw new DatasetException($"{what}: label {labels.Data[bad]} at index {bad}, expected labels 0 to {classes - 1}.");
         using var scope = NewDisposeScope();
         var pixels = tensor(images.Data, new long[] { images.Shape[0], 1, images.Shape[1], images.Shape[2] }, ScalarType.Byte);
-        var x = pixels.to_type(ScalarType.Float32).div_(255f);
+        using var levels = 255f.ToScalar();
+        var x = pixels.to_type(ScalarType.Float32).div_(levels);
         var y = tensor(labels.Data, new long[] { labels.Shape[0] }, ScalarType.Byte).to_type(ScalarType.Int64);
         return new LabeledImages(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), classes);
     }

@@ -63,7 +63,7 @@ internal sealed class DivergenceGuard(string? name, IReadOnlyList<Parameter> par
     /// <summary>Returns the step's loss as a double, or throws when it or a gradient is not finite.</summary>
     public double Check(Tensor loss, int epoch, long step, double learningRate)
     {
-        var value = loss.ToDouble();
+        var value = TensorValues.Double(loss);
         if (!double.IsFinite(value))
             throw new TrainingDivergedException(_name, epoch, step, learningRate, value, gradient: false, LastFiniteLoss);
         LastFiniteLoss = value;

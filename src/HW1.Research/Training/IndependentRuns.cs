@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using TorchSharp;
 
 namespace HW1.Research.Training;
 
@@ -15,7 +16,8 @@ namespace HW1.Research.Training;
 /// index order, so no other run can draw in between;</item>
 /// <item><c>run</c> draws nothing from the global generator and uses one intra-op thread (seed with
 /// <c>threads: 1</c>), so its arithmetic does not depend on what else runs;</item>
-/// <item>tensors shared between runs are only read.</item>
+/// <item>tensors shared between runs are only read;</item>
+/// <item>a result holds no tensor made by its run: each run has its own dispose scope, disposed when the run returns.</item>
 /// </list>
 /// Results come back in index order. The first exception of any run is rethrown after all threads have stopped.
 /// </remarks>
@@ -47,7 +49,10 @@ public static class IndependentRuns
                         index = next++;
                         model = prepare(index);
                     }
+                    // The run's own dispose scope holds every tensor it makes and does not move out, so no temporary of one run can be
+                    // finalized, by a collection another run starts, while a native call still reads it; they are freed when the run ends.
                     using (model)
+                    using (torch.NewDisposeScope())
                         results[index] = run(index, model);
                 }
             }

@@ -60,4 +60,16 @@ public class IndependentRunsTests
         Assert.NotEmpty(made);
         Assert.All(made, m => Assert.True(m.Disposed, "a prepared model was not disposed"));
     }
+
+    [Fact]
+    public void A_tensor_made_in_a_run_is_disposed_when_the_run_ends()
+    {
+        // Each run holds a dispose scope: its temporaries stay reachable (no finalizer can free one under a native call that another
+        // run's collection interrupts) and are disposed together when it returns, on both paths (one worker and two).
+        foreach (var workers in new[] { 1, 2 })
+        {
+            var made = IndependentRuns.Run(2, workers, _ => new Tracked(), (_, _) => TorchSharp.torch.ones(1));
+            Assert.All(made, t => Assert.True(t.IsInvalid, "a tensor made in a run outlived it"));
+        }
+    }
 }
