@@ -121,26 +121,31 @@ public static class ClassifierTrainer
             }
             var onTrain = Evaluate(model, train, settings.EvaluationBatchSize);
             var metrics = new EpochMetrics(epoch, onTrain.Loss, onTrain.Accuracy, double.NaN, double.NaN);
-            bool stop = settings.TestOnlyAtEnd && settings.StopWhen?.Invoke(metrics) == true;
+            // The stopping rule sees what was measured before it: the training set alone when the test set waits for the end.
+            bool stop = settings.TestOnlyAtEnd && Stops(settings, metrics);
             if (!settings.TestOnlyAtEnd || stop || epoch == settings.Epochs)
             {
                 var onTest = Evaluate(model, test, settings.EvaluationBatchSize);
                 metrics = metrics with { TestLoss = onTest.Loss, TestAccuracy = onTest.Accuracy };
+                if (!settings.TestOnlyAtEnd) stop = Stops(settings, metrics);
             }
             history.Add(metrics);
             TrainingProgress.Report(() =>
             {
                 var invariant = System.Globalization.CultureInfo.InvariantCulture;
-                var onTest = double.IsNaN(metrics.TestAccuracy) ? "not measured" : metrics.TestAccuracy.ToString("P2", invariant);
+                var testText = double.IsNaN(metrics.TestAccuracy) ? "not measured" : metrics.TestAccuracy.ToString("P2", invariant);
                 return string.Create(invariant,
                     $"{settings.Name ?? "training"}: epoch {epoch} of at most {settings.Epochs}, training loss {metrics.TrainLoss:0.####}, " +
-                    $"training accuracy {metrics.TrainAccuracy:P2}, test accuracy {onTest}");
+                    $"training accuracy {metrics.TrainAccuracy:P2}, test accuracy {testText}");
             });
             observer?.AfterEvaluation(metrics);
-            if (settings.TestOnlyAtEnd ? stop : settings.StopWhen?.Invoke(metrics) == true) break;
+            if (stop) break;
         }
         return history;
     }
+
+    /// <summary>Whether the settings' stopping rule (if any) holds for this epoch's measurements.</summary>
+    private static bool Stops(ClassifierTraining settings, EpochMetrics metrics) => settings.StopWhen?.Invoke(metrics) == true;
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>, in eval mode.</summary>
     public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, LabeledImages data, int batchSize = 2_000)
