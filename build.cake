@@ -16,6 +16,7 @@ var baseRun = Argument("base", "");
 var first = Argument("first", "");
 var second = Argument("second", "");
 var shard = Argument("shard", "");
+var shardPlan = Argument("shard-plan", "");
 // Where this run can be seen: --run-url, or on GitHub Actions the workflow run's page; the report's job summary links there.
 var runUrl = Argument("run-url", EnvironmentVariable("GITHUB_RUN_ID") is string runId && runId != ""
     ? $"{EnvironmentVariable("GITHUB_SERVER_URL")}/{EnvironmentVariable("GITHUB_REPOSITORY")}/actions/runs/{runId}" : "");
@@ -154,7 +155,8 @@ Task("Experiments")
     .IsDependentOn("Data")
     .Does(() =>
     Tool($"experiments --configuration {configuration} --started {pipelineStarted:O}" + Only() + (force ? " --force" : "") +
-    (parallel != "" ? $" --parallel {parallel}" : "") + (shard != "" ? $" --shard {shard}" : ""),
+    (parallel != "" ? $" --parallel {parallel}" : "") + (shard != "" ? $" --shard {shard}" : "") +
+    (shardPlan != "" ? $" --shard-plan \"{shardPlan}\"" : ""),
         "an experiment failed or could not run"));
 
 Task("Report")
@@ -225,6 +227,8 @@ Task("Help")
         "the snapshots)");
     Information("  --shard          i/n: run only shard i of n (with --target=Experiments): every n-th whole experiment and the n-th share of each " +
         "replicated one's seeds; merge the shards (and complete the replicated experiments) with the report tool's merge command");
+    Information("  --shard-plan     with --shard: a plan by measured time (the report tool's shard-plan) decides which shard runs each " +
+        "experiment and seed it names");
     Information("  --configuration  build configuration (default Release)");
     Information("  --base           with --target=Diff: the artifacts folder or git ref of the run to compare with");
     Information("  --first/--second with --target=Determinism or CI: artifacts folders of canonical runs to compare (fresh runs otherwise)");

@@ -116,6 +116,9 @@ internal static class Cli
             "Run only shard I of N: whole experiment k of the selection goes to shard k mod N + 1, and every shard trains its share of each " +
             "replicated experiment's seeds (its k-th seed, from 0, to shard (W + r + k) mod N + 1, W the whole experiments and r its place among " +
             "the replicated ones).");
+        var experimentsShardPlan = Value("--shard-plan", "FILE",
+            "With --shard: a plan by measured time (the shard-plan command) decides which shard runs each experiment and seed it names; the " +
+            "rest follow the round above.");
         var experimentsForce = Flag("--force",
             "Run every experiment even when a stored result's key (built code, snapshots, profile, experiment) matches.");
         var experimentsParallel = Value("--parallel", "N",
@@ -125,7 +128,8 @@ internal static class Cli
         var experimentsConfiguration = Configuration("the experiments are built in");
         var experimentsProject = Project();
         var experimentsStarted = Value("--started", "TIME", "When the pipeline started (ISO 8601); its wall time counts from then (default: now).");
-        AddOptions(experiments, experimentsOnly, experimentsShard, experimentsForce, experimentsParallel, experimentsConfiguration,
+        AddOptions(experiments, experimentsOnly, experimentsShard, experimentsShardPlan, experimentsForce, experimentsParallel,
+            experimentsConfiguration,
             experimentsProject, experimentsStarted);
         experiments.SetAction(parse => Commands.Experiments(ProfileOf(parse), Settings(parse),
             project: parse.GetValue(experimentsProject),
@@ -134,7 +138,8 @@ internal static class Cli
             startedText: parse.GetValue(experimentsStarted),
             force: parse.GetValue(experimentsForce),
             parallelText: parse.GetValue(experimentsParallel),
-            shardText: parse.GetValue(experimentsShard)));
+            shardText: parse.GetValue(experimentsShard),
+            shardPlanPath: parse.GetValue(experimentsShardPlan)));
 
         var merge = new Command("merge",
             "Collect the runs stored in several artifacts folders (shards made elsewhere) into one run (default: this checkout's artifacts), " +
@@ -342,11 +347,24 @@ internal static class Cli
             configuration: parse.GetValue(makespanConfiguration),
             only: parse.GetValue(makespanOnly)));
 
+        var shardPlan = new Command("shard-plan",
+            "Balance the next sharded run by the times a run measured: every whole experiment and every seed of a replicated one is a task, " +
+            "longest first to the shard with the least work so far; writes the plan that experiments --shard-plan (and dotnet cake " +
+            "--shard-plan, scripts/slurm/submit.sh) reads. Prints each shard's predicted training time.");
+        var shardPlanFrom = Value("--from", "DIR[,DIR...]", "Artifacts folders holding a measured run of the profile (pipeline.json, sections, " +
+            "replicas).", required: true);
+        var shardPlanShards = Value("--shards", "N", "How many shards.", required: true);
+        var shardPlanOut = Value("--out", "FILE", "Where the plan is written.", required: true);
+        var shardPlanOnly = Value("--only", "TEXT[,TEXT]", "Only the experiments whose test name contains a TEXT (the run's own --only).");
+        AddOptions(shardPlan, shardPlanFrom, shardPlanShards, shardPlanOut, shardPlanOnly);
+        shardPlan.SetAction(parse => Commands.ShardPlan(ProfileOf(parse), from: parse.GetRequiredValue(shardPlanFrom),
+            shardsText: parse.GetRequiredValue(shardPlanShards), output: parse.GetRequiredValue(shardPlanOut), only: parse.GetValue(shardPlanOnly)));
+
         var clean = new Command("clean", "Remove the profile's artifacts and its report folder (never the data cache).");
         clean.SetAction(parse => PipelineCommands.Clean(ProfileOf(parse)));
 
         Command[] commands = [data, experiments, merge, render, compare, check, diff, reviewComment, htmlCheck, acceptSnapshots, kernels, procedure,
-            tests, testSummary, determinism, makespan, clean];
+            tests, testSummary, determinism, makespan, shardPlan, clean];
         var helpCommand = new Command("help", "Print this text; with a command's name, that command's options.");
         var topic = new Argument<string>("command")
         {

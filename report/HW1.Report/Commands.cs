@@ -27,7 +27,7 @@ internal static class Commands
     /// <summary>Runs the experiments for the pipeline; non-zero when any failed.</summary>
     public static int Experiments(string profile, RunSettings settings, string? project, string? configuration, string? only, string? startedText,
         bool force,
-        string? parallelText, string? shardText)
+        string? parallelText, string? shardText, string? shardPlanPath = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         project ??= ExperimentsProject;
@@ -41,6 +41,8 @@ internal static class Commands
         {
             throw new UsageException(e.Message);
         }
+        if (shardPlanPath != null && shard == null) throw new UsageException("--shard-plan needs --shard I/N: a plan says which shard runs what.");
+        var plan = shardPlanPath == null ? null : ReadShardPlan(shardPlanPath);
         if (!File.Exists(project)) throw new UsageException($"--project {project}: no such project file.");
         int parallel = HW1.Research.Pipeline.ExperimentRunner.DefaultParallel(settings.Threads);
         if (parallelText != null &&
@@ -66,8 +68,65 @@ internal static class Commands
             ArtifactsRoot = settings.ArtifactsDir,
             Environment = RunnerEnvironment(profile, settings.SeedOffset, settings.Threads),
             Shard = shard,
+            ShardPlan = plan,
         };
         return new HW1.Research.Pipeline.ExperimentRunner(options, line => Console.WriteLine(line)).Run();
+    }
+
+    /// <summary>The plan at <paramref name="path"/>; a missing or malformed file is a usage error naming it.</summary>
+    private static HW1.Research.Pipeline.ShardPlan ReadShardPlan(string path)
+    {
+        try
+        {
+            return HW1.Research.Pipeline.ShardPlan.Read(path);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new UsageException($"--shard-plan: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes a shard plan balanced by the times measured in <paramref name="from"/>; prints each shard's predicted time.</summary>
+    public static int ShardPlan(string profile, string from, string shardsText, string output, string? only = null)
+    {
+        if (!int.TryParse(shardsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var shards) ||
+            shards < 1)
+            throw new UsageException($"--shards expects a whole number of shards, at least 1; found '{shardsText}'.");
+        var measured = new List<HW1.Research.Pipeline.ExperimentTime>();
+        foreach (var folder in from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Directory.Exists(folder)) throw new UsageException($"--from {folder}: no such folder.");
+            try
+            {
+                measured.AddRange(HW1.Research.Pipeline.Makespan.Read(folder, profile).Where(e => measured.All(m => m.Name != e.Name)));
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException($"--from {folder}: {e.Message}");
+            }
+        }
+        if (only != null)
+        {
+            var chosen = HW1.Research.Pipeline.ExperimentRunner.Select(measured.Select(m => m.Name).ToList(), only).ToHashSet(StringComparer.Ordinal);
+            measured = measured.Where(m => chosen.Contains(m.Name)).ToList();
+        }
+        if (measured.Count == 0)
+            throw new UsageException($"--from {from}: no {profile} experiment{(only == null ? "" : $" matching --only {only}")} with a measured " +
+                "section there.");
+        var plan = HW1.Research.Pipeline.ShardPlan.Balance(measured, shards, profile, from);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        plan.Write(output);
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        Console.WriteLine($"shard plan for {shards} shard(s) of the {profile} profile, from {measured.Count} measured experiment(s) in {from}:");
+        for (int i = 1; i <= shards; i++)
+        {
+            var work = plan.Whole.Where(w => w.Value == i).Select(w => HW1.Research.Artifacts.RunText.ShortName(w.Key))
+                .Concat(plan.Seeds.SelectMany(s => s.Value.Select((shard, k) => (shard, k))
+                    .Where(p => p.shard == i).Select(p => $"{HW1.Research.Artifacts.RunText.ShortName(s.Key)} seed {p.k + 1}")));
+            Console.WriteLine(string.Create(c, $"  shard {i}: {plan.PredictedSeconds[i - 1] / 60:0.0} min: {string.Join(", ", work)}"));
+        }
+        Console.WriteLine($"wrote {output}");
+        return 0;
     }
 
     /// <summary>

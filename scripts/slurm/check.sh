@@ -4,6 +4,7 @@
 # apt when missing, which needs root), submits the quick profile as N shards (default 2) of the experiments --only selects (default
 # one that runs whole and one that replicates seeds), waits for the build job, the array and the dependent merge, and checks:
 #   - every job completed with exit code 0, the build before the array, both array tasks running at the same time, the merge after both;
+#   - the build job wrote a shard plan from DIR's measured times and the tasks followed it;
 #   - the merged sections equal the one-machine run's in DIR, value for value (the report tool's compare, on the sections merged);
 #   - the merge rendered the report.
 # The cluster is this script's own: its munged listens on a private socket with a fresh key, slurmctld and slurmd on their own ports,
@@ -113,7 +114,10 @@ echo "== slurm check: a one-node Slurm is up ($(sinfo -V), node $node with 4 CPU
 
 # The quick profile's jobs need far less than the 4 GiB a full shard asks for; 2 GiB each lets two of them share a small node.
 export SBATCH_MEM_PER_NODE=2G
-HW1_SHARDS_DIR="$work/shards" HW1_ARTIFACTS_DIR="$work/merged" scripts/slurm/submit.sh "$shards" --profile="$profile" --only="$only" | tee "$work/submit.out"
+# The shards are balanced by the one-machine run's measured times (a shard plan the build job writes), the path a cluster takes from
+# its second submission on.
+HW1_SHARDS_DIR="$work/shards" HW1_ARTIFACTS_DIR="$work/merged" scripts/slurm/submit.sh "$shards" --profile="$profile" --only="$only" \
+  --plan-from="$against" | tee "$work/submit.out"
 submission="$(sed -n 's/^submission folder: //p' "$work/submit.out")"
 [ -f "$submission/jobs" ] || { echo "slurm check: submit.sh named no submission folder with a jobs file" >&2; exit 1; }
 cp "$submission/jobs" "$work/jobs"
@@ -162,6 +166,11 @@ if [ "$failed" = 0 ]; then
       echo "slurm check: array tasks 1 and 2 ran one after the other; the node should hold both" >&2; failed=1
     fi
   fi
+fi
+if [ -s "$submission/shard-plan.json" ] && grep -q "shard plan by measured time" "$submission/shard-1.out"; then
+  echo "  the build job wrote the shard plan and the tasks followed it"
+else
+  echo "slurm check: no shard plan in $submission, or task 1 did not follow it" >&2; failed=1
 fi
 for i in $(seq "$shards"); do
   if grep -n "MSB3026\|Build started\|Restoring packages" "$submission/shard-$i.out" >/dev/null 2>&1; then

@@ -17,7 +17,7 @@ public sealed partial class ReportCommandLineTests : IDisposable
     public static readonly IReadOnlyDictionary<string, string[]> Options = new Dictionary<string, string[]>
     {
         ["data"] = [],
-        ["experiments"] = ["--only", "--shard", "--force", "--parallel", "--configuration", "--project", "--started"],
+        ["experiments"] = ["--only", "--shard", "--shard-plan", "--force", "--parallel", "--configuration", "--project", "--started"],
         ["merge"] = ["--from", "--into", "--configuration", "--project"],
         ["render"] = ["--page-png", "--run-url"],
         ["compare"] = ["--first", "--second", "--expect", "--subset"],
@@ -32,6 +32,7 @@ public sealed partial class ReportCommandLineTests : IDisposable
         ["tests"] = ["--force", "--results", "--configuration"],
         ["test-summary"] = ["--results"],
         ["determinism"] = ["--first", "--second", "--second-from-pipeline", "--only", "--configuration"],
+        ["shard-plan"] = ["--from", "--shards", "--out", "--only"],
         ["clean"] = [],
     };
 
@@ -189,6 +190,12 @@ public sealed partial class ReportCommandLineTests : IDisposable
         { ["makespan", "--profile", "full", "--from", "/nonexistent", "--cores", "2,16", "--nodes", "5", "--seed-times",
             "RandomLabelsTests=600,610"], 2, "--from /nonexistent: no such folder." },
         { ["makespan", "--from", "/tmp", "--cores", "0"], 2, "--cores expects whole numbers from 1" },
+        { ["shard-plan", "--profile", "full", "--from", "/nonexistent", "--shards", "5", "--out", "plan.json", "--only", "X"], 2,
+            "--from /nonexistent: no such folder." },
+        { ["shard-plan", "--from", "/tmp", "--shards", "0", "--out", "plan.json"], 2, "--shards expects a whole number" },
+        { ["experiments", "--shard-plan", "/nonexistent/plan.json", "--profile", "quick"], 2, "--shard-plan needs --shard" },
+        { ["experiments", "--shard", "1/2", "--shard-plan", "/nonexistent/plan.json", "--profile", "quick"], 2,
+            "/nonexistent/plan.json: no shard plan there" },
         { ["review-comment", "--profile", "quick", "--base", "/nonexistent", "--head", "/nonexistent", "--out", "c.md", "--details-url",
             "https://example.org/1", "--figures-url", "https://example.org/2", "--max-chars", "1000"], 2, "no such artifacts folder" },
         { ["test-summary", "--results", "/nonexistent", "--profile", "quick"], 1, "No test ran." },

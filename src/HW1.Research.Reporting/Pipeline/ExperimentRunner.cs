@@ -37,6 +37,10 @@ public sealed record RunnerOptions(string Profile, string ExperimentsProject, st
     /// <summary>This run's part of the work, one shard of several (<see cref="Pipeline.Shard"/>); null runs everything selected.</summary>
     public Shard? Shard { get; init; }
 
+    /// <summary>With <see cref="Shard"/>: the assignment by measured time (<see cref="Pipeline.ShardPlan"/>) instead of the round, for what
+    /// it names; its profile and shard count must be this run's.</summary>
+    public ShardPlan? ShardPlan { get; init; }
+
     /// <summary>Seconds between progress lines while an experiment runs.</summary>
     public double HeartbeatSeconds { get; init; } = 30;
 
@@ -104,12 +108,14 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     /// Shard <paramref name="shard"/>'s work of <paramref name="selected"/>: its share (<see cref="Shard.Of"/>) of the experiments that run
     /// whole, and every replicated one (<paramref name="replicated"/>), of which it trains its share of the seeds. Catalog order.
     /// </summary>
-    public static IReadOnlyList<string> OfShard(Shard shard, IReadOnlyList<string> selected, IReadOnlySet<string> replicated)
+    public static IReadOnlyList<string> OfShard(Shard shard, IReadOnlyList<string> selected, IReadOnlySet<string> replicated,
+        ShardPlan? plan = null)
     {
         ArgumentNullException.ThrowIfNull(shard);
         ArgumentNullException.ThrowIfNull(selected);
         ArgumentNullException.ThrowIfNull(replicated);
-        var whole = shard.Of(selected.Where(n => !replicated.Contains(n)).ToList()).ToHashSet(StringComparer.Ordinal);
+        var wholeOnes = selected.Where(n => !replicated.Contains(n)).ToList();
+        var whole = (plan?.WholeOf(shard, wholeOnes) ?? shard.Of(wholeOnes)).ToHashSet(StringComparer.Ordinal);
         return selected.Where(n => whole.Contains(n) || replicated.Contains(n)).ToList();
     }
 
@@ -178,7 +184,15 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         if (options.Shard is { } shard)
         {
             var selected = experiments;
-            experiments = OfShard(shard, selected, _replicated);
+            if (options.ShardPlan is { } plan)
+            {
+                if (plan.Shards != shard.Count || plan.Profile != options.Profile)
+                    throw new ArgumentException($"The shard plan is for {plan.Shards} shard(s) of the {plan.Profile} profile ({plan.Source}); " +
+                        $"this run is shard {shard} of the {options.Profile} profile. Make a plan for {shard.Count} shards, or run without one.");
+                log($"shard plan by measured time ({plan.Source}): this shard's predicted training " +
+                    $"{RunText.Seconds(plan.PredictedSeconds[shard.Index - 1])}");
+            }
+            experiments = OfShard(shard, selected, _replicated, options.ShardPlan);
             var whole = experiments.Where(n => !_replicated.Contains(n)).ToList();
             var shared = experiments.Where(_replicated.Contains).ToList();
             log($"shard {shard}: {whole.Count} of the {selected.Count(n => !_replicated.Contains(n))} whole experiment(s) " +
@@ -592,9 +606,11 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     private PipelineExperiment RunOne(string name, string key, string label, double? secondsLastTime = null, Shard? share = null,
         bool clearStored = true)
     {
-        share ??= options.Shard != null && _replicated.Contains(name)
-            ? options.Shard with { Rotation = Shard.RotationOf(name, _selected, _replicated) }
-            : null;
+        if (share == null && options.Shard != null && _replicated.Contains(name))
+        {
+            share = options.Shard with { Rotation = Shard.RotationOf(name, _selected, _replicated) };
+            share = options.ShardPlan?.ShareOf(share, name) ?? share;
+        }
         // Each share of one experiment has its own progress and TRX files, so that shares running at once never clear each other's.
         var suffix = share != null && options.Shard == null ? $".share-{share.Index}of{share.Count}" : "";
         var progress = Path.Combine(options.ArtifactsRoot, options.Profile, "progress", RunText.ShortName(name) + suffix + ".log");

@@ -90,6 +90,17 @@ public static class Makespan
         return (shards.Max(), experiments.Where(e => e.Replicated).Sum(e => e.Remainder));
     }
 
+    /// <summary>
+    /// <c>submit.sh</c> with <paramref name="nodes"/> shards and a <see cref="ShardPlan"/> balanced by these same times (the build job
+    /// writes one from the previous run's): each shard runs what the plan gives it one after another; then the merge's completions.
+    /// </summary>
+    public static (double Shards, double Merge) SlurmPlanned(IReadOnlyList<ExperimentTime> experiments, int nodes)
+    {
+        ArgumentNullException.ThrowIfNull(experiments);
+        var plan = ShardPlan.Balance(experiments, Math.Max(1, nodes), "", "");
+        return (plan.PredictedSeconds.Max(), experiments.Where(e => e.Replicated).Sum(e => e.Remainder));
+    }
+
     /// <summary>Longest first to the first free of <paramref name="slots"/>; the end time of the last.</summary>
     private static (double Max, double[] Loads) Schedule(IEnumerable<double> seconds, int slots)
     {
@@ -162,7 +173,10 @@ public static class Makespan
         {
             var (shards, merge) = Slurm(experiments, n);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| Slurm, {n} nodes of 2 cores (`submit.sh {n}`) | {Minutes(shards)} | {Minutes(merge)} | {Minutes(shards + merge)} |");
+                $"| Slurm, {n} nodes of 2 cores (`submit.sh {n}`), the round | {Minutes(shards)} | {Minutes(merge)} | {Minutes(shards + merge)} |");
+            var (planned, _) = SlurmPlanned(experiments, n);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| Slurm, {n} nodes, a shard plan from these times | {Minutes(planned)} | {Minutes(merge)} | {Minutes(planned + merge)} |");
         }
         return text.ToString();
     }

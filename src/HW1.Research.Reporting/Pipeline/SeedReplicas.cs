@@ -57,10 +57,12 @@ public static class SeedReplicas
     public static string? Folder => Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder : null;
 
     /// <summary>True when the seed at <paramref name="position"/> (0-based among the experiment's seeds) belongs to <paramref name="share"/>:
-    /// (position + rotation) mod n = i − 1, so the n shares of one experiment split its seeds exactly.</summary>
+    /// the plan's shard for that position when the share carries one (<see cref="Shard.Assignment"/>), else (position + rotation) mod n =
+    /// i − 1; either way the n shares of one experiment split its seeds exactly.</summary>
     public static bool Owns(Shard share, int position)
     {
         ArgumentNullException.ThrowIfNull(share);
+        if (share.Assignment is { } planned && position < planned.Count) return planned[position] == share.Index;
         return (position + share.Rotation) % share.Count == share.Index - 1;
     }
 

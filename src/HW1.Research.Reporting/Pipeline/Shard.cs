@@ -18,6 +18,12 @@ public sealed record Shard(int Index, int Count)
     public int Rotation { get; init; }
 
     /// <summary>
+    /// The shard (1 to <see cref="Count"/>) of each of a replicated experiment's seeds by position, as a <see cref="ShardPlan"/> balanced
+    /// them by measured time; a position past its end falls back to <see cref="Rotation"/>. Null outside a plan.
+    /// </summary>
+    public IReadOnlyList<int>? Assignment { get; init; }
+
+    /// <summary>
     /// The rotation of replicated experiment <paramref name="name"/> in <paramref name="selected"/>: how many whole experiments the
     /// selection holds, plus its place (0-based) among the replicated ones, in the catalog's order.
     /// </summary>
@@ -30,13 +36,28 @@ public sealed record Shard(int Index, int Count)
         return selected.Count(n => !replicated.Contains(n)) + place;
     }
     /// <summary>
-    /// Parses "i/n" (1 ≤ i ≤ n), or with <paramref name="rotation"/> "i/n+r" (r ≥ 0, the seed share the runner hands an experiment
-    /// process); anything else is an error naming the value and the form.
+    /// Parses "i/n" (1 ≤ i ≤ n), or with <paramref name="rotation"/> "i/n+r" (r ≥ 0) and "i/n+r@a,b,..." (the shard of each seed by
+    /// position, each from 1 to n: <see cref="Assignment"/>), the seed share the runner hands an experiment process; anything else is
+    /// an error naming the value and the form.
     /// </summary>
     public static Shard Parse(string text, string source = "--shard", bool rotation = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         int r = 0;
+        int[]? assignment = null;
+        var at = rotation ? text.IndexOf('@', StringComparison.Ordinal) : -1;
+        if (at >= 0)
+        {
+            var shards = text[(at + 1)..].Split(',');
+            assignment = new int[shards.Length];
+            for (int k = 0; k < shards.Length; k++)
+            {
+                if (!int.TryParse(shards[k], NumberStyles.None, CultureInfo.InvariantCulture, out assignment[k]) || assignment[k] < 1)
+                    throw new ArgumentException($"{source} is '{text}', expected i/n+r@a,b,... with each seed's shard a whole number from 1, " +
+                        "e.g. 2/4+3@2,1,4,3.");
+            }
+            text = text[..at];
+        }
         var shard = text;
         var plus = text.IndexOf('+', StringComparison.Ordinal);
         if (rotation && plus >= 0)
@@ -50,7 +71,11 @@ public sealed record Shard(int Index, int Count)
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var i)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             && n >= 1 && i >= 1 && i <= n)
-            return new Shard(i, n) { Rotation = r };
+        {
+            if (assignment?.FirstOrDefault(a => a > n) is > 0 and var beyond)
+                throw new ArgumentException($"{source} is '{text}@...': seed shard {beyond} is beyond the {n} shards.");
+            return new Shard(i, n) { Rotation = r, Assignment = assignment };
+        }
         throw new ArgumentException($"{source} is '{text}', expected i/n with 1 ≤ i ≤ n, e.g. 2/4 for the second of four shards.");
     }
 
@@ -61,5 +86,7 @@ public sealed record Shard(int Index, int Count)
         return selected.Where((_, k) => k % Count == Index - 1).ToList();
     }
 
-    public override string ToString() => Rotation == 0 ? $"{Index}/{Count}" : $"{Index}/{Count}+{Rotation}";
+    public override string ToString() =>
+        (Rotation == 0 ? $"{Index}/{Count}" : $"{Index}/{Count}+{Rotation}") +
+        (Assignment == null ? "" : "@" + string.Join(",", Assignment.Select(a => a.ToString(CultureInfo.InvariantCulture))));
 }
