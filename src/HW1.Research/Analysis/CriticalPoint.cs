@@ -51,7 +51,8 @@ public static class CriticalPoint
                     using (var scope = NewDisposeScope())
                     {
                         using var damping = mu.ToScalar();
-                        var system = hessian.matmul(hessian) + eye(hessian.shape[0], dtype: hessian.dtype).mul(damping);
+                        using var one = 1.ToScalar();
+                        var system = hessian.matmul(hessian).add(eye(hessian.shape[0], dtype: hessian.dtype).mul(damping), one);
                         var step = -linalg.solve(system, hessian.matmul(gradient));
                         ParameterVector.SetTo(parameters, origin, (1.0, ParameterVector.Split(step, parameters)));
                     }

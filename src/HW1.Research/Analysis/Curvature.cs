@@ -67,7 +67,8 @@ public static class Curvature
         ArgumentNullException.ThrowIfNull(symmetric);
         using var scope = NewDisposeScope();
         using var two = 2.ToScalar();
-        var h = (symmetric + symmetric.t()).div(two);
+        using var one = 1.ToScalar();
+        var h = symmetric.add(symmetric.t(), one).div(two);
         return linalg.eigvalsh(h.to_type(ScalarType.Float64)).data<double>().ToArray();
     }
 }
@@ -134,7 +135,8 @@ public sealed record MinimalRatio(double Ratio, int Positive, int Negative, int 
                 var directions = origin.Select(o => randn(o.shape, dtype: o.dtype, generator: generator)).ToArray();
                 double norm = Math.Sqrt(directions.Sum(d => d.pow(two).sum().to_type(ScalarType.Float64).item<double>()));
                 using var scale = (radius / norm).ToScalar();
-                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i] + directions[i].mul(scale));
+                using var one = 1.ToScalar();
+                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i].add(directions[i].mul(scale), one));
                 if (loss().to_type(ScalarType.Float64).item<double>() > baseLoss) higher++;
             }
             return (double)higher / samples;

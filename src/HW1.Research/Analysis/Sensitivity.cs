@@ -45,7 +45,8 @@ public static class Sensitivity
             {
                 var row = autograd.grad([probabilities[.., c].sum()], [x], retain_graph: c < classes - 1)[0];
                 using var two = 2.ToScalar();
-                squares += row.reshape(n, -1).pow(two).sum(1).to_type(ScalarType.Float64);
+                using var one = 1.ToScalar();
+                squares = squares.add(row.reshape(n, -1).pow(two).sum(1).to_type(ScalarType.Float64), one);
             }
             jacobianSum += squares.sqrt().sum().item<double>();
         }

@@ -92,7 +92,7 @@ public static class Sharpness
         Tensor[] bounds;
         using (var one = 1.ToScalar())
         using (var radius = epsilon.ToScalar())
-            bounds = origin.Select(o => o.abs().add(one).mul(radius)).ToArray();
+            bounds = origin.Select(o => o.abs().add(one, one).mul(radius)).ToArray();
         var u = origin.Select(o => zeros_like(o)).ToArray();
         try
         {
@@ -105,7 +105,8 @@ public static class Sharpness
             void MoveTo(Tensor[] at)
             {
                 using var noGrad = no_grad();
-                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i] + (at[i] * bounds[i]));
+                using var one = 1.ToScalar();
+                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i].add(at[i] * bounds[i], one));
             }
             Tensor[] ScaledGradient()
             {
@@ -129,7 +130,7 @@ public static class Sharpness
             {
                 Tensor[] candidate;
                 using (var stepSize = step.ToScalar())
-                    candidate = u.Select((x, i) => (x + direction[i].mul(stepSize)).clamp(low, high)).ToArray();
+                    candidate = u.Select((x, i) => x.add(direction[i].mul(stepSize), high).clamp(low, high)).ToArray();
                 MoveTo(candidate);
                 double value = Evaluate();
                 iterations++;

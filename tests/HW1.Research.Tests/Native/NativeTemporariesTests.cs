@@ -114,6 +114,18 @@ public sealed class NativeTemporariesTests
                         or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Boolean):
                     yield return operation;
                     break;
+                // TorchSharp's own overloads that pass a literal alpha or value on: add(x) and add_(x) call add(x, 1), addcdiv(a, b) calls
+                // addcdiv(a, b, 1), and a + b between tensors is a.add(b).
+                case IInvocationOperation { TargetMethod: var m } when m.ContainingAssembly?.Name == "TorchSharp" && m.ContainingType.Name == "Tensor"
+                    && ((m.Name is "add" or "add_" && m.Parameters.Length == 1) || (m.Name is "addcdiv" or "addcdiv_" && m.Parameters.Length == 2)):
+                    yield return operation;
+                    break;
+                case IBinaryOperation { OperatorMethod: { } op } when op.ContainingAssembly?.Name == "TorchSharp" && op.Name == "op_Addition":
+                    yield return operation;
+                    break;
+                case ICompoundAssignmentOperation { OperatorMethod: { } op } when op.ContainingAssembly?.Name == "TorchSharp":
+                    yield return operation;
+                    break;
                 // A Scalar returned by a call and used on the spot, neither kept in a local nor in a field.
                 case IInvocationOperation invocation when IsScalar(invocation.Type) && !IsKept(invocation):
                     yield return operation;
