@@ -133,9 +133,11 @@ public static class Makespan
             var folder = ExperimentRunner.ReplicaFolderOf(profile, artifactsRoot, e.Name);
             if (Directory.Exists(folder))
             {
-                foreach (var file in Directory.GetFiles(folder, "seed-*.json").Order(StringComparer.Ordinal))
+                // In seed order (seed-100 after seed-99), so that each time sits at its seed's position for a shard plan.
+                foreach (var (file, seed) in Directory.GetFiles(folder, "seed-*.json")
+                             .Select(f => (File: f, Seed: SeedReplicas.SeedOf(Path.GetFileName(f)))).Where(f => f.Seed != null)
+                             .Select(f => (f.File, Seed: f.Seed!.Value)).OrderBy(f => f.Seed))
                 {
-                    if (SeedReplicas.SeedOf(Path.GetFileName(file)) is not { } seed) continue;
                     var replica = SeedReplicas.Read(file, ExperimentRunner.ClassName(e.Name), seed)!;
                     if (e.ComputeKey == null || replica.Key == e.ComputeKey) seeds.Add(replica.Seconds);
                 }

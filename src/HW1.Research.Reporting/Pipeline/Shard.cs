@@ -43,6 +43,7 @@ public sealed record Shard(int Index, int Count)
     public static Shard Parse(string text, string source = "--shard", bool rotation = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var given = text;
         int r = 0;
         int[]? assignment = null;
         var at = rotation ? text.IndexOf('@', StringComparison.Ordinal) : -1;
@@ -63,7 +64,7 @@ public sealed record Shard(int Index, int Count)
         if (rotation && plus >= 0)
         {
             if (!int.TryParse(text[(plus + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out r))
-                throw new ArgumentException($"{source} is '{text}', expected i/n+r with a whole rotation r ≥ 0, e.g. 2/4+3.");
+                throw new ArgumentException($"{source} is '{given}', expected i/n+r with a whole rotation r ≥ 0, e.g. 2/4+3.");
             shard = text[..plus];
         }
         var parts = shard.Split('/');
@@ -73,10 +74,10 @@ public sealed record Shard(int Index, int Count)
             && n >= 1 && i >= 1 && i <= n)
         {
             if (assignment?.FirstOrDefault(a => a > n) is > 0 and var beyond)
-                throw new ArgumentException($"{source} is '{text}@...': seed shard {beyond} is beyond the {n} shards.");
+                throw new ArgumentException($"{source} is '{given}': seed shard {beyond} is beyond the {n} shards.");
             return new Shard(i, n) { Rotation = r, Assignment = assignment };
         }
-        throw new ArgumentException($"{source} is '{text}', expected i/n with 1 ≤ i ≤ n, e.g. 2/4 for the second of four shards.");
+        throw new ArgumentException($"{source} is '{given}', expected i/n with 1 ≤ i ≤ n, e.g. 2/4 for the second of four shards.");
     }
 
     /// <summary>This shard's experiments of <paramref name="selected"/>, in their order.</summary>

@@ -80,9 +80,12 @@ public sealed record ShardPlan(string Profile, int Shards, IReadOnlyDictionary<s
         if (plan is null || string.IsNullOrWhiteSpace(plan.Profile) || plan.Whole is null || plan.Seeds is null || plan.PredictedSeconds is null)
             throw new InvalidDataException($"{path}: a shard plan needs profile, shards, whole, seeds and predictedSeconds.");
         if (plan.Shards < 1) throw new InvalidDataException($"{path}: shards is {plan.Shards}, expected 1 or more.");
+        if (plan.PredictedSeconds.Count != plan.Shards)
+            throw new InvalidDataException($"{path}: predictedSeconds has {plan.PredictedSeconds.Count} value(s) for {plan.Shards} shard(s).");
         if (plan.Whole.FirstOrDefault(w => w.Value < 1 || w.Value > plan.Shards) is { Key: not null } bad)
             throw new InvalidDataException($"{path}: {bad.Key} is planned on shard {bad.Value}, outside 1 to {plan.Shards}.");
-        if (plan.Seeds.FirstOrDefault(s => s.Value is null || s.Value.Any(v => v < 1 || v > plan.Shards)) is { Key: not null } badSeeds)
+        if (plan.Seeds.FirstOrDefault(s => s.Value is null || s.Value.Length == 0 || s.Value.Any(v => v < 1 || v > plan.Shards)) is
+            { Key: not null } badSeeds)
             throw new InvalidDataException($"{path}: the seeds of {badSeeds.Key} are planned on shards " +
                 $"[{string.Join(", ", badSeeds.Value ?? [])}], each must be from 1 to {plan.Shards}.");
         return plan;

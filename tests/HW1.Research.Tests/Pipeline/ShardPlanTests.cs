@@ -74,6 +74,10 @@ public sealed class ShardPlanTests : IDisposable
     [InlineData(
         "{\"profile\":\"full\",\"shards\":2,\"whole\":{},\"seeds\":{\"N.RTests.Reproduces\":[1,0]},\"predictedSeconds\":[1,2],\"source\":\"x\"}",
         "the seeds of N.RTests.Reproduces are planned on shards [1, 0]")]
+    [InlineData("{\"profile\":\"full\",\"shards\":2,\"whole\":{},\"seeds\":{},\"predictedSeconds\":[1],\"source\":\"x\"}",
+        "predictedSeconds has 1 value(s) for 2 shard(s)")]
+    [InlineData("{\"profile\":\"full\",\"shards\":2,\"whole\":{},\"seeds\":{\"N.RTests.Reproduces\":[]},\"predictedSeconds\":[1,2],\"source\":\"x\"}",
+        "the seeds of N.RTests.Reproduces are planned on shards []")]
     [InlineData("{\"profile\":\"full\",\"shards\":0,\"whole\":{},\"seeds\":{},\"predictedSeconds\":[],\"source\":\"x\"}", "shards is 0")]
     [InlineData("{\"profile\":\"full\",\"shards\":2,\"whol", "not a shard plan")]
     [InlineData("{\"shards\":2}", "a shard plan needs")]
@@ -96,7 +100,7 @@ public sealed class ShardPlanTests : IDisposable
     [InlineData("2/4@2,5")]
     [InlineData("2/4@2,x")]
     [InlineData("2/4@0")]
-    public void A_seed_plan_outside_the_shards_or_malformed_is_refused(string text) =>
-        Assert.Contains("2/4", Assert.Throws<ArgumentException>(() => Shard.Parse(text, "HW1_SEED_SHARE", rotation: true)).Message,
+    public void A_seed_plan_outside_the_shards_or_malformed_is_refused_naming_the_whole_value(string text) =>
+        Assert.Contains($"'{text}'", Assert.Throws<ArgumentException>(() => Shard.Parse(text, "HW1_SEED_SHARE", rotation: true)).Message,
             StringComparison.Ordinal);
 }
