@@ -1,3 +1,4 @@
+using HW1.Research;
 using HW1.Research.Data;
 using HW1.Research.Reporting;
 using TorchSharp;
@@ -134,8 +135,7 @@ public sealed class MinimalRatioTests(ITestOutputHelper output) : Experiment<Min
                 var ratio = MinimalRatio.Of(eigenvalues);
                 double parameterNorm;
                 using (no_grad())
-                using (var two = 2.ToScalar())
-                    parameterNorm = Math.Sqrt(parameters.Sum(p => p.pow(two).sum().item<double>()));
+                    parameterNorm = Math.Sqrt(parameters.Sum(p => p.pow(TensorValues.Two).sum().item<double>()));
                 using var directions = new Generator((ulong)seed);
                 var sampled = MinimalRatio.Sampled(parameters, Loss, c.Samples, c.SampleRadius, directions);
                 Log($"seed {seed}: budget {budget}, loss {search.Loss:E3}, gradient norm {phase1Norm:E2} -> {search.GradientNorm:E2} " +

@@ -51,8 +51,7 @@ public static class CriticalPoint
                     using (var scope = NewDisposeScope())
                     {
                         using var damping = mu.ToScalar();
-                        using var one = 1.ToScalar();
-                        var system = hessian.matmul(hessian).add(eye(hessian.shape[0], dtype: hessian.dtype).mul(damping), one);
+                        var system = hessian.matmul(hessian).add(eye(hessian.shape[0], dtype: hessian.dtype).mul(damping), TensorValues.One);
                         var step = -linalg.solve(system, hessian.matmul(gradient));
                         ParameterVector.SetTo(parameters, origin, (1.0, ParameterVector.Split(step, parameters)));
                     }
@@ -100,8 +99,7 @@ public static class CriticalPoint
     private static double Norm(IList<Tensor> parameters)
     {
         using var noGrad = no_grad();
-        using var two = 2.ToScalar();
-        return Math.Sqrt(parameters.Sum(p => p.pow(two).sum().to_type(ScalarType.Float64).item<double>()));
+        return Math.Sqrt(parameters.Sum(p => p.pow(TensorValues.Two).sum().to_type(ScalarType.Float64).item<double>()));
     }
 
     private static void Dispose(Tensor a, Tensor b)

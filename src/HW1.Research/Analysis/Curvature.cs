@@ -10,8 +10,7 @@ public static class Curvature
     public static Tensor GradientNorm(IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        using var two = 2.ToScalar();
-        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.pow(two).sum()).ToArray();
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.pow(TensorValues.Two).sum()).ToArray();
         if (squares.Length == 0) throw new InvalidOperationException("No parameter has a gradient: run backward first.");
         return stack(squares).sum().sqrt();
     }
@@ -66,9 +65,7 @@ public static class Curvature
     {
         ArgumentNullException.ThrowIfNull(symmetric);
         using var scope = NewDisposeScope();
-        using var two = 2.ToScalar();
-        using var one = 1.ToScalar();
-        var h = symmetric.add(symmetric.t(), one).div(two);
+        var h = symmetric.add(symmetric.t(), TensorValues.One).div(TensorValues.Two);
         return linalg.eigvalsh(h.to_type(ScalarType.Float64)).data<double>().ToArray();
     }
 }
@@ -125,18 +122,16 @@ public sealed record MinimalRatio(double Ratio, int Positive, int Negative, int 
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            using var two = 2.ToScalar();
             double baseLoss = loss().to_type(ScalarType.Float64).item<double>();
-            double radius = relativeRadius * Math.Sqrt(origin.Sum(o => o.pow(two).sum().to_type(ScalarType.Float64).item<double>()));
+            double radius = relativeRadius * Math.Sqrt(origin.Sum(o => o.pow(TensorValues.Two).sum().to_type(ScalarType.Float64).item<double>()));
             int higher = 0;
             for (int s = 0; s < samples; s++)
             {
                 using var inner = NewDisposeScope();
                 var directions = origin.Select(o => randn(o.shape, dtype: o.dtype, generator: generator)).ToArray();
-                double norm = Math.Sqrt(directions.Sum(d => d.pow(two).sum().to_type(ScalarType.Float64).item<double>()));
+                double norm = Math.Sqrt(directions.Sum(d => d.pow(TensorValues.Two).sum().to_type(ScalarType.Float64).item<double>()));
                 using var scale = (radius / norm).ToScalar();
-                using var one = 1.ToScalar();
-                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i].add(directions[i].mul(scale), one));
+                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i].add(directions[i].mul(scale), TensorValues.One));
                 if (loss().to_type(ScalarType.Float64).item<double>() > baseLoss) higher++;
             }
             return (double)higher / samples;

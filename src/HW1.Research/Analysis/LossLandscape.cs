@@ -32,8 +32,7 @@ public static class LossLandscape
             var rows = d.reshape(p.shape[0], -1);
             var pRows = p.reshape(p.shape[0], -1);
             using var tiny = 1e-10.ToScalar();
-            using var one = 1.ToScalar();
-            var scale = pRows.norm(1, keepdim: true) / rows.norm(1, keepdim: true).add(tiny, one);
+            var scale = pRows.norm(1, keepdim: true) / rows.norm(1, keepdim: true).add(tiny, TensorValues.One);
             result[i] = (rows * scale).reshape(p.shape).MoveToOuterDisposeScope();
         }
         return result;

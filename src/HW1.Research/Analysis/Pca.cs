@@ -28,8 +28,7 @@ public static class Pca
         var mean = data.mean([0]);
         var centred = data - mean;
         var (u, s, vh) = linalg.svd(centred, fullMatrices: false);
-        using var two = 2.ToScalar();
-        var variance = s.pow(two);
+        var variance = s.pow(TensorValues.Two);
         var ratio = (variance / variance.sum())[..components];
         var axes = vh[..components];
         // Deterministic signs: the largest-magnitude entry of each axis positive.

@@ -78,12 +78,11 @@ public static class RescalingOrbit
             using (vector)
             using (NewDisposeScope())
             {
-                using var two = 2.ToScalar();
                 using var factor = (-2 * top.Value).ToScalar();
                 var v = vector.to_type(ScalarType.Float64);
-                using var one = 1.ToScalar();
-                var incoming = v.narrow(0, wAt, inWeight.numel()).reshape(units, -1).pow(two).sum(1).add(v.narrow(0, bAt, units).pow(two), one);
-                var outgoing = v.narrow(0, oAt, outWeight.numel()).reshape(outWeight.shape[0], units).t().pow(two)
+                var incoming = v.narrow(0, wAt, inWeight.numel()).reshape(units, -1).pow(TensorValues.Two).sum(1)
+                    .add(v.narrow(0, bAt, units).pow(TensorValues.Two), TensorValues.One);
+                var outgoing = v.narrow(0, oAt, outWeight.numel()).reshape(outWeight.shape[0], units).t().pow(TensorValues.Two)
                     .sum(1); // sum(0) would bind to sum(ScalarType) and add in bytes
                 var gradient = (incoming - outgoing).mul(factor).data<double>().ToArray();
                 return (top.Value, gradient);

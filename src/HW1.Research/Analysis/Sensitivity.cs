@@ -44,9 +44,7 @@ public static class Sensitivity
             for (long c = 0; c < classes; c++)
             {
                 var row = autograd.grad([probabilities[.., c].sum()], [x], retain_graph: c < classes - 1)[0];
-                using var two = 2.ToScalar();
-                using var one = 1.ToScalar();
-                squares = squares.add(row.reshape(n, -1).pow(two).sum(1).to_type(ScalarType.Float64), one);
+                squares = squares.add(row.reshape(n, -1).pow(TensorValues.Two).sum(1).to_type(ScalarType.Float64), TensorValues.One);
             }
             jacobianSum += squares.sqrt().sum().item<double>();
         }

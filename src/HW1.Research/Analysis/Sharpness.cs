@@ -90,9 +90,8 @@ public static class Sharpness
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "The box needs a positive ε.");
         var origin = ParameterVector.Snapshot(parameters);
         Tensor[] bounds;
-        using (var one = 1.ToScalar())
         using (var radius = epsilon.ToScalar())
-            bounds = origin.Select(o => o.abs().add(one, one).mul(radius)).ToArray();
+            bounds = origin.Select(o => o.abs().add(TensorValues.One, TensorValues.One).mul(radius)).ToArray();
         var u = origin.Select(o => zeros_like(o)).ToArray();
         try
         {
@@ -105,8 +104,7 @@ public static class Sharpness
             void MoveTo(Tensor[] at)
             {
                 using var noGrad = no_grad();
-                using var one = 1.ToScalar();
-                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i].add(at[i] * bounds[i], one));
+                for (int i = 0; i < parameters.Count; i++) parameters[i].copy_(origin[i].add(at[i] * bounds[i], TensorValues.One));
             }
             Tensor[] ScaledGradient()
             {
@@ -130,7 +128,7 @@ public static class Sharpness
             {
                 Tensor[] candidate;
                 using (var stepSize = step.ToScalar())
-                    candidate = u.Select((x, i) => x.add(direction[i].mul(stepSize), high).clamp(low, high)).ToArray();
+                    candidate = u.Select((x, i) => x.add(direction[i].mul(stepSize), TensorValues.One).clamp(low, high)).ToArray();
                 MoveTo(candidate);
                 double value = Evaluate();
                 iterations++;

@@ -11,6 +11,16 @@ namespace HW1.Research;
 /// </summary>
 public static class TensorValues
 {
+    /// <summary>
+    /// The integer 1 as a Scalar, for an <c>alpha</c> of 1 (<c>a.add(b, TensorValues.One)</c>) and the like: the value TorchSharp's own
+    /// <c>add(b)</c> would make on the spot, owned here instead. It lives as long as the process; a Scalar belongs to no dispose scope and is
+    /// only read by native calls, so one instance serves every thread.
+    /// </summary>
+    public static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>The integer 2 as a Scalar (squares: <c>t.pow(TensorValues.Two)</c>); shared like <see cref="One"/>.</summary>
+    public static readonly Scalar Two = 2.ToScalar();
+
     /// <summary>The value of a one-element tensor of any numeric type, as <c>tensor.ToDouble()</c> gives it.</summary>
     public static double Double(Tensor tensor)
     {

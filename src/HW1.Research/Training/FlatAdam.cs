@@ -38,7 +38,6 @@ public sealed class FlatAdam : IDisposable
     private readonly Scalar _oneMinusBeta1;
     private readonly Scalar _oneMinusBeta2;
     private readonly Scalar _eps;
-    private readonly Scalar _one;
     private long _step;
 
     public FlatAdam(IEnumerable<Parameter> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
@@ -67,7 +66,6 @@ public sealed class FlatAdam : IDisposable
         _oneMinusBeta2 = (1 - beta2).ToScalar();
         _eps = eps.ToScalar();
         // add_(eps) passes an alpha of 1 made on the spot inside TorchSharp; this one is owned.
-        _one = 1.ToScalar();
 
         var offsets = new long[_parameters.Length];
         long total = 0;
@@ -123,7 +121,7 @@ public sealed class FlatAdam : IDisposable
         _expAvg.mul_(_beta1Scalar).add_(_gradients, alpha: _oneMinusBeta1);
         _expAvgSq.mul_(_beta2Scalar).addcmul_(_gradients, _gradients, value: _oneMinusBeta2);
         using var correction = Math.Sqrt(biasCorrection2).ToScalar();
-        _denominator.copy_(_expAvgSq).sqrt_().div_(correction).add_(_eps, _one);
+        _denominator.copy_(_expAvgSq).sqrt_().div_(correction).add_(_eps, TensorValues.One);
         using var stepSize = (-(LearningRate / biasCorrection1)).ToScalar();
         for (int i = 0; i < _parameters.Length; i++)
             _parameters[i].addcdiv_(_expAvgViews[i], _denominatorViews[i], value: stepSize);
@@ -136,7 +134,7 @@ public sealed class FlatAdam : IDisposable
         _expAvg.Dispose();
         _expAvgSq.Dispose();
         _denominator.Dispose();
-        foreach (var s in new[] { _beta1Scalar, _beta2Scalar, _oneMinusBeta1, _oneMinusBeta2, _eps, _one }) s.Dispose();
+        foreach (var s in new[] { _beta1Scalar, _beta2Scalar, _oneMinusBeta1, _oneMinusBeta2, _eps }) s.Dispose();
     }
 
     private static long RoundUp(long n) => (n + Alignment - 1) / Alignment * Alignment;
