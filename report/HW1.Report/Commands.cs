@@ -86,25 +86,37 @@ internal static class Commands
         }
     }
 
-    /// <summary>Writes a shard plan balanced by the times measured in <paramref name="from"/>; prints each shard's predicted time.</summary>
-    public static int ShardPlan(string profile, string from, string shardsText, string output, string? only = null)
+    /// <summary>
+    /// The experiments measured in the comma-separated artifacts folders of --from (<see cref="HW1.Research.Pipeline.Makespan.Read"/>), each
+    /// with the folder it came from; an experiment measured in more than one folder is taken from the first. A missing folder, or one without
+    /// a readable pipeline log, is a usage error naming the folder.
+    /// </summary>
+    private static List<(HW1.Research.Pipeline.ExperimentTime Time, string Folder)> MeasuredIn(string from, string profile)
     {
-        if (!int.TryParse(shardsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var shards) ||
-            shards < 1)
-            throw new UsageException($"--shards expects a whole number of shards, at least 1; found '{shardsText}'.");
-        var measured = new List<HW1.Research.Pipeline.ExperimentTime>();
+        var measured = new List<(HW1.Research.Pipeline.ExperimentTime Time, string Folder)>();
         foreach (var folder in from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Directory.Exists(folder)) throw new UsageException($"--from {folder}: no such folder.");
             try
             {
-                measured.AddRange(HW1.Research.Pipeline.Makespan.Read(folder, profile).Where(e => measured.All(m => m.Name != e.Name)));
+                measured.AddRange(HW1.Research.Pipeline.Makespan.Read(folder, profile).Where(e => measured.All(m => m.Time.Name != e.Name))
+                    .Select(e => (e, folder)));
             }
             catch (InvalidDataException e)
             {
                 throw new UsageException($"--from {folder}: {e.Message}");
             }
         }
+        return measured;
+    }
+
+    /// <summary>Writes a shard plan balanced by the times measured in <paramref name="from"/>; prints each shard's predicted time.</summary>
+    public static int ShardPlan(string profile, string from, string shardsText, string output, string? only = null)
+    {
+        if (!int.TryParse(shardsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var shards) ||
+            shards < 1)
+            throw new UsageException($"--shards expects a whole number of shards, at least 1; found '{shardsText}'.");
+        var measured = MeasuredIn(from, profile).Select(m => m.Time).ToList();
         if (only != null)
         {
             var chosen = HW1.Research.Pipeline.ExperimentRunner.Select(measured.Select(m => m.Name).ToList(), only).ToHashSet(StringComparer.Ordinal);
@@ -407,19 +419,14 @@ internal static class Commands
         var texts = only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         bool Selected(string name) => texts == null || texts.Any(t => name.Contains(t, StringComparison.OrdinalIgnoreCase));
         var measured = new List<HW1.Research.Pipeline.ExperimentTime>();
-        foreach (var folder in from.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (e, folder) in MeasuredIn(from, profile).Where(m => Selected(m.Time.Name)))
         {
-            if (!Directory.Exists(folder)) throw new UsageException($"--from {folder}: no such folder.");
-            foreach (var e in HW1.Research.Pipeline.Makespan.Read(folder, profile))
-            {
-                if (measured.Any(m => m.Name == e.Name) || !Selected(e.Name)) continue;
-                measured.Add(e);
-                Console.WriteLine($"  {HW1.Research.Artifacts.RunText.ShortName(e.Name),-45} {e.WallSeconds,8:0.0} s" +
-                    (e.Replicated
-                    ? $", {e.SeedSeconds.Count} seeds " +
-                        $"{string.Join(" ", e.SeedSeconds.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} s, the " +
-                        $"rest {e.Remainder:0.0} s" : "") + $"  ({folder})");
-            }
+            measured.Add(e);
+            Console.WriteLine($"  {HW1.Research.Artifacts.RunText.ShortName(e.Name),-45} {e.WallSeconds,8:0.0} s" +
+                (e.Replicated
+                ? $", {e.SeedSeconds.Count} seeds " +
+                    $"{string.Join(" ", e.SeedSeconds.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} s, the " +
+                    $"rest {e.Remainder:0.0} s" : "") + $"  ({folder})");
         }
         foreach (var given in (seedTimes ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

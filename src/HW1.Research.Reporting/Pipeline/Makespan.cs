@@ -87,7 +87,7 @@ public static class Makespan
         var replicated = experiments.Where(e => e.Replicated).ToList();
         for (int r = 0; r < replicated.Count; r++)
             for (int k = 0; k < replicated[r].SeedSeconds.Count; k++) shards[(whole.Count + r + k) % shards.Length] += replicated[r].SeedSeconds[k];
-        return (shards.Max(), experiments.Where(e => e.Replicated).Sum(e => e.Remainder));
+        return (shards.Max(), MergeSeconds(experiments));
     }
 
     /// <summary>
@@ -97,9 +97,11 @@ public static class Makespan
     public static (double Shards, double Merge) SlurmPlanned(IReadOnlyList<ExperimentTime> experiments, int nodes)
     {
         ArgumentNullException.ThrowIfNull(experiments);
-        var plan = ShardPlan.Balance(experiments, Math.Max(1, nodes), "", "");
-        return (plan.PredictedSeconds.Max(), experiments.Where(e => e.Replicated).Sum(e => e.Remainder));
+        return (ShardPlan.Assign(experiments, Math.Max(1, nodes)).Loads.Max(), MergeSeconds(experiments));
     }
+
+    /// <summary>The merge job's completions, one after another: every replicated experiment's remainder.</summary>
+    private static double MergeSeconds(IReadOnlyList<ExperimentTime> experiments) => experiments.Where(e => e.Replicated).Sum(e => e.Remainder);
 
     /// <summary>Longest first to the first free of <paramref name="slots"/>; the end time of the last.</summary>
     private static (double Max, double[] Loads) Schedule(IEnumerable<double> seconds, int slots)

@@ -22,6 +22,18 @@ public sealed record ShardPlan(string Profile, int Shards, IReadOnlyDictionary<s
     /// <summary>Balances <paramref name="measured"/> over <paramref name="shards"/> shards, longest task first to the least loaded shard.</summary>
     public static ShardPlan Balance(IReadOnlyList<ExperimentTime> measured, int shards, string profile, string source)
     {
+        var (whole, seeds, loads) = Assign(measured, shards);
+        return new ShardPlan(profile, shards, whole, seeds, loads.Select(l => Math.Round(l, 1)).ToList(), source);
+    }
+
+    /// <summary>
+    /// The balancing itself: every whole experiment and every seed of a replicated one as a task, longest first (ties by name, then
+    /// seed position) to the least loaded of <paramref name="shards"/> shards. Gives each whole experiment's shard, each replicated
+    /// experiment's shard by seed position (1-based shards), and each shard's summed seconds.
+    /// </summary>
+    public static (Dictionary<string, int> Whole, Dictionary<string, int[]> Seeds, double[] Loads) Assign(
+        IReadOnlyList<ExperimentTime> measured, int shards)
+    {
         ArgumentNullException.ThrowIfNull(measured);
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         var tasks = measured.SelectMany(e => e.Replicated
@@ -39,7 +51,7 @@ public sealed record ShardPlan(string Profile, int Shards, IReadOnlyDictionary<s
             if (position < 0) whole[name] = least + 1;
             else seeds[name][position] = least + 1;
         }
-        return new ShardPlan(profile, shards, whole, seeds, loads.Select(l => Math.Round(l, 1)).ToList(), source);
+        return (whole, seeds, loads);
     }
 
     /// <summary>
