@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using HW1.Research;
 using HW1.Research.Models;
 using HW1.Research.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -33,7 +34,8 @@ public class KernelCostBenchmarks
         _mlpAdam = new AdamStepper(AdamKind.Flat, _mlp, 1e-3);
         _cnn = Cnn.Create(16, 32, Cnn.HiddenForBudget(16, 32, 100_000));
         _cnnAdam = new AdamStepper(AdamKind.Flat, _cnn, 1e-3);
-        using var index = arange(128L);
+        using var count = 128L.ToScalar();
+        using var index = arange(count);
         _cnnX = Setting.Mnist.Train.Images.index_select(0, index);
         _cnnY = Setting.Mnist.Train.Labels.index_select(0, index);
     }

@@ -14,8 +14,9 @@ namespace HW1.Research.Tests.Native;
 /// trainings run side by side while each reads its loss through <c>Tensor.ToDouble()</c>). A Scalar is therefore made explicitly
 /// and owned (a <c>using</c> local or a field disposed by its owner), never by an implicit conversion from a number and never inside
 /// TorchSharp's <c>Tensor.ToDouble()</c> and its siblings; <see cref="TensorValues"/> reads a one-element tensor safely.
-/// The check compiles the sources of the assemblies that compute (the library and the experiments) with Roslyn and walks every
-/// operation.
+/// The check compiles the sources of the assemblies that compute (the library, the experiments, and the benchmarks, which train two
+/// models at once through <c>IndependentRuns</c> too) with Roslyn and walks every operation. The reporting assembly and the report
+/// tool make no tensor.
 /// </summary>
 public sealed class NativeTemporariesTests
 {
@@ -29,7 +30,11 @@ public sealed class NativeTemporariesTests
             "ToComplexFloat64"];
 
     public static TheoryData<string> Projects =>
-        new() { "src/HW1.Research/HW1.Research.csproj", "experiments/HW1.Experiments/HW1.Experiments.csproj" };
+        new()
+        {
+            "src/HW1.Research/HW1.Research.csproj", "experiments/HW1.Experiments/HW1.Experiments.csproj",
+            "tests/HW1.Benchmarks/HW1.Benchmarks.csproj",
+        };
 
     [Theory]
     [MemberData(nameof(Projects))]
@@ -168,8 +173,12 @@ public sealed class NativeTemporariesTests
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), path: f))
             .Append(CSharpSyntaxTree.ParseText(globals, path: "GlobalUsings.g.cs"));
         var name = xml.Descendants("AssemblyName").FirstOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(project);
-        var compilation = CSharpCompilation.Create(name, trees, References().Where(r => Path.GetFileNameWithoutExtension(r.Display) != name),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true,
+        var kind = xml.Descendants("OutputType").FirstOrDefault()?.Value == "Exe"
+            ? OutputKind.ConsoleApplication
+            : OutputKind.DynamicallyLinkedLibrary;
+        var compilation = CSharpCompilation.Create(name, trees,
+            References(OutputFolder(folder)).Where(r => Path.GetFileNameWithoutExtension(r.Display) != name),
+            new CSharpCompilationOptions(kind, allowUnsafe: true,
                 nullableContextOptions: NullableContextOptions.Enable));
         // Source generators do not run here, so LibraryImport's partial methods have no body (CS8795); anything else unresolved would
         // leave operations unbound and the walk blind to them.
@@ -179,12 +188,27 @@ public sealed class NativeTemporariesTests
         return compilation;
     }
 
-    /// <summary>The framework and every assembly beside the tests (TorchSharp, xunit, the project's own libraries).</summary>
-    private static List<MetadataReference> References()
+    /// <summary>
+    /// The build output of the project in <paramref name="folder"/> for this test run's configuration (the tests' own output path, taken
+    /// relative to their project folder), where the packages it alone uses (BenchmarkDotNet) are. The test project references every
+    /// scanned project, so it is built before the tests run.
+    /// </summary>
+    private static string OutputFolder(string folder)
+    {
+        var own = Path.GetRelativePath(Path.Combine(RepoPaths.Root, "tests", "HW1.Research.Tests"), AppContext.BaseDirectory);
+        var output = Path.GetFullPath(Path.Combine(folder, own));
+        Assert.True(Directory.Exists(output), $"{output} does not exist: build {folder} in the tests' configuration first (dotnet build).");
+        return output;
+    }
+
+    /// <summary>The framework, every assembly beside the tests (TorchSharp, xunit, the project's own libraries) and those in
+    /// <paramref name="output"/>.</summary>
+    private static List<MetadataReference> References(string? output = null)
     {
         var framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         var beside = Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll");
-        return framework.Concat(beside)
+        var own = output == null ? [] : Directory.EnumerateFiles(output, "*.dll");
+        return framework.Concat(beside).Concat(own)
             .GroupBy(Path.GetFileName, StringComparer.Ordinal).Select(g => g.First())
             .Where(IsManaged)
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
