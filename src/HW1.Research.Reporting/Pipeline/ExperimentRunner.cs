@@ -506,18 +506,19 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             bool passed = own.Count == 1 && own[0].Passed;
             // The process's time, shared among the experiments it decided (each section records its own).
             var seconds = Math.Round(clock.Elapsed.TotalSeconds / items.Count, 1);
-            var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
+            var (ended, failure) = passed ? (PipelineExperiment.Ran, null) : Unfinished(seconds, () => FailureOf(own, output, code));
+            var outcome = new PipelineExperiment(name, key, ended, seconds)
             {
                 ComputeKey = plan[ClassName(name)].ComputeKey,
                 Redecided = passed,
                 Sections = stored.Select(s => s.Id).ToList(),
                 Digests = stored.Where(s => s.Digest != null).ToDictionary(s => s.Id, s => s.Digest!, StringComparer.Ordinal),
-                Failure = passed ? null : FailureOf(own, output, code),
+                Failure = failure,
             };
             log(passed
                 ? $"{label}: decided and described again; stored " +
                     $"{string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
-                : $"{label}: FAILED: {outcome.Failure}");
+                : UnfinishedLine(label, ended, failure!, seconds: null));
             outcomes.Add(outcome);
         }
         log($"deciding {items.Count} experiment(s) took {RunText.Seconds(Math.Round(clock.Elapsed.TotalSeconds, 1))}");
@@ -544,7 +545,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
         Summary(outcomes, sections, clock.Elapsed);
         var failed = outcomes.Where(o => o.Outcome == PipelineExperiment.Failed).ToList();
         foreach (var f in failed) log($"FAILED {RunText.ShortName(f.Name)}: {f.Failure}");
-        return failed.Count == 0 ? 0 : 1;
+        return failed.Count == 0 && InterruptedBy == null ? 0 : 1;
     }
 
     private PipelineLog? Previous()
@@ -649,19 +650,20 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             bool stopped = code == 0 && results.Count == 1 && results[0].Outcome == "NotExecuted" &&
                 results[0].Message?.Contains(SeedReplicas.SkipMarker, StringComparison.Ordinal) == true;
             var replicas = stopped ? ReplicasOf(name, computeKey) : new Dictionary<string, string>();
-            var partial = new PipelineExperiment(name, key, stopped ? PipelineExperiment.Partial : PipelineExperiment.Failed, seconds)
+            var (shareEnded, shareFailure) = stopped ? (PipelineExperiment.Partial, null) : Unfinished(seconds, () =>
+                results.Count == 1 && results[0].Passed ? $"seed share {share}: the test passed instead of stopping after its seeds"
+                : FailureOf(results, output, code));
+            var partial = new PipelineExperiment(name, key, shareEnded, seconds)
             {
                 ComputeKey = computeKey,
                 Share = share.ToString(),
                 Replicas = replicas,
-                Failure = stopped ? null
-                    : results.Count == 1 && results[0].Passed ? $"seed share {share}: the test passed instead of stopping after its seeds"
-                    : FailureOf(results, output, code),
+                Failure = shareFailure,
             };
             log(stopped
                 ? $"{label}: seed share {share} done in {RunText.Seconds(seconds)}; {replicas.Count} seed replica(s) of this key in " +
                     $"{ReplicaFolderOf(options.Profile, options.ArtifactsRoot, name)}"
-                : $"{label}: FAILED after {RunText.Seconds(seconds)}: {partial.Failure}");
+                : UnfinishedLine(label, shareEnded, shareFailure!, seconds));
             return partial;
         }
         bool passed = code == 0 && results.Count == 1 && results[0].Passed;
@@ -671,17 +673,18 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
             log($"{label}: completed in {RunText.Seconds(seconds)} from seed shares that took {RunText.Seconds(shared.Seconds)} in all");
             seconds = Math.Round(seconds + shared.Seconds, 1);
         }
-        var outcome = new PipelineExperiment(name, key, passed ? PipelineExperiment.Ran : PipelineExperiment.Failed, seconds)
+        var (ended, failure) = passed ? (PipelineExperiment.Ran, null) : Unfinished(seconds, () => FailureOf(results, output, code));
+        var outcome = new PipelineExperiment(name, key, ended, seconds)
         {
             ComputeKey = computeKey,
             Sections = ids,
             Digests = stored.Where(s => s.Digest != null).ToDictionary(s => s.Id, s => s.Digest!, StringComparer.Ordinal),
-            Failure = passed ? null : FailureOf(results, output, code),
+            Failure = failure,
         };
         log(passed
             ? $"{label}: done in {RunText.Seconds(seconds)}; stored " +
                 $"{string.Join(", ", stored.Select(s => $"{s.Id} (digest {SectionDigest.Short(s.Digest ?? "none")})"))}"
-            : $"{label}: FAILED after {RunText.Seconds(seconds)}: {outcome.Failure}");
+            : UnfinishedLine(label, ended, failure!, seconds));
         return outcome;
     }
 
@@ -801,6 +804,31 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     private readonly Lock _saveGate = new();
     private (DateTimeOffset Started, List<PipelineExperiment> Outcomes)? _saved;
     private bool _interrupted;
+    private string? _interruptedBy;
+
+    /// <summary>
+    /// The signal that interrupted this run, or null: an experiment whose process it stopped ends interrupted, not failed. The process's
+    /// own signal is read too, because Ctrl-C reaches the experiment's processes as well and one may end before the record is made.
+    /// </summary>
+    private string? InterruptedBy
+    {
+        get
+        {
+            lock (_saveGate) return _interruptedBy ?? Interruption.Signal;
+        }
+    }
+
+    /// <summary>The outcome of an experiment process that did not end as it should: interrupted when a signal stopped the run, else failed.</summary>
+    private (string Outcome, string Failure) Unfinished(double seconds, Func<string> failure) =>
+        InterruptedBy is { } signal
+            ? (PipelineExperiment.Interrupted, $"stopped by {signal} after {RunText.Seconds(seconds)}")
+            : (PipelineExperiment.Failed, failure());
+
+    /// <summary>The console line of an experiment that did not end as it should.</summary>
+    private static string UnfinishedLine(string label, string outcome, string failure, double? seconds) =>
+        outcome == PipelineExperiment.Interrupted
+            ? $"{label}: interrupted ({failure})"
+            : seconds is { } s ? $"{label}: FAILED after {RunText.Seconds(s)}: {failure}" : $"{label}: FAILED: {failure}";
 
     private void Save(DateTimeOffset started, List<PipelineExperiment> outcomes)
     {
@@ -833,6 +861,7 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     {
         lock (_saveGate)
         {
+            _interruptedBy ??= signal;
             if (_interrupted || _saved is not { } saved) return;
             _interrupted = true;
             // One record an experiment, however many of its seed shares were running.
@@ -854,12 +883,12 @@ public sealed class ExperimentRunner(RunnerOptions options, Action<string> log)
     private void Summary(List<PipelineExperiment> outcomes, List<ReportSection> sections, TimeSpan elapsed)
     {
         var table = new StringBuilder();
-        table.AppendLine($"  {"experiment",-70} {"outcome",-8} {"wall time",12} {"peak memory",12}");
+        table.AppendLine($"  {"experiment",-70} {"outcome",-11} {"wall time",12} {"peak memory",12}");
         foreach (var o in outcomes)
         {
             var peak = sections.Where(s => s.RunKey == o.Key).Select(s => s.PeakMemoryMiB).DefaultIfEmpty(0).Max();
             // "decided": the result was read under its compute key and only the claims, snapshot and section were made again.
-            table.AppendLine($"  {RunText.ShortName(o.Name),-70} {(o.Redecided ? "decided" : o.Outcome),-8} {RunText.Seconds(o.Seconds),12} " +
+            table.AppendLine($"  {RunText.ShortName(o.Name),-70} {(o.Redecided ? "decided" : o.Outcome),-11} {RunText.Seconds(o.Seconds),12} " +
                 $"{(peak > 0 ? $"{peak:0} MiB" : "-"),12}");
         }
         log("Experiment wall times (reused ones show the time of the run that stored them):\n" + table.ToString().TrimEnd());

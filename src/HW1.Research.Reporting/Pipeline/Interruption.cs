@@ -17,6 +17,10 @@ public static class Interruption
     private static readonly Lock Gate = new();
     private static readonly List<Action<string>> Handlers = [];
     private static int _raised;
+    private static string? _signal;
+
+    /// <summary>The name of the signal that arrived first (SIGTERM or SIGINT), set before anything else the handler does; null before.</summary>
+    public static string? Signal => Volatile.Read(ref _signal);
 
     /// <summary>
     /// True once a signal arrived: the handler ends the process (with 128 + the signal's number) when what runs under it has stopped,
@@ -51,6 +55,7 @@ public static class Interruption
     {
         // This process ends itself below, once what runs under it has stopped and the interruption is recorded.
         context.Cancel = true;
+        Interlocked.CompareExchange(ref _signal, signal, null);
         if (Interlocked.Exchange(ref _raised, 1) == 1) return;
         var tree = ProcessTree.Descendants(Environment.ProcessId);
         say.WriteLine($"{signal}: interrupted; stopping {tree.Count} process(es) under this one and recording the run as interrupted.");
@@ -111,6 +116,14 @@ public static class ProcessTree
     /// <summary>Sends SIGTERM to one process, as <c>kill</c>, <c>docker stop</c> or a supervisor would; false when it is not there.</summary>
     public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
 
+    /// <summary>Sends SIGINT to one process, as <c>kill -INT</c> does (Ctrl-C sends it to the whole process group); false when it is not
+    /// there.</summary>
+    public static bool Interrupt(int pid) => Kill(pid, SigInt) == 0;
+
+    /// <summary>Sends SIGINT to every process of the group <paramref name="group"/>, as Ctrl-C in a terminal does; false when there is
+    /// none.</summary>
+    public static bool InterruptGroup(int group) => Kill(-group, SigInt) == 0;
+
     /// <summary>Whether the process is still there (the same one: same id and start time, and not a zombie).</summary>
     public static bool IsAlive(Entry process) => Read(process.Pid) is { } now && now.Started == process.Started && now.State != 'Z';
 
@@ -131,6 +144,7 @@ public static class ProcessTree
     }
 
     private const int SigTerm = 15;
+    private const int SigInt = 2;
     private const int SigKill = 9;
 
     private readonly record struct Stat(int Pid, int Parent, char State, ulong Started);
